@@ -1,0 +1,26 @@
+/**
+ * weft: Rust-grade concurrency for JavaScript workers over SharedArrayBuffer.
+ * This file is the public surface and nothing else.
+ */
+export {
+  WeftError,
+  TimeoutError,
+  PoisonError,
+  DeadlockError,
+  LockError,
+  ClosedError,
+  BlockingNotAllowedError,
+  WorkerExitError,
+} from "./errors.js";
+export type { WaitOptions } from "./sync/options.js";
+export { Mutex, MutexGuard } from "./sync/mutex.js";
+export { RwLock, RwLockReadGuard, RwLockWriteGuard } from "./sync/rwlock.js";
+export { Condvar } from "./sync/condvar.js";
+export { Once, type OnceState } from "./sync/once.js";
+export { Semaphore } from "./sync/semaphore.js";
+export { Barrier, type BarrierWaitResult } from "./sync/barrier.js";
+export { WaitGroup } from "./sync/waitgroup.js";
+export { AtomicI32, AtomicU32, AtomicBool, AtomicI64 } from "./sync/atomic.js";
+export { share, revive, isWire, type Wire } from "./share/index.js";
+export { spawn, spawnWith, type WorkerHandle, type SpawnOptions } from "./thread/spawn.js";
+export { track, currentSlot as threadSlot } from "./thread/registry.js";

@@ -1,0 +1,175 @@
+/**
+ * share() / revive(): how weft primitives cross to another thread.
+ *
+ * A primitive is a view over shared memory plus a little thread-local JavaScript. Structured clone
+ * copies the `SharedArrayBuffer` by reference but drops the class, so `share(value)` rewrites every
+ * primitive found (at any depth in arrays and plain objects) into a small record naming its kind,
+ * buffer and offset; `revive(wire)` on the other side rebuilds the same primitives over the same
+ * memory. The wire also carries the thread registry, so the receiving thread joins it (see
+ * thread/registry). Anything else is left for structured clone to copy.
+ */
+import { adoptRegistry, registryBuffer } from "../thread/registry.js";
+import { describeValue } from "../memory/layout.js";
+
+/** Method by which a primitive describes itself for the wire. */
+export const SHARE: unique symbol = Symbol.for("weft.share") as any;
+
+/** What a primitive puts on the wire. */
+export interface PrimitiveWire {
+  kind: string;
+  buffer: SharedArrayBuffer;
+  byteOffset: number;
+  /** Kind-specific extra data, already encoded (e.g. the value a Mutex guards). */
+  extra?: unknown;
+}
+
+/** Implemented by every weft primitive. `encode` turns nested values into wire form. */
+export interface SharedPrimitive {
+  [SHARE](encode: (v: unknown) => unknown): PrimitiveWire;
+}
+
+type Reviver = (wire: PrimitiveWire, decode: (v: unknown) => unknown) => unknown;
+const revivers = new Map<string, Reviver>();
+
+/** Registers how a kind is rebuilt by `revive`. Called once per primitive module. */
+export function registerKind(kind: string, reviver: Reviver): void {
+  revivers.set(kind, reviver);
+}
+
+const WIRE = "\u0000weft.wire";
+const PRIM = "\u0000weft.prim";
+
+/** The structured-clone-safe form of a value holding weft primitives. Pass it to `revive`. */
+export interface Wire<T = unknown> {
+  readonly [WIRE]: 1;
+  readonly registry: SharedArrayBuffer;
+  readonly value: unknown;
+  /** Phantom: the type `revive` returns. */
+  readonly __type?: T;
+}
+
+export const isPrimitive = (v: unknown): v is SharedPrimitive =>
+  typeof v === "object" && v !== null && typeof (v as any)[SHARE] === "function";
+
+const isPlainObject = (v: object): boolean => {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+function encodeWith(memo: Map<object, unknown>) {
+  const encode = (v: unknown): unknown => {
+    if (typeof v !== "object" || v === null) return v;
+    const seen = memo.get(v);
+    if (seen !== undefined) return seen;
+    if (isPrimitive(v)) {
+      const w = v[SHARE](encode);
+      const out = { [PRIM]: w.kind, b: w.buffer, o: w.byteOffset, x: w.extra };
+      memo.set(v, out);
+      return out;
+    }
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      memo.set(v, out);
+      for (let i = 0; i < v.length; i++) out.push(encode(v[i]));
+      return out;
+    }
+    if (isPlainObject(v)) {
+      const out: Record<string, unknown> = {};
+      memo.set(v, out);
+      for (const k of Object.keys(v)) out[k] = encode((v as any)[k]);
+      return out;
+    }
+    return v; // typed arrays, Map, Date, …: structured clone's business
+  };
+  return encode;
+}
+
+/**
+ * Turns `value` into a wire form that survives any `postMessage`, `workerData` or
+ * `BroadcastChannel`; weft primitives inside it, at any depth, come back from `revive` as the same
+ * primitives over the same memory. Sharing a channel end counts as a clone of it.
+ */
+export function share<T>(value: T): Wire<T> {
+  return { [WIRE]: 1, registry: registryBuffer(), value: encodeWith(new Map())(value) } as Wire<T>;
+}
+
+function decodeWith(memo: Map<object, unknown>) {
+  const decode = (v: unknown): unknown => {
+    if (typeof v !== "object" || v === null) return v;
+    const seen = memo.get(v);
+    if (seen !== undefined) return seen;
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      memo.set(v, out);
+      for (let i = 0; i < v.length; i++) out.push(decode(v[i]));
+      return out;
+    }
+    if (!isPlainObject(v)) return v;
+    const kind = (v as any)[PRIM];
+    if (typeof kind === "string") {
+      const reviver = revivers.get(kind);
+      if (reviver === undefined) throw new TypeError(`revive: unknown weft primitive kind ${JSON.stringify(kind)}`);
+      const w = v as any;
+      const out = reviver({ kind, buffer: w.b, byteOffset: w.o, extra: w.x }, decode);
+      memo.set(v, out);
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    memo.set(v, out);
+    for (const k of Object.keys(v)) out[k] = decode((v as any)[k]);
+    return out;
+  };
+  return decode;
+}
+
+/** Whether `v` looks like the output of `share` (after any structured clone). */
+export const isWire = (v: unknown): v is Wire =>
+  typeof v === "object" && v !== null && (v as any)[WIRE] === 1 && (v as any).registry instanceof SharedArrayBuffer;
+
+/**
+ * Rebuilds what `share` sent: the same primitives over the same shared memory. Throws a
+ * TypeError for anything that did not come from `share`, and a TypeError if the memory a record
+ * points at holds a different kind of primitive.
+ */
+export function revive<T>(wire: Wire<T>): T {
+  if (!isWire(wire)) {
+    throw new TypeError(`revive: expected a value produced by share(), got ${describeValue(wire)}`);
+  }
+  adoptRegistry(wire.registry);
+  return decodeWith(new Map())(wire.value) as T;
+}
+
+/**
+ * Checks that `value` lives in shared memory, so that guarding it with a lock means something:
+ * a typed array or DataView over a SharedArrayBuffer, a weft primitive, or an array / plain object
+ * of those. Returns a description of the first offending part, or null if all is shareable.
+ */
+export function findUnshareable(value: unknown, path = "value", seen = new Set<object>()): string | null {
+  if (typeof value !== "object" || value === null) {
+    return `${path} is ${describeValue(value)}, which is copied, not shared`;
+  }
+  if (seen.has(value)) return null;
+  seen.add(value);
+  if (isPrimitive(value)) return null;
+  if (ArrayBuffer.isView(value)) {
+    return value.buffer instanceof SharedArrayBuffer
+      ? null
+      : `${path} is a ${value.constructor.name} over an ArrayBuffer (it needs a SharedArrayBuffer)`;
+  }
+  if (value instanceof SharedArrayBuffer) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = findUnshareable(value[i], `${path}[${i}]`, seen);
+      if (bad !== null) return bad;
+    }
+    return null;
+  }
+  if (isPlainObject(value)) {
+    for (const k of Object.keys(value)) {
+      const bad = findUnshareable((value as any)[k], `${path}.${k}`, seen);
+      if (bad !== null) return bad;
+    }
+    return null;
+  }
+  return `${path} is a ${describeValue(value)}, which is not shared memory`;
+}

@@ -1,0 +1,208 @@
+/**
+ * Typed atomics over shared memory: AtomicI32, AtomicU32, AtomicBool, AtomicI64.
+ *
+ * Word layout: [0] VALUE (Int32; for AtomicI64 a 64-bit word at [0..1]), then the TAG word
+ * (AtomicI64: 8-byte aligned, 16 bytes: value, tag, padding). All-zero is the value 0 / false.
+ * Every operation is sequentially consistent.
+ */
+import * as sys from "../sys/index.js";
+import { claimTag, describeValue, placeWords, type TypeTagName } from "../memory/layout.js";
+import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
+import { deadlineOf, type WaitOptions } from "./options.js";
+
+type Placement = { buffer: SharedArrayBuffer; byteOffset: number };
+
+function checkInt(where: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw new RangeError(`${where}: expected an integer in ${min}..${max}, got ${describeValue(v)}`);
+  }
+  return v;
+}
+
+/**
+ * Waits while the word equals `expected`; shared by the 32-bit atomics.
+ * Returns "ok" when woken or the value differs, "timed-out" on timeout.
+ */
+function wait32(kind: string, words: Int32Array, expected: number, opts?: WaitOptions): "ok" | "timed-out" {
+  const d = deadlineOf(`${kind}.wait`, opts);
+  sys.assertCanBlock(`${kind}.wait`, `${kind}.waitAsync`);
+  const r = sys.wait(words, 0, expected | 0, sys.remaining(d.at));
+  return r === "timed-out" ? "timed-out" : "ok";
+}
+
+async function wait32Async(kind: string, words: Int32Array, expected: number, opts?: WaitOptions): Promise<"ok" | "timed-out"> {
+  const d = deadlineOf(`${kind}.waitAsync`, opts);
+  const r = await sys.waitAsync(words, 0, expected | 0, sys.remaining(d.at), d.signal);
+  if (r === "aborted") throw d.signal!.reason;
+  return r === "timed-out" ? "timed-out" : "ok";
+}
+
+abstract class Atomic32 implements SharedPrimitive {
+  /** Bytes a 32-bit atomic occupies in a buffer. */
+  static readonly BYTE_LENGTH = 8;
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  /** @internal */
+  protected readonly words: Int32Array;
+
+  protected constructor(kind: TypeTagName, placement: Placement | undefined) {
+    const buffer = placement?.buffer ?? new SharedArrayBuffer(8);
+    const byteOffset = placement?.byteOffset ?? 0;
+    this.words = placeWords(kind, buffer, byteOffset, 8);
+    claimTag(kind, this.words, 1, byteOffset);
+    this.buffer = buffer;
+    this.byteOffset = byteOffset;
+  }
+
+  /** Wakes up to `count` threads waiting on this atomic (default: all). Returns how many woke. */
+  notify(count = Infinity): number {
+    return sys.notify(this.words, 0, count);
+  }
+
+  abstract [SHARE](): PrimitiveWire;
+}
+
+/** A shared signed 32-bit integer. */
+export class AtomicI32 extends Atomic32 {
+  /** Creates one in its own buffer, holding `initial` (default 0). */
+  constructor(initial = 0, placement?: Placement) {
+    super("AtomicI32", placement);
+    if (placement === undefined) sys.store(this.words, 0, checkInt("AtomicI32", initial, -0x80000000, 0x7fffffff));
+  }
+  /** Places one at `byteOffset` of `buffer` (8 bytes, 4-aligned); zeroed memory holds 0. */
+  static at(buffer: SharedArrayBuffer, byteOffset: number): AtomicI32 {
+    return new AtomicI32(0, { buffer, byteOffset });
+  }
+  load(): number { return sys.load(this.words, 0); }
+  store(v: number): void { sys.store(this.words, 0, checkInt("AtomicI32.store", v, -0x80000000, 0x7fffffff)); }
+  /** Stores `v`, returns the previous value. */
+  swap(v: number): number { return sys.exchange(this.words, 0, checkInt("AtomicI32.swap", v, -0x80000000, 0x7fffffff)); }
+  /** Stores `replacement` if the value is `expected`. Returns the value seen (=== expected on success). */
+  compareExchange(expected: number, replacement: number): number { return sys.cas(this.words, 0, expected, replacement); }
+  /** Wrapping add; returns the previous value. */
+  fetchAdd(v: number): number { return sys.add(this.words, 0, v); }
+  fetchSub(v: number): number { return sys.sub(this.words, 0, v); }
+  fetchAnd(v: number): number { return sys.and(this.words, 0, v); }
+  fetchOr(v: number): number { return sys.or(this.words, 0, v); }
+  fetchXor(v: number): number { return sys.xor(this.words, 0, v); }
+  /** Blocks while the value equals `expected` (until notified or timeout). */
+  wait(expected: number, opts?: WaitOptions): "ok" | "timed-out" { return wait32("AtomicI32", this.words, expected, opts); }
+  /** Async twin of `wait`. */
+  waitAsync(expected: number, opts?: WaitOptions): Promise<"ok" | "timed-out"> { return wait32Async("AtomicI32", this.words, expected, opts); }
+  /** @internal */
+  [SHARE](): PrimitiveWire { return { kind: "AtomicI32", buffer: this.buffer, byteOffset: this.byteOffset }; }
+}
+
+/** A shared unsigned 32-bit integer. */
+export class AtomicU32 extends Atomic32 {
+  private readonly u: Uint32Array;
+  constructor(initial = 0, placement?: Placement) {
+    super("AtomicU32", placement);
+    this.u = new Uint32Array(this.buffer, this.byteOffset, 2);
+    if (placement === undefined) sys.u32.store(this.u, 0, checkInt("AtomicU32", initial, 0, 0xffffffff));
+  }
+  /** Places one at `byteOffset` of `buffer`. */
+  static at(buffer: SharedArrayBuffer, byteOffset: number): AtomicU32 {
+    return new AtomicU32(0, { buffer, byteOffset });
+  }
+  load(): number { return sys.u32.load(this.u, 0); }
+  store(v: number): void { sys.u32.store(this.u, 0, checkInt("AtomicU32.store", v, 0, 0xffffffff)); }
+  swap(v: number): number { return sys.u32.exchange(this.u, 0, checkInt("AtomicU32.swap", v, 0, 0xffffffff)); }
+  compareExchange(expected: number, replacement: number): number { return sys.u32.cas(this.u, 0, expected, replacement); }
+  fetchAdd(v: number): number { return sys.u32.add(this.u, 0, v); }
+  fetchSub(v: number): number { return sys.u32.sub(this.u, 0, v); }
+  fetchAnd(v: number): number { return sys.u32.and(this.u, 0, v); }
+  fetchOr(v: number): number { return sys.u32.or(this.u, 0, v); }
+  fetchXor(v: number): number { return sys.u32.xor(this.u, 0, v); }
+  wait(expected: number, opts?: WaitOptions): "ok" | "timed-out" { return wait32("AtomicU32", this.words, expected, opts); }
+  waitAsync(expected: number, opts?: WaitOptions): Promise<"ok" | "timed-out"> { return wait32Async("AtomicU32", this.words, expected, opts); }
+  /** @internal */
+  [SHARE](): PrimitiveWire { return { kind: "AtomicU32", buffer: this.buffer, byteOffset: this.byteOffset }; }
+}
+
+/** A shared boolean. */
+export class AtomicBool extends Atomic32 {
+  constructor(initial = false, placement?: Placement) {
+    super("AtomicBool", placement);
+    if (placement === undefined) sys.store(this.words, 0, initial ? 1 : 0);
+  }
+  /** Places one at `byteOffset` of `buffer`; zeroed memory holds false. */
+  static at(buffer: SharedArrayBuffer, byteOffset: number): AtomicBool {
+    return new AtomicBool(false, { buffer, byteOffset });
+  }
+  load(): boolean { return sys.load(this.words, 0) !== 0; }
+  store(v: boolean): void { sys.store(this.words, 0, v ? 1 : 0); }
+  swap(v: boolean): boolean { return sys.exchange(this.words, 0, v ? 1 : 0) !== 0; }
+  compareExchange(expected: boolean, replacement: boolean): boolean {
+    return sys.cas(this.words, 0, expected ? 1 : 0, replacement ? 1 : 0) !== 0;
+  }
+  fetchAnd(v: boolean): boolean { return sys.and(this.words, 0, v ? 1 : 0) !== 0; }
+  fetchOr(v: boolean): boolean { return sys.or(this.words, 0, v ? 1 : 0) !== 0; }
+  fetchXor(v: boolean): boolean { return sys.xor(this.words, 0, v ? 1 : 0) !== 0; }
+  wait(expected: boolean, opts?: WaitOptions): "ok" | "timed-out" { return wait32("AtomicBool", this.words, expected ? 1 : 0, opts); }
+  waitAsync(expected: boolean, opts?: WaitOptions): Promise<"ok" | "timed-out"> { return wait32Async("AtomicBool", this.words, expected ? 1 : 0, opts); }
+  /** @internal */
+  [SHARE](): PrimitiveWire { return { kind: "AtomicBool", buffer: this.buffer, byteOffset: this.byteOffset }; }
+}
+
+const I64_MIN = -(1n << 63n), I64_MAX = (1n << 63n) - 1n;
+function checkBig(where: string, v: unknown): bigint {
+  if (typeof v !== "bigint" || v < I64_MIN || v > I64_MAX) {
+    throw new RangeError(`${where}: expected a bigint in the signed 64-bit range, got ${describeValue(v)}`);
+  }
+  return v;
+}
+
+/** A shared signed 64-bit integer (values are `bigint`). */
+export class AtomicI64 implements SharedPrimitive {
+  /** Bytes an AtomicI64 occupies (8-byte aligned). */
+  static readonly BYTE_LENGTH = 16;
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  private readonly big: BigInt64Array;
+  constructor(initial: bigint = 0n, placement?: Placement) {
+    const buffer = placement?.buffer ?? new SharedArrayBuffer(16);
+    const byteOffset = placement?.byteOffset ?? 0;
+    const words = placeWords("AtomicI64", buffer, byteOffset, 16, 8);
+    claimTag("AtomicI64", words, 2, byteOffset);
+    this.buffer = buffer;
+    this.byteOffset = byteOffset;
+    this.big = new BigInt64Array(buffer, byteOffset, 1);
+    if (placement === undefined) sys.i64.store(this.big, 0, checkBig("AtomicI64", initial));
+  }
+  /** Places one at `byteOffset` of `buffer` (16 bytes, 8-aligned); zeroed memory holds 0n. */
+  static at(buffer: SharedArrayBuffer, byteOffset: number): AtomicI64 {
+    return new AtomicI64(0n, { buffer, byteOffset });
+  }
+  load(): bigint { return sys.i64.load(this.big, 0); }
+  store(v: bigint): void { sys.i64.store(this.big, 0, checkBig("AtomicI64.store", v)); }
+  swap(v: bigint): bigint { return sys.i64.exchange(this.big, 0, checkBig("AtomicI64.swap", v)); }
+  compareExchange(expected: bigint, replacement: bigint): bigint {
+    return sys.i64.cas(this.big, 0, checkBig("AtomicI64.compareExchange", expected), checkBig("AtomicI64.compareExchange", replacement));
+  }
+  fetchAdd(v: bigint): bigint { return sys.i64.add(this.big, 0, checkBig("AtomicI64.fetchAdd", v)); }
+  fetchSub(v: bigint): bigint { return sys.i64.sub(this.big, 0, checkBig("AtomicI64.fetchSub", v)); }
+  fetchAnd(v: bigint): bigint { return sys.i64.and(this.big, 0, checkBig("AtomicI64.fetchAnd", v)); }
+  fetchOr(v: bigint): bigint { return sys.i64.or(this.big, 0, checkBig("AtomicI64.fetchOr", v)); }
+  fetchXor(v: bigint): bigint { return sys.i64.xor(this.big, 0, checkBig("AtomicI64.fetchXor", v)); }
+  /** Blocks while the value equals `expected`. */
+  wait(expected: bigint, opts?: WaitOptions): "ok" | "timed-out" {
+    const d = deadlineOf("AtomicI64.wait", opts);
+    return sys.i64.wait(this.big, 0, checkBig("AtomicI64.wait", expected), sys.remaining(d.at)) === "timed-out" ? "timed-out" : "ok";
+  }
+  /** Async twin of `wait`. */
+  async waitAsync(expected: bigint, opts?: WaitOptions): Promise<"ok" | "timed-out"> {
+    const d = deadlineOf("AtomicI64.waitAsync", opts);
+    const r = await sys.i64.waitAsync(this.big, 0, checkBig("AtomicI64.waitAsync", expected), sys.remaining(d.at), d.signal);
+    if (r === "aborted") throw d.signal!.reason;
+    return r === "timed-out" ? "timed-out" : "ok";
+  }
+  notify(count = Infinity): number { return sys.i64.notify(this.big, 0, count); }
+  /** @internal */
+  [SHARE](): PrimitiveWire { return { kind: "AtomicI64", buffer: this.buffer, byteOffset: this.byteOffset }; }
+}
+
+registerKind("AtomicI32", (w) => AtomicI32.at(w.buffer, w.byteOffset));
+registerKind("AtomicU32", (w) => AtomicU32.at(w.buffer, w.byteOffset));
+registerKind("AtomicBool", (w) => AtomicBool.at(w.buffer, w.byteOffset));
+registerKind("AtomicI64", (w) => AtomicI64.at(w.buffer, w.byteOffset));

@@ -1,0 +1,65 @@
+/**
+ * One state machine, two ways to wait.
+ *
+ * The slow path of a primitive is written once, as a generator that yields `Park` requests
+ * ("sleep while words[index] == value") and returns its result. `parkSync` runs it with blocking
+ * waits, `parkAsync` with `Atomics.waitAsync`, so `x()` and `xAsync()` can never drift apart.
+ * A timeout or abort is thrown *into* the generator, so its `finally`/`catch` can undo what it
+ * registered (a waiter count, a waiting flag) — or decide it succeeded after all.
+ *
+ * Parks are sliced (`LIVENESS_SLICE_MS`) so state machines that watch for a dead owner re-check.
+ */
+import * as sys from "../sys/index.js";
+import { TimeoutError } from "../errors.js";
+import { expired, type Deadline } from "./options.js";
+
+/** A request to sleep while `words[index] === value`. */
+export interface Park {
+  words: Int32Array;
+  index: number;
+  value: number;
+}
+
+export type SlowPath<R> = Generator<Park, R, void>;
+
+/** Runs a slow path with blocking waits. */
+export function parkSync<R>(gen: SlowPath<R>, d: Deadline, what: string, asyncTwin: string): R {
+  let r = gen.next();
+  while (!r.done) {
+    const p = r.value;
+    let failure: unknown;
+    if (expired(d)) failure = new TimeoutError(what, d.timeout);
+    else if (d.signal?.aborted) failure = d.signal.reason;
+    if (failure !== undefined) {
+      r = gen.throw(failure);
+      continue;
+    }
+    sys.assertCanBlock(what, asyncTwin);
+    sys.wait(p.words, p.index, p.value, sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS));
+    r = gen.next();
+  }
+  return r.value;
+}
+
+/** Runs a slow path with async waits: never blocks the event loop. */
+export async function parkAsync<R>(gen: SlowPath<R>, d: Deadline, what: string): Promise<R> {
+  let r = gen.next();
+  while (!r.done) {
+    const p = r.value;
+    if (expired(d)) {
+      r = gen.throw(new TimeoutError(what, d.timeout));
+      continue;
+    }
+    const res = await sys.waitAsync(p.words, p.index, p.value, sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS), d.signal);
+    r = res === "aborted" ? gen.throw(d.signal!.reason) : gen.next();
+  }
+  return r.value;
+}
+
+/** Runs a slow path that must not wait at all; returns `undefined` where it would have parked. */
+export function parkNever<R>(gen: SlowPath<R>): R | undefined {
+  const r = gen.next();
+  if (r.done) return r.value;
+  gen.return(undefined as any);
+  return undefined;
+}

@@ -1,0 +1,420 @@
+/**
+ * RwLock<T>: a writer-preferring reader-writer lock, after Rust std's `sys/sync/rwlock/futex.rs`.
+ *
+ * Word layout (Int32, from byteOffset):
+ *   [0] STATE          reader count in bits 0..28 (WRITE_LOCKED = all ones = write-locked),
+ *                      READERS_WAITING = bit 29, WRITERS_WAITING = bit 30 (words stay positive)
+ *   [1] WRITER_NOTIFY  bumped to wake one writer; writers park on it
+ *   [2] OWNER          thread slot of the write holder (0 = none / read-locked): dead-writer recovery
+ *   [3] POISON         1 once a write holder threw in `withWrite` or died holding the lock
+ *   [4] TAG            TypeTag.RwLock
+ * All-zero is a valid unlocked RwLock.
+ *
+ * Writer preference: once a writer waits (WRITERS_WAITING), new readers queue behind it, so a
+ * stream of readers cannot starve writers. A thread that already holds a read lock may take
+ * another (it could never make progress otherwise). Readers are not tracked across threads, so a
+ * reader that dies holding a read lock is not recovered (writers would wait for it): use `Mutex`
+ * or write locks around code that may be terminated.
+ */
+import * as sys from "../sys/index.js";
+import { claimTag, placeWords } from "../memory/layout.js";
+import { currentSlot, isAlive } from "../thread/registry.js";
+import { DeadlockError, LockError, PoisonError } from "../errors.js";
+import { SHARE, findUnshareable, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
+import { deadlineOf, type WaitOptions } from "./options.js";
+import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
+
+const STATE = 0, WRITER_NOTIFY = 1, OWNER = 2, POISON = 3, TAG = 4;
+const MASK = (1 << 29) - 1;
+const WRITE_LOCKED = MASK;
+const MAX_READERS = MASK - 1;
+const READERS_WAITING = 1 << 29;
+const WRITERS_WAITING = 1 << 30;
+
+const isUnlocked = (s: number) => (s & MASK) === 0;
+const isWriteLocked = (s: number) => (s & MASK) === WRITE_LOCKED;
+const hasReadersWaiting = (s: number) => (s & READERS_WAITING) !== 0;
+const hasWritersWaiting = (s: number) => (s & WRITERS_WAITING) !== 0;
+/** Readers may enter only when no writer holds the lock *or waits for it* (writer preference). */
+const isReadLockable = (s: number) => (s & MASK) < MAX_READERS && !hasReadersWaiting(s) && !hasWritersWaiting(s);
+
+let placing: Int32Array | null = null;
+
+/**
+ * A reader-writer lock guarding a value in shared memory. Many readers or one writer.
+ * `read / tryRead / readAsync`, `write / tryWrite / writeAsync`, `withRead`, `withWrite`.
+ */
+export class RwLock<T = void> implements SharedPrimitive {
+  /** Bytes an RwLock occupies in a buffer. */
+  static readonly BYTE_LENGTH = 20;
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  /** @internal */
+  readonly words: Int32Array;
+  /** @internal */
+  readonly data: T;
+  /** @internal Read guards this thread holds on this lock (thread-local: the object is). */
+  localReads = 0;
+  private readonly park: Park;
+
+  /**
+   * Creates a lock in its own new shared buffer, guarding `value`.
+   * @throws TypeError if `value` is not shared memory.
+   */
+  constructor(value?: T) {
+    if (value !== undefined) {
+      const bad = findUnshareable(value);
+      if (bad !== null) throw new TypeError(`RwLock: ${bad}. An RwLock guards shared memory`);
+    }
+    const words = placing ?? placeWords("RwLock", new SharedArrayBuffer(RwLock.BYTE_LENGTH), 0, RwLock.BYTE_LENGTH);
+    if (placing === null) claimTag("RwLock", words, TAG, 0);
+    this.words = words;
+    this.buffer = words.buffer as SharedArrayBuffer;
+    this.byteOffset = words.byteOffset;
+    this.data = value as T;
+    this.park = { words, index: STATE, value: 0 };
+  }
+
+  /** Places a lock at `byteOffset` of `buffer` (zeroed memory is an unlocked lock). */
+  static at<T = void>(buffer: SharedArrayBuffer, byteOffset: number, value?: T): RwLock<T> {
+    const words = placeWords("RwLock", buffer, byteOffset, RwLock.BYTE_LENGTH);
+    claimTag("RwLock", words, TAG, byteOffset);
+    placing = words;
+    try {
+      return new RwLock<T>(value);
+    } finally {
+      placing = null;
+    }
+  }
+
+  /** Whether a write holder threw in `withWrite` or died holding the lock. */
+  get isPoisoned(): boolean {
+    return sys.load(this.words, POISON) !== 0;
+  }
+
+  /** Clears the poison flag. */
+  clearPoison(): void {
+    sys.store(this.words, POISON, 0);
+  }
+
+  // ------------------------------------------------------------------------------ read side
+
+  /** Blocks until a shared read lock is held. @throws PoisonError (guard held), TimeoutError, DeadlockError. */
+  read(opts?: WaitOptions): RwLockReadGuard<T> {
+    if (opts === undefined && this.tryReadFast()) return this.readGuard();
+    const d = deadlineOf("RwLock.read", opts);
+    if (!this.tryReadFast()) parkSync(this.readSlow(true), d, "RwLock.read", "RwLock.readAsync");
+    return this.readGuard();
+  }
+
+  /** Takes a read lock if that needs no waiting; `null` otherwise. */
+  tryRead(): RwLockReadGuard<T> | null {
+    return this.tryReadFast() ? this.readGuard() : null;
+  }
+
+  /** Async twin of `read`. */
+  async readAsync(opts?: WaitOptions): Promise<RwLockReadGuard<T>> {
+    const d = deadlineOf("RwLock.readAsync", opts);
+    if (!this.tryReadFast()) await parkAsync(this.readSlow(false), d, "RwLock.readAsync");
+    return this.readGuard();
+  }
+
+  /** Runs `fn` under a read lock. */
+  withRead<R>(fn: (value: T) => R, opts?: WaitOptions): R {
+    const g = unpoisoned(() => this.read(opts));
+    try {
+      return fn(g.value);
+    } finally {
+      g.unlock();
+    }
+  }
+
+  private tryReadFast(): boolean {
+    const s = sys.load(this.words, STATE);
+    const ok = isReadLockable(s) || (this.localReads > 0 && (s & MASK) < MAX_READERS);
+    if (ok && sys.cas(this.words, STATE, s, s + 1) === s) {
+      this.localReads++;
+      return true;
+    }
+    return false;
+  }
+
+  private *readSlow(sync: boolean): SlowPath<void> {
+    let s = this.spinRead();
+    for (;;) {
+      if (isWriteLocked(s)) this.checkWriter(sync, "RwLock.read");
+      const lockable = isReadLockable(s) || (this.localReads > 0 && (s & MASK) < MAX_READERS);
+      if (lockable) {
+        if (sys.cas(this.words, STATE, s, s + 1) === s) {
+          this.localReads++;
+          return;
+        }
+        s = sys.load(this.words, STATE);
+        continue;
+      }
+      // Say that readers are parked before parking, so the unlocker knows to wake us.
+      if (!hasReadersWaiting(s)) {
+        const seen = sys.cas(this.words, STATE, s, s | READERS_WAITING);
+        if (seen !== s) {
+          s = seen;
+          continue;
+        }
+      }
+      this.park.index = STATE;
+      this.park.value = s | READERS_WAITING;
+      yield this.park;
+      s = this.spinRead();
+    }
+  }
+
+  private spinRead(): number {
+    let s = sys.load(this.words, STATE);
+    // Spin only while a writer holds it and nobody is parked: anything else is decided at once.
+    for (let i = 0; i < sys.SPIN_LIMIT && isWriteLocked(s) && !hasReadersWaiting(s) && !hasWritersWaiting(s); i++) {
+      s = sys.load(this.words, STATE);
+    }
+    return s;
+  }
+
+  private readGuard(): RwLockReadGuard<T> {
+    const g = new RwLockReadGuard(this);
+    if (sys.load(this.words, POISON) !== 0) throw new PoisonError("RwLock", g);
+    return g;
+  }
+
+  /** @internal */
+  readUnlock(): void {
+    this.localReads--;
+    const s = sys.sub(this.words, STATE, 1) - 1;
+    // A reader can only be parked on a read-locked lock if a writer is parked too; so the last
+    // reader out wakes a writer (or, failing that, the readers).
+    if (isUnlocked(s) && hasWritersWaiting(s)) this.wakeWriterOrReaders(s);
+  }
+
+  // ----------------------------------------------------------------------------- write side
+
+  /** Blocks until the exclusive write lock is held. @throws PoisonError (guard held), TimeoutError, DeadlockError. */
+  write(opts?: WaitOptions): RwLockWriteGuard<T> {
+    if (opts === undefined && sys.cas(this.words, STATE, 0, WRITE_LOCKED) === 0) return this.writeGuard();
+    const d = deadlineOf("RwLock.write", opts);
+    if (this.localReads > 0) {
+      throw new DeadlockError("RwLock.write: this thread holds a read lock on it; the write lock would wait for itself forever");
+    }
+    if (sys.cas(this.words, STATE, 0, WRITE_LOCKED) !== 0) parkSync(this.writeSlow(true), d, "RwLock.write", "RwLock.writeAsync");
+    return this.writeGuard();
+  }
+
+  /** Takes the write lock if it is free; `null` otherwise. */
+  tryWrite(): RwLockWriteGuard<T> | null {
+    for (;;) {
+      const s = sys.load(this.words, STATE);
+      if (!isUnlocked(s)) {
+        if (isWriteLocked(s) && this.recoverDeadWriter()) continue;
+        return null;
+      }
+      if (sys.cas(this.words, STATE, s, s | WRITE_LOCKED) === s) return this.writeGuard();
+    }
+  }
+
+  /** Async twin of `write`. */
+  async writeAsync(opts?: WaitOptions): Promise<RwLockWriteGuard<T>> {
+    const d = deadlineOf("RwLock.writeAsync", opts);
+    if (sys.cas(this.words, STATE, 0, WRITE_LOCKED) !== 0) await parkAsync(this.writeSlow(false), d, "RwLock.writeAsync");
+    return this.writeGuard();
+  }
+
+  /** Runs `fn` under the write lock; if it throws, the lock is poisoned. */
+  withWrite<R>(fn: (value: T) => R, opts?: WaitOptions): R {
+    const g = unpoisoned(() => this.write(opts));
+    let ok = false;
+    try {
+      const r = fn(g.value);
+      ok = true;
+      return r;
+    } finally {
+      if (!ok) sys.store(this.words, POISON, 1);
+      g.unlock();
+    }
+  }
+
+  private *writeSlow(sync: boolean): SlowPath<void> {
+    let s = this.spinWrite();
+    let otherWriters = 0;
+    try {
+      for (;;) {
+        if (isUnlocked(s)) {
+          // Keep WRITERS_WAITING on if others may be parked, so our unlock wakes them.
+          const seen = sys.cas(this.words, STATE, s, s | WRITE_LOCKED | otherWriters);
+          if (seen === s) return;
+          s = seen;
+          continue;
+        }
+        if (isWriteLocked(s)) {
+          this.checkWriter(sync, "RwLock.write");
+        }
+        if (!hasWritersWaiting(s)) {
+          const seen = sys.cas(this.words, STATE, s, s | WRITERS_WAITING);
+          if (seen !== s) {
+            s = seen;
+            continue;
+          }
+        }
+        otherWriters = WRITERS_WAITING;
+        // Read the notify counter *before* re-checking the state: an unlock that lands in
+        // between bumps it, and the park returns at once.
+        const seq = sys.load(this.words, WRITER_NOTIFY);
+        s = sys.load(this.words, STATE);
+        if (isUnlocked(s) || !hasWritersWaiting(s)) continue;
+        this.park.index = WRITER_NOTIFY;
+        this.park.value = seq;
+        yield this.park;
+        s = this.spinWrite();
+      }
+    } catch (e) {
+      // Timed out or aborted. If the lock is free with waiters flagged, nobody else is going to
+      // hand it on (the unlock that would have happened already did): do it ourselves.
+      const now = sys.load(this.words, STATE);
+      if (isUnlocked(now) && (hasReadersWaiting(now) || hasWritersWaiting(now))) this.wakeWriterOrReaders(now);
+      throw e;
+    }
+  }
+
+  private spinWrite(): number {
+    let s = sys.load(this.words, STATE);
+    for (let i = 0; i < sys.SPIN_LIMIT && !isUnlocked(s) && !hasWritersWaiting(s); i++) s = sys.load(this.words, STATE);
+    return s;
+  }
+
+  private writeGuard(): RwLockWriteGuard<T> {
+    // The owner is written right after the CAS that took the lock: until then it reads 0, which
+    // waiters treat as "no owner known yet" (never as dead).
+    sys.store(this.words, OWNER, currentSlot());
+    const g = new RwLockWriteGuard(this);
+    if (sys.load(this.words, POISON) !== 0) throw new PoisonError("RwLock", g);
+    return g;
+  }
+
+  /** @internal */
+  writeUnlock(poison: boolean): void {
+    const owner = sys.load(this.words, OWNER);
+    if (owner !== currentSlot() || !isWriteLocked(sys.load(this.words, STATE))) {
+      throw new LockError(`RwLock write unlock: the write lock is not held by this thread`);
+    }
+    if (poison) sys.store(this.words, POISON, 1);
+    sys.store(this.words, OWNER, 0);
+    const s = sys.sub(this.words, STATE, WRITE_LOCKED) - WRITE_LOCKED;
+    if (hasReadersWaiting(s) || hasWritersWaiting(s)) this.wakeWriterOrReaders(s);
+  }
+
+  /** Write-locked: deadlock if the writer is us (blocking), recover if the writer is dead. */
+  private checkWriter(sync: boolean, what: string): void {
+    const owner = sys.load(this.words, OWNER);
+    if (owner === 0) return;
+    if (owner === currentSlot()) {
+      if (sync) throw new DeadlockError(`${what}: this thread holds the write lock; waiting would never end`);
+      return;
+    }
+    this.recoverDeadWriter();
+  }
+
+  /** If the write holder is dead: poison and release on its behalf. Returns whether it did. */
+  private recoverDeadWriter(): boolean {
+    const owner = sys.load(this.words, OWNER);
+    if (owner === 0 || isAlive(owner)) return false;
+    // Exactly one thread wins the owner word and performs the dead writer's unlock.
+    if (sys.cas(this.words, OWNER, owner, 0) !== owner) return false;
+    sys.store(this.words, POISON, 1);
+    const s = sys.sub(this.words, STATE, WRITE_LOCKED) - WRITE_LOCKED;
+    if (hasReadersWaiting(s) || hasWritersWaiting(s)) this.wakeWriterOrReaders(s);
+    return true;
+  }
+
+  /** Hand an unlocked lock on: one writer if any waits, else all readers (Rust's wake_writer_or_readers). */
+  private wakeWriterOrReaders(s: number): void {
+    if (s === WRITERS_WAITING) {
+      const seen = sys.cas(this.words, STATE, s, 0);
+      if (seen === s) {
+        this.wakeWriter();
+        return;
+      }
+      s = seen; // readers may have started waiting too
+    }
+    if (s === (READERS_WAITING | WRITERS_WAITING)) {
+      // Leave the readers waiting and wake one writer; if no writer was actually parked, the
+      // readers go instead (we cannot know whether the notify reached a writer that will lock).
+      if (sys.cas(this.words, STATE, s, READERS_WAITING) !== s) return; // locked meanwhile: its unlock hands on
+      if (this.wakeWriter()) return;
+      s = READERS_WAITING;
+    }
+    if (s === READERS_WAITING && sys.cas(this.words, STATE, s, 0) === s) sys.notifyAll(this.words, STATE);
+  }
+
+  private wakeWriter(): boolean {
+    sys.add(this.words, WRITER_NOTIFY, 1);
+    return sys.notify(this.words, WRITER_NOTIFY, 1) > 0;
+  }
+
+  /** @internal */
+  [SHARE](encode: (v: unknown) => unknown): PrimitiveWire {
+    return { kind: "RwLock", buffer: this.buffer, byteOffset: this.byteOffset, extra: encode(this.data) };
+  }
+}
+
+registerKind("RwLock", (w, decode) => RwLock.at(w.buffer, w.byteOffset, decode(w.extra)));
+
+function unpoisoned<G extends { unlock(): void }>(take: () => G): G {
+  try {
+    return take();
+  } catch (e) {
+    if (e instanceof PoisonError) (e.guard as G).unlock();
+    throw e;
+  }
+}
+
+/** A shared read lock on an `RwLock`. */
+export class RwLockReadGuard<T> implements Disposable {
+  #lock: RwLock<T> | null;
+  /** @internal */
+  constructor(lock: RwLock<T>) {
+    this.#lock = lock;
+  }
+  /** The guarded value (read it; writes under a read lock are your own race). */
+  get value(): T {
+    if (this.#lock === null) throw new LockError("RwLockReadGuard.value: the guard was already unlocked");
+    return this.#lock.data;
+  }
+  /** Releases the read lock. Throws `LockError` if already released. */
+  unlock(): void {
+    const l = this.#lock;
+    if (l === null) throw new LockError("RwLockReadGuard.unlock: the guard was already unlocked");
+    this.#lock = null;
+    l.readUnlock();
+  }
+  [Symbol.dispose](): void {
+    if (this.#lock !== null) this.unlock();
+  }
+}
+
+/** The exclusive write lock on an `RwLock`. */
+export class RwLockWriteGuard<T> implements Disposable {
+  #lock: RwLock<T> | null;
+  /** @internal */
+  constructor(lock: RwLock<T>) {
+    this.#lock = lock;
+  }
+  /** The guarded value. */
+  get value(): T {
+    if (this.#lock === null) throw new LockError("RwLockWriteGuard.value: the guard was already unlocked");
+    return this.#lock.data;
+  }
+  /** Releases the write lock. Throws `LockError` if already released. */
+  unlock(): void {
+    const l = this.#lock;
+    if (l === null) throw new LockError("RwLockWriteGuard.unlock: the guard was already unlocked");
+    this.#lock = null;
+    l.writeUnlock(false);
+  }
+  [Symbol.dispose](): void {
+    if (this.#lock !== null) this.unlock();
+  }
+}

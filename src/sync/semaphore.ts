@@ -1,0 +1,164 @@
+/**
+ * Semaphore: a counting semaphore with a ceiling, closable.
+ *
+ * Word layout (Int32, from byteOffset):
+ *   [0] PERMITS  permits available now; waiters park on it
+ *   [1] MAX      most permits it may hold (the initial count): release past it is a RangeError
+ *   [2] CLOSED   1 after close(): waiters and later acquires fail with ClosedError
+ *   [3] WAITERS  threads parked (or about to park): release skips the notify at 0
+ *   [4] TAG      TypeTag.Semaphore
+ * All-zero is a valid (empty, ceiling 0) semaphore; `at(buffer, offset, permits)` sets it up.
+ */
+import * as sys from "../sys/index.js";
+import { claimTag, placeWords } from "../memory/layout.js";
+import { ClosedError } from "../errors.js";
+import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
+import { checkCount, deadlineOf, type WaitOptions } from "./options.js";
+import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
+
+const PERMITS = 0, MAX = 1, CLOSED = 2, WAITERS = 3, TAG = 4;
+const LIMIT = 0x3fffffff;
+
+/**
+ * A counting semaphore: `acquire(n)` takes n permits (waiting for them), `release(n)` gives them
+ * back. `close()` makes waiters and later acquires fail with `ClosedError`.
+ */
+export class Semaphore implements SharedPrimitive {
+  /** Bytes a Semaphore occupies in a buffer. */
+  static readonly BYTE_LENGTH = 20;
+  readonly buffer: SharedArrayBuffer;
+  readonly byteOffset: number;
+  private readonly words: Int32Array;
+  private readonly park: Park;
+
+  /**
+   * Creates a semaphore holding `permits` permits (also its ceiling).
+   * @throws RangeError if `permits` is not an integer in 0..2^30-1.
+   */
+  constructor(permits: number, placement?: { buffer: SharedArrayBuffer; byteOffset: number }) {
+    const buffer = placement?.buffer ?? new SharedArrayBuffer(Semaphore.BYTE_LENGTH);
+    const byteOffset = placement?.byteOffset ?? 0;
+    const words = placeWords("Semaphore", buffer, byteOffset, Semaphore.BYTE_LENGTH);
+    const n = permits === undefined && placement ? undefined : checkCount("Semaphore", "permits", permits, 0, LIMIT);
+    if (claimTag("Semaphore", words, TAG, byteOffset)) {
+      if (n !== undefined) {
+        sys.store(words, MAX, n);
+        sys.add(words, PERMITS, n);
+        sys.notifyAll(words, PERMITS);
+      }
+    } else if (n !== undefined && sys.load(words, MAX) !== n) {
+      throw new RangeError(`Semaphore.at: the semaphore at byteOffset ${byteOffset} has ${sys.load(words, MAX)} permits, not ${n}`);
+    }
+    this.words = words;
+    this.buffer = buffer;
+    this.byteOffset = byteOffset;
+    this.park = { words, index: PERMITS, value: 0 };
+  }
+
+  /**
+   * Places a semaphore at `byteOffset` of `buffer`. With `permits`, fresh memory is set up with
+   * that many, and existing memory must agree; without, it attaches as it is.
+   */
+  static at(buffer: SharedArrayBuffer, byteOffset: number, permits?: number): Semaphore {
+    return new Semaphore(permits as number, { buffer, byteOffset });
+  }
+
+  /** Permits available right now (a snapshot). */
+  get available(): number {
+    return sys.load(this.words, PERMITS);
+  }
+
+  /** The ceiling: the most permits this semaphore can hold. */
+  get maxPermits(): number {
+    return sys.load(this.words, MAX);
+  }
+
+  /** Whether `close()` was called. */
+  get isClosed(): boolean {
+    return sys.load(this.words, CLOSED) !== 0;
+  }
+
+  /** Blocks until `n` permits (default 1) are taken. @throws ClosedError, TimeoutError, RangeError. */
+  acquire(n = 1, opts?: WaitOptions): void {
+    this.checkN("Semaphore.acquire", n);
+    const d = deadlineOf("Semaphore.acquire", opts);
+    if (!this.take(n)) parkSync(this.acquireSlow(n), d, "Semaphore.acquire", "Semaphore.acquireAsync");
+  }
+
+  /** Takes `n` permits if available now. @returns whether it did. @throws ClosedError. */
+  tryAcquire(n = 1): boolean {
+    this.checkN("Semaphore.tryAcquire", n);
+    return this.take(n);
+  }
+
+  /** Async twin of `acquire`. */
+  async acquireAsync(n = 1, opts?: WaitOptions): Promise<void> {
+    this.checkN("Semaphore.acquireAsync", n);
+    const d = deadlineOf("Semaphore.acquireAsync", opts);
+    if (!this.take(n)) await parkAsync(this.acquireSlow(n), d, "Semaphore.acquireAsync");
+  }
+
+  /**
+   * Gives back `n` permits (default 1) and wakes waiters.
+   * @throws RangeError if that would exceed the ceiling (nothing is released then).
+   */
+  release(n = 1): void {
+    checkCount("Semaphore.release", "n", n, 0, LIMIT);
+    for (;;) {
+      const p = sys.load(this.words, PERMITS);
+      const max = sys.load(this.words, MAX);
+      if (p + n > max) {
+        throw new RangeError(`Semaphore.release(${n}): ${p} of ${max} permits are already available; releasing ${n} more would exceed the ceiling`);
+      }
+      if (sys.cas(this.words, PERMITS, p, p + n) === p) break;
+    }
+    // A waiter counts itself before reading PERMITS; if we read WAITERS == 0 here, its read comes
+    // after our CAS and sees the new permits, so skipping the notify loses nothing.
+    if (sys.load(this.words, WAITERS) > 0) sys.notifyAll(this.words, PERMITS);
+  }
+
+  /** Closes the semaphore: current waiters and every later acquire fail with `ClosedError`. */
+  close(): void {
+    sys.store(this.words, CLOSED, 1);
+    sys.notifyAll(this.words, PERMITS);
+  }
+
+  private checkN(where: string, n: number): void {
+    checkCount(where, "n", n, 0, LIMIT);
+    const max = sys.load(this.words, MAX);
+    if (n > max) throw new RangeError(`${where}(${n}): the semaphore never holds more than ${max} permits, so this would wait forever`);
+  }
+
+  private take(n: number): boolean {
+    for (;;) {
+      if (sys.load(this.words, CLOSED) !== 0) throw new ClosedError("Semaphore is closed");
+      const p = sys.load(this.words, PERMITS);
+      if (p < n) return false;
+      if (sys.cas(this.words, PERMITS, p, p - n) === p) return true;
+    }
+  }
+
+  private *acquireSlow(n: number): SlowPath<void> {
+    sys.add(this.words, WAITERS, 1);
+    try {
+      for (;;) {
+        if (this.take(n)) return;
+        // take() failed having seen fewer than n: park on the count we now read. A release after
+        // this read changes it and the park returns at once.
+        const p = sys.load(this.words, PERMITS);
+        if (p >= n || sys.load(this.words, CLOSED) !== 0) continue;
+        this.park.value = p;
+        yield this.park;
+      }
+    } finally {
+      sys.sub(this.words, WAITERS, 1);
+    }
+  }
+
+  /** @internal */
+  [SHARE](): PrimitiveWire {
+    return { kind: "Semaphore", buffer: this.buffer, byteOffset: this.byteOffset };
+  }
+}
+
+registerKind("Semaphore", (w) => Semaphore.at(w.buffer, w.byteOffset));

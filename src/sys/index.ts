@@ -1,0 +1,257 @@
+/**
+ * sys: the only module in weft that touches `Atomics`.
+ *
+ * Everything above this layer speaks in terms of `Int32Array` words over a `SharedArrayBuffer`
+ * (and `BigInt64Array` for 64-bit atomics). Every `Atomics` operation is sequentially consistent,
+ * so Rust's Relaxed / Acquire / Release orderings all collapse to SeqCst here: callers never need
+ * a fence, and the why-comments at call sites explain *which* order of steps makes a protocol safe.
+ *
+ * Costs measured on the 2-core CI machine (Node 20): one `Atomics` read-modify-write ~15 ns, a
+ * spin iteration (a load) ~0.15 µs with the loop overhead, a park/wake through
+ * `Atomics.wait`/`notify` ~25 µs each way. Hence "spin a little, then park" (see `SPIN_LIMIT`).
+ */
+import { BlockingNotAllowedError } from "../errors.js";
+
+// ---------------------------------------------------------------------------------------------
+// Plain atomic operations on Int32 words.
+
+/** Atomic load of word `i`. */
+export const load = (a: Int32Array, i: number): number => Atomics.load(a, i);
+/** Atomic store of `v` into word `i`. */
+export const store = (a: Int32Array, i: number, v: number): number => Atomics.store(a, i, v);
+/** Atomic exchange; returns the previous value. */
+export const exchange = (a: Int32Array, i: number, v: number): number => Atomics.exchange(a, i, v);
+/** Compare-and-exchange; returns the value seen (equal to `expected` on success). */
+export const cas = (a: Int32Array, i: number, expected: number, replacement: number): number =>
+  Atomics.compareExchange(a, i, expected, replacement);
+/** Atomic add; returns the previous value. */
+export const add = (a: Int32Array, i: number, v: number): number => Atomics.add(a, i, v);
+/** Atomic subtract; returns the previous value. */
+export const sub = (a: Int32Array, i: number, v: number): number => Atomics.sub(a, i, v);
+/** Atomic bitwise and; returns the previous value. */
+export const and = (a: Int32Array, i: number, v: number): number => Atomics.and(a, i, v);
+/** Atomic bitwise or; returns the previous value. */
+export const or = (a: Int32Array, i: number, v: number): number => Atomics.or(a, i, v);
+/** Atomic bitwise xor; returns the previous value. */
+export const xor = (a: Int32Array, i: number, v: number): number => Atomics.xor(a, i, v);
+
+/** The same operations over unsigned 32-bit words (used by `AtomicU32`). */
+export const u32 = {
+  load: (a: Uint32Array, i: number): number => Atomics.load(a, i),
+  store: (a: Uint32Array, i: number, v: number): number => Atomics.store(a, i, v),
+  exchange: (a: Uint32Array, i: number, v: number): number => Atomics.exchange(a, i, v),
+  cas: (a: Uint32Array, i: number, e: number, r: number): number => Atomics.compareExchange(a, i, e, r),
+  add: (a: Uint32Array, i: number, v: number): number => Atomics.add(a, i, v),
+  sub: (a: Uint32Array, i: number, v: number): number => Atomics.sub(a, i, v),
+  and: (a: Uint32Array, i: number, v: number): number => Atomics.and(a, i, v),
+  or: (a: Uint32Array, i: number, v: number): number => Atomics.or(a, i, v),
+  xor: (a: Uint32Array, i: number, v: number): number => Atomics.xor(a, i, v),
+};
+
+/** The same operations over 64-bit words (used by `AtomicI64`). */
+export const i64 = {
+  load: (a: BigInt64Array, i: number): bigint => Atomics.load(a, i),
+  store: (a: BigInt64Array, i: number, v: bigint): bigint => Atomics.store(a, i, v),
+  exchange: (a: BigInt64Array, i: number, v: bigint): bigint => Atomics.exchange(a, i, v),
+  cas: (a: BigInt64Array, i: number, e: bigint, r: bigint): bigint => Atomics.compareExchange(a, i, e, r),
+  add: (a: BigInt64Array, i: number, v: bigint): bigint => Atomics.add(a, i, v),
+  sub: (a: BigInt64Array, i: number, v: bigint): bigint => Atomics.sub(a, i, v),
+  and: (a: BigInt64Array, i: number, v: bigint): bigint => Atomics.and(a, i, v),
+  or: (a: BigInt64Array, i: number, v: bigint): bigint => Atomics.or(a, i, v),
+  xor: (a: BigInt64Array, i: number, v: bigint): bigint => Atomics.xor(a, i, v),
+  wait: (a: BigInt64Array, i: number, expected: bigint, timeoutMs: number): WaitResult => {
+    assertCanBlock("AtomicI64.wait", "waitAsync");
+    return Atomics.wait(a, i, expected, timeoutMs);
+  },
+  waitAsync: (a: BigInt64Array, i: number, expected: bigint, timeoutMs: number, signal?: AbortSignal) =>
+    waitAsyncImpl(a, i, expected, timeoutMs, signal),
+  notify: (a: BigInt64Array, i: number, count: number): number => Atomics.notify(a, i, count),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Futex: wait / notify.
+
+/** Outcome of a futex wait. */
+export type WaitResult = "ok" | "not-equal" | "timed-out";
+/** Outcome of an async futex wait, which can also be abandoned through an AbortSignal. */
+export type AsyncWaitResult = WaitResult | "aborted";
+
+/**
+ * How many times a contended lock re-reads its word before parking. A spin iteration costs
+ * ~0.15 µs and a park/wake round trip ~50 µs, so 100 spins (~15 µs) catch a holder that is about
+ * to release without ever costing more than a third of one park. Rust's std uses the same count.
+ */
+export const SPIN_LIMIT = 100;
+
+/**
+ * Longest single park of a waiter that watches for a dead owner. A holder that dies (terminate,
+ * crash) cannot wake anyone, so waiters wake at least this often to check the owner's liveness
+ * slot: a dead owner is noticed within this many milliseconds. Ten wake-ups a second cost nothing
+ * measurable.
+ */
+export const LIVENESS_SLICE_MS = 100;
+
+let blockingAllowed: boolean | undefined;
+
+/** Whether this thread may block in `Atomics.wait` (false on a browser's main thread). */
+export function canBlock(): boolean {
+  if (blockingAllowed === undefined) {
+    try {
+      // Cheap probe: a 0 ms wait on a value that does not match returns at once where blocking is
+      // allowed, and throws where it is not (a browser main thread).
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      blockingAllowed = true;
+    } catch {
+      blockingAllowed = false;
+    }
+  }
+  return blockingAllowed;
+}
+
+/** Throws `BlockingNotAllowedError` naming the async twin when this thread cannot block. */
+export function assertCanBlock(what: string, asyncTwin: string): void {
+  if (!canBlock()) throw new BlockingNotAllowedError(what, asyncTwin);
+}
+
+/** Blocks until word `i` is notified, no longer equals `expected`, or `timeoutMs` passes. */
+export function wait(a: Int32Array, i: number, expected: number, timeoutMs: number): WaitResult {
+  return Atomics.wait(a, i, expected, timeoutMs < 0 ? 0 : timeoutMs);
+}
+
+/** Wakes up to `count` waiters (sync or async) parked on word `i`; returns how many woke. */
+export const notify = (a: Int32Array, i: number, count: number): number => Atomics.notify(a, i, count);
+
+/** Wakes every waiter parked on word `i`. */
+export const notifyAll = (a: Int32Array, i: number): number => Atomics.notify(a, i, Infinity);
+
+// ---------------------------------------------------------------------------------------------
+// Keeping a Node process alive while a weft promise is pending.
+//
+// A pending `Atomics.waitAsync` does not keep Node's event loop alive: a script whose only work
+// is `await mutex.lockAsync()` would exit with the promise unsettled. While any async wait is
+// pending we hold one ref'd timer; when the last settles we clear it so the process may exit.
+
+let pendingAsyncWaits = 0;
+let keepAliveTimer: ReturnType<typeof setInterval> | undefined;
+const noop = () => {};
+
+function holdProcess(): void {
+  if (pendingAsyncWaits++ === 0) keepAliveTimer = setInterval(noop, 0x7fffffff);
+}
+
+function releaseProcess(): void {
+  if (--pendingAsyncWaits === 0 && keepAliveTimer !== undefined) {
+    clearInterval(keepAliveTimer);
+    keepAliveTimer = undefined;
+  }
+}
+
+/** Number of async waits currently pending on this thread (exposed for tests of the keep-alive). */
+export const pendingWaits = (): number => pendingAsyncWaits;
+
+type AnyIntArray = Int32Array | BigInt64Array;
+
+const nativeWaitAsync: ((a: AnyIntArray, i: number, v: any, t?: number) => { async: boolean; value: any }) | undefined =
+  typeof (Atomics as any).waitAsync === "function" ? (Atomics as any).waitAsync : undefined;
+
+function waitAsyncImpl(
+  a: AnyIntArray,
+  i: number,
+  expected: number | bigint,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<AsyncWaitResult> {
+  if (signal?.aborted) return Promise.resolve("aborted");
+  const t = timeoutMs < 0 ? 0 : timeoutMs;
+  if (nativeWaitAsync === undefined) return pollWait(a, i, expected, t, signal);
+  const r = nativeWaitAsync(a, i, expected, t);
+  if (!r.async) return Promise.resolve(r.value as WaitResult);
+  holdProcess();
+  if (signal === undefined) {
+    return (r.value as Promise<WaitResult>).then((v) => {
+      releaseProcess();
+      return v;
+    });
+  }
+  return new Promise<AsyncWaitResult>((resolve) => {
+    let settled = false;
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      releaseProcess();
+      resolve("aborted");
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    (r.value as Promise<WaitResult>).then((v) => {
+      signal.removeEventListener("abort", onAbort);
+      if (settled) {
+        // This waiter was abandoned but the native wait was still queued, so a notify(…, 1) meant
+        // for a live waiter may have landed here. Pass it on: a spurious wake-up is harmless to
+        // every weft protocol, a lost one is not.
+        if (v === "ok") Atomics.notify(a as Int32Array, i, 1);
+        return;
+      }
+      settled = true;
+      releaseProcess();
+      resolve(v);
+    });
+  });
+}
+
+/** Fallback where `Atomics.waitAsync` is missing: poll with exponential backoff, never block. */
+function pollWait(
+  a: AnyIntArray,
+  i: number,
+  expected: number | bigint,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<AsyncWaitResult> {
+  const deadline = performance.now() + timeoutMs;
+  return new Promise((resolve) => {
+    let delay = 0.5;
+    const tick = () => {
+      if (signal?.aborted) return resolve("aborted");
+      if (Atomics.load(a as any, i) !== expected) return resolve("ok");
+      const left = deadline - performance.now();
+      if (left <= 0) return resolve("timed-out");
+      delay = Math.min(delay * 2, 20);
+      setTimeout(tick, Math.min(delay, left));
+    };
+    if (Atomics.load(a as any, i) !== expected) return resolve("not-equal");
+    setTimeout(tick, delay);
+  });
+}
+
+/**
+ * Async twin of `wait`: never blocks the event loop. Resolves `"aborted"` as soon as `signal`
+ * aborts. Keeps a Node process alive while pending (and only then).
+ */
+export function waitAsync(
+  a: Int32Array,
+  i: number,
+  expected: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<AsyncWaitResult> {
+  return waitAsyncImpl(a, i, expected, timeoutMs, signal);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines.
+
+/** Monotonic milliseconds. */
+export const now = (): number => performance.now();
+
+/** Absolute deadline for a relative timeout (`Infinity` when none). */
+export const deadlineAfter = (timeoutMs: number | undefined): number =>
+  timeoutMs === undefined || timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+
+/** Milliseconds left until `deadline` (may be ≤ 0; `Infinity` for no deadline). */
+export const remaining = (deadline: number): number =>
+  deadline === Infinity ? Infinity : deadline - performance.now();
+
+/** Park time for one slice: the time left, capped at `slice` ms. */
+export const sliceOf = (deadline: number, slice: number): number => {
+  const left = remaining(deadline);
+  return left < slice ? left : slice;
+};

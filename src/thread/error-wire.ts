@@ -1,0 +1,55 @@
+/**
+ * Errors across threads: structured clone keeps only built-in error classes and drops custom
+ * names and properties, so a worker's error is sent as a plain record and rebuilt here with its
+ * name, message, stack and own properties (and its weft class, so `instanceof` still works).
+ */
+import * as errors from "../errors.js";
+
+/** Plain, cloneable form of an error. */
+export interface ErrorRecord {
+  name: string;
+  message: string;
+  stack?: string;
+  props: Record<string, unknown>;
+  notAnError?: boolean;
+}
+
+const builtins: Record<string, ErrorConstructor> = {
+  Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError,
+};
+
+function cloneable(v: unknown): boolean {
+  try {
+    structuredClone(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Turns anything thrown into a record that survives postMessage. */
+export function serializeError(e: unknown): ErrorRecord {
+  if (!(e instanceof Error)) {
+    return { name: "Error", message: `a non-Error value was thrown: ${String(e)}`, props: cloneable(e) ? { value: e } : {}, notAnError: true };
+  }
+  const props: Record<string, unknown> = {};
+  for (const k of Object.keys(e)) {
+    const v = (e as any)[k];
+    if (k !== "guard" && cloneable(v)) props[k] = v;
+  }
+  if ("cause" in e && cloneable(e.cause)) props.cause = e.cause;
+  return { name: e.name, message: e.message, stack: e.stack, props };
+}
+
+/** Rebuilds an error from its record. */
+export function deserializeError(r: ErrorRecord): Error {
+  if (r.notAnError && "value" in r.props) return r.props.value as Error;
+  const weft = (errors as Record<string, unknown>)[r.name];
+  const ctor: any = typeof weft === "function" && (weft as any).prototype instanceof Error ? weft : builtins[r.name] ?? Error;
+  const err: Error = Object.create(ctor.prototype);
+  Object.defineProperty(err, "message", { value: r.message, writable: true, configurable: true });
+  Object.defineProperty(err, "name", { value: r.name, writable: true, configurable: true });
+  if (r.stack !== undefined) Object.defineProperty(err, "stack", { value: r.stack, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(r.props)) (err as any)[k] = v;
+  return err;
+}

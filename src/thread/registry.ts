@@ -1,0 +1,209 @@
+/**
+ * Thread identity and liveness.
+ *
+ * Every thread that takes a lock gets a *slot*: a small positive integer, unique for the life of
+ * the process, recorded by locks as their owner. A shared registry says for each slot whether its
+ * thread is alive, so a waiter can tell a slow owner from a dead one and poison the lock instead of
+ * hanging (DESIGN §2).
+ *
+ * Registry layout (Int32 words of a growable SharedArrayBuffer):
+ *   [0] TAG     TypeTag.Registry
+ *   [1] ID      random non-zero id: tells two registries apart after structured clone
+ *   [2] NEXT    the last slot handed out (slots start at 1; 0 means "no thread")
+ *   [HEADER + 2·slot]     LIFE    0 never used, 1 alive, 2 dead
+ *   [HEADER + 2·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
+ *
+ * Slots are never reused: a lock whose owner died keeps that owner's slot until someone touches
+ * it, and a reused slot would make a dead owner look alive. `MAX_SLOTS` thread lifetimes fit.
+ *
+ * How the registry reaches threads: on Node it is put in `worker_threads` environment data, which
+ * every worker started *after* it inherits (whoever started it); every `share()` wire also carries
+ * it, so a thread that has not claimed a slot yet adopts the registry of the first wire it revives.
+ *
+ * Per-thread state lives on `globalThis` under a registered symbol, so two copies of weft loaded
+ * in one thread (ESM + CJS) still agree on the thread's identity.
+ */
+import * as sys from "../sys/index.js";
+import { TypeTag } from "../memory/layout.js";
+import { WeftError } from "../errors.js";
+
+const TAG = 0, ID = 1, NEXT = 2, HEADER = 4;
+const LIFE = 0, NATIVE = 1, SLOT_WORDS = 2;
+const NEVER = 0, ALIVE = 1, DEAD = 2;
+
+/** Slots a process can hand out over its life (mutex state words keep the owner in 24 bits). */
+export const MAX_SLOTS = (1 << 22) - 1;
+const INITIAL_BYTES = (HEADER + SLOT_WORDS * 1024) * 4;
+const MAX_BYTES = (HEADER + SLOT_WORDS * (MAX_SLOTS + 1)) * 4;
+const ENV_KEY = "weft.registry.v1";
+
+interface ThreadState {
+  sab: SharedArrayBuffer | null;
+  words: Int32Array | null;
+  id: number;
+  slot: number;
+}
+
+const STATE_KEY = Symbol.for("weft.thread.v1");
+const state: ThreadState = ((globalThis as any)[STATE_KEY] ??= { sab: null, words: null, id: 0, slot: 0 });
+
+const nodeProcess: any = (globalThis as any).process;
+const workerThreads: any =
+  typeof nodeProcess?.getBuiltinModule === "function" ? nodeProcess.getBuiltinModule("node:worker_threads") : undefined;
+
+function attach(sab: SharedArrayBuffer): void {
+  const words = new Int32Array(sab);
+  if (words.length < HEADER || sys.load(words, TAG) !== TypeTag.Registry) {
+    throw new TypeError("weft: the thread registry passed to this thread is not a weft registry");
+  }
+  state.sab = sab;
+  state.words = words;
+  state.id = sys.load(words, ID);
+}
+
+function create(): void {
+  const sab = new (SharedArrayBuffer as any)(INITIAL_BYTES, { maxByteLength: MAX_BYTES }) as SharedArrayBuffer;
+  const words = new Int32Array(sab);
+  sys.store(words, ID, ((Math.random() * 0x7ffffffe) | 0) + 1);
+  sys.store(words, TAG, TypeTag.Registry);
+  attach(sab);
+  // Workers started from now on (by anyone) inherit the registry.
+  workerThreads?.setEnvironmentData?.(ENV_KEY, sab);
+}
+
+/** The registry's words, creating or inheriting the registry on first use. */
+export function registryWords(): Int32Array {
+  if (state.words !== null) return state.words;
+  const inherited = workerThreads?.getEnvironmentData?.(ENV_KEY);
+  if (inherited instanceof SharedArrayBuffer) attach(inherited);
+  else create();
+  return state.words!;
+}
+
+/** The registry buffer, to carry in a wire or in a spawned worker's data. */
+export function registryBuffer(): SharedArrayBuffer {
+  registryWords();
+  return state.sab!;
+}
+
+/**
+ * Adopts the registry that came with a wire or a spawn. If this thread already uses another
+ * registry but has not claimed a slot yet, it switches; if it has, the two worlds cannot be
+ * reconciled and this throws.
+ */
+export function adoptRegistry(sab: SharedArrayBuffer): void {
+  if (state.sab === sab) return;
+  const id = sys.load(new Int32Array(sab, 0, HEADER), ID);
+  if (state.words !== null && id === state.id) return;
+  if (state.words !== null && state.slot !== 0) {
+    throw new WeftError(
+      "weft: this thread already has an identity in another thread registry. Import weft in the " +
+        "parent thread before starting workers (the registry is inherited), or revive the shared " +
+        "value before this thread takes any lock.",
+    );
+  }
+  attach(sab);
+  workerThreads?.setEnvironmentData?.(ENV_KEY, sab);
+}
+
+function ensureCapacity(words: Int32Array, slot: number): Int32Array {
+  const need = (HEADER + SLOT_WORDS * (slot + 1)) * 4;
+  const sab = state.sab as any;
+  while (sab.byteLength < need) {
+    try {
+      sab.grow(Math.min(MAX_BYTES, Math.max(need, sab.byteLength * 2)));
+    } catch {
+      // Another thread grew it concurrently (to a larger size than we asked): re-check.
+    }
+  }
+  return words;
+}
+
+function claimSlot(): number {
+  const words = registryWords();
+  const slot = sys.add(words, NEXT, 1) + 1;
+  if (slot > MAX_SLOTS) throw new WeftError(`weft: more than ${MAX_SLOTS} threads were started in this process`);
+  ensureCapacity(words, slot);
+  sys.store(words, HEADER + SLOT_WORDS * slot + LIFE, ALIVE);
+  return slot;
+}
+
+/**
+ * Hands out a slot for a thread about to be started (spawn pre-claims its child's slot, so it can
+ * mark it dead on terminate without asking the child).
+ */
+export const allocateSlot = (): number => claimSlot();
+
+function onThisThreadExit(slot: number): void {
+  if (workerThreads === undefined || workerThreads.isMainThread) return;
+  // Runs on process.exit(), an uncaught throw and an unhandled rejection in this worker (not on
+  // terminate(): that is handled by the parent, see spawn). Waiters see DEAD on their next slice.
+  nodeProcess.on("exit", () => markDead(slot));
+}
+
+/** Takes on a slot allocated by the parent (used by the spawn worker entry). */
+export function assumeSlot(slot: number): void {
+  if (state.slot !== 0 && state.slot !== slot) throw new WeftError("weft: this thread already has a slot");
+  state.slot = slot;
+  const words = ensureCapacity(registryWords(), slot);
+  sys.store(words, HEADER + SLOT_WORDS * slot + NATIVE, (workerThreads?.threadId ?? -1) + 1);
+  onThisThreadExit(slot);
+}
+
+/** This thread's slot, claimed on first use. */
+export function currentSlot(): number {
+  if (state.slot !== 0) return state.slot;
+  const slot = claimSlot();
+  state.slot = slot;
+  sys.store(state.words!, HEADER + SLOT_WORDS * slot + NATIVE, (workerThreads?.threadId ?? -1) + 1);
+  onThisThreadExit(slot);
+  return slot;
+}
+
+/** Whether the thread owning `slot` may still be running (false once it is known dead). */
+export function isAlive(slot: number): boolean {
+  const words = registryWords();
+  const i = HEADER + SLOT_WORDS * slot + LIFE;
+  if (i >= words.length) return true;
+  return sys.load(words, i) !== DEAD;
+}
+
+/** Marks a slot's thread dead: locks it holds become poisoned when next touched. */
+export function markDead(slot: number): void {
+  const words = ensureCapacity(registryWords(), slot);
+  sys.store(words, HEADER + SLOT_WORDS * slot + LIFE, DEAD);
+}
+
+/** Marks dead every slot claimed by the Node worker with this `threadId` (for `track`). */
+export function markNativeThreadDead(threadId: number): void {
+  const words = registryWords();
+  const last = sys.load(words, NEXT);
+  for (let slot = 1; slot <= last; slot++) {
+    const base = HEADER + SLOT_WORDS * slot;
+    if (base + NATIVE < words.length && sys.load(words, base + NATIVE) === threadId + 1) {
+      sys.store(words, base + LIFE, DEAD);
+    }
+  }
+}
+
+/**
+ * For workers you start yourself with `new Worker(...)`: makes their death (including
+ * `worker.terminate()`, which runs no JavaScript in the worker) poison the locks they held. Call it
+ * right after creating the worker. Workers started with weft's `spawn()` are tracked already.
+ *
+ * Caveat: the `'exit'` event reaches this thread only when its event loop turns, so a thread
+ * blocked in a synchronous wait sees the death only afterwards; use async waits in the parent, or
+ * `spawn()` (whose `terminate()` marks the slot dead before stopping the worker).
+ */
+export function track(worker: { threadId: number; once(ev: "exit", fn: () => void): unknown }): void {
+  const id = worker.threadId;
+  worker.once("exit", () => markNativeThreadDead(id));
+}
+
+/** Test hook: whether the slot was marked dead. */
+export const slotState = (slot: number): "never" | "alive" | "dead" => {
+  const words = registryWords();
+  const i = HEADER + SLOT_WORDS * slot + LIFE;
+  const v = i < words.length ? sys.load(words, i) : NEVER;
+  return v === ALIVE ? "alive" : v === DEAD ? "dead" : "never";
+};

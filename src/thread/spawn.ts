@@ -1,0 +1,155 @@
+/**
+ * spawn(): start a worker that runs a module's default export with the given arguments.
+ *
+ * The worker runs weft's own entry (`dist/worker.js`), which joins the parent's thread registry,
+ * takes the slot the parent allocated for it, imports the module, revives the arguments (weft
+ * primitives come back over the same memory) and calls the default export. Its result (or error,
+ * with name, message, stack and properties) comes back to `join()`.
+ *
+ * The parent owns the child's slot, so `terminate()` marks it dead *before* stopping the worker:
+ * locks the worker held are poisoned and their waiters freed, even though no JavaScript runs in a
+ * terminated worker. The `'exit'` event marks it dead too (uncaught errors, `process.exit`).
+ */
+import { allocateSlot, markDead, registryBuffer } from "./registry.js";
+import { revive, share, type Wire } from "../share/index.js";
+import { deserializeError, type ErrorRecord } from "./error-wire.js";
+import { WorkerExitError } from "../errors.js";
+import { describeValue } from "../memory/layout.js";
+
+/** Key of weft's data in a spawned worker's `workerData` and messages. */
+export const SPAWN_KEY = "\u0000weft.spawn";
+
+/** What the worker entry receives. */
+export interface SpawnData {
+  registry: SharedArrayBuffer;
+  slot: number;
+  url: string;
+  args: Wire<unknown[]>;
+}
+
+/** A running worker started by `spawn`. */
+export interface WorkerHandle<R = unknown> {
+  /** Node's `threadId` of the worker. */
+  readonly threadId: number;
+  /** weft's thread slot of the worker (owner id in locks it holds). */
+  readonly slot: number;
+  /**
+   * Resolves with the default export's return value (awaited; weft primitives revived), or
+   * rejects with what it threw — or with `WorkerExitError` if the worker ended without returning.
+   */
+  join(): Promise<R>;
+  /**
+   * Stops the worker now. Locks it holds become poisoned (their waiters wake with `PoisonError`).
+   * A pending `join()` rejects with `WorkerExitError`.
+   */
+  terminate(): Promise<void>;
+}
+
+const nodeProcess: any = (globalThis as any).process;
+const workerThreads: any =
+  typeof nodeProcess?.getBuiltinModule === "function" ? nodeProcess.getBuiltinModule("node:worker_threads") : undefined;
+const nodeUrl: any = typeof nodeProcess?.getBuiltinModule === "function" ? nodeProcess.getBuiltinModule("node:url") : undefined;
+
+function moduleHref(moduleUrl: unknown): string {
+  if (moduleUrl instanceof URL) return moduleUrl.href;
+  if (typeof moduleUrl === "string") {
+    if (/^(file|data|https?|blob):/.test(moduleUrl)) return moduleUrl;
+    if (nodeUrl !== undefined && (moduleUrl.startsWith("/") || /^[A-Za-z]:[\\/]/.test(moduleUrl))) {
+      return nodeUrl.pathToFileURL(moduleUrl).href;
+    }
+  }
+  throw new TypeError(
+    `spawn: moduleUrl must be a URL or an absolute file path/URL string, got ${describeValue(moduleUrl)} ` +
+      `(write new URL("./worker.js", import.meta.url))`,
+  );
+}
+
+/** Options for `spawnWith`. */
+export interface SpawnOptions {
+  /** A name for the worker (shows in debuggers). */
+  name?: string;
+  /** Worker stack size in MiB. */
+  stackSizeMb?: number;
+}
+
+/**
+ * Starts a worker running `moduleUrl`'s default export with `args` (shared with `share`, so weft
+ * primitives inside them are the same primitives in the worker).
+ *
+ * ```ts
+ * const h = spawn(new URL("./count.js", import.meta.url), mutex, 1000);
+ * await h.join();
+ * ```
+ */
+export function spawn<R = unknown>(moduleUrl: string | URL, ...args: unknown[]): WorkerHandle<R> {
+  return spawnWith<R>({}, moduleUrl, ...args);
+}
+
+/** `spawn` with worker options. */
+export function spawnWith<R = unknown>(options: SpawnOptions, moduleUrl: string | URL, ...args: unknown[]): WorkerHandle<R> {
+  const url = moduleHref(moduleUrl);
+  if (workerThreads === undefined) {
+    throw new Error("spawn: this runtime has no node:worker_threads (browser support for spawn is not built yet)");
+  }
+  const slot = allocateSlot();
+  const data: SpawnData = { registry: registryBuffer(), slot, url, args: share(args) };
+  const worker = new workerThreads.Worker(new URL("./worker.js", import.meta.url), {
+    workerData: { [SPAWN_KEY]: data },
+    name: options.name,
+    resourceLimits: options.stackSizeMb !== undefined ? { stackSizeMb: options.stackSizeMb } : undefined,
+  });
+  let settled = false;
+  let terminated = false;
+  let resolveJoin!: (v: R) => void;
+  let rejectJoin!: (e: unknown) => void;
+  const joined = new Promise<R>((res, rej) => {
+    resolveJoin = res;
+    rejectJoin = rej;
+  });
+  // A join() nobody awaits must not become an unhandled rejection by itself.
+  joined.catch(() => {});
+  worker.on("message", (msg: any) => {
+    const m = msg?.[SPAWN_KEY];
+    if (m === undefined || settled) return;
+    settled = true;
+    if (m.ok) {
+      try {
+        resolveJoin(revive(m.value as Wire<R>));
+      } catch (e) {
+        rejectJoin(e);
+      }
+    } else {
+      rejectJoin(deserializeError(m.error as ErrorRecord));
+    }
+  });
+  worker.on("error", (err: unknown) => {
+    if (settled) return;
+    settled = true;
+    rejectJoin(err);
+  });
+  worker.on("exit", (code: number) => {
+    markDead(slot);
+    if (settled) return;
+    settled = true;
+    rejectJoin(
+      new WorkerExitError(
+        terminated
+          ? "spawn: the worker was terminated before its function returned"
+          : `spawn: the worker exited with code ${code} before its function returned`,
+        code,
+      ),
+    );
+  });
+  return {
+    threadId: worker.threadId,
+    slot,
+    join: () => joined,
+    async terminate() {
+      terminated = true;
+      // Mark the slot dead first: terminate runs no JavaScript in the worker, and a thread blocked
+      // in a wait would not see our 'exit' event until its own event loop turns.
+      markDead(slot);
+      await worker.terminate();
+    },
+  };
+}

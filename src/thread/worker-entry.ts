@@ -1,0 +1,31 @@
+/**
+ * Entry of every worker started by `spawn` (built to dist/worker.js). Joins the parent's thread
+ * registry, takes its slot, runs the module's default export and posts the outcome back.
+ */
+import "../index.js"; // registers every primitive kind for revive(), in the same module instance as `import "weft"`
+import { adoptRegistry, assumeSlot } from "./registry.js";
+import { revive, share } from "../share/index.js";
+import { serializeError } from "./error-wire.js";
+import { SPAWN_KEY, type SpawnData } from "./spawn.js";
+
+const workerThreads: any = (globalThis as any).process.getBuiltinModule("node:worker_threads");
+const data = workerThreads.workerData?.[SPAWN_KEY] as SpawnData | undefined;
+const port = workerThreads.parentPort;
+
+async function main(d: SpawnData): Promise<void> {
+  adoptRegistry(d.registry);
+  assumeSlot(d.slot);
+  try {
+    const mod = await import(d.url);
+    const fn = mod.default;
+    if (typeof fn !== "function") {
+      throw new TypeError(`spawn: ${d.url} has no default export function (its default export is ${typeof fn})`);
+    }
+    const result = await fn(...revive(d.args));
+    port.postMessage({ [SPAWN_KEY]: { ok: true, value: share(result) } });
+  } catch (e) {
+    port.postMessage({ [SPAWN_KEY]: { ok: false, error: serializeError(e) } });
+  }
+}
+
+if (data !== undefined && port !== null) void main(data);

@@ -1,0 +1,17 @@
+import { defineConfig } from "tsup";
+
+// One build for the package: ESM + CJS + .d.ts. The worker entry (`worker.ts`) is built beside
+// `index.ts` with code splitting on, so a spawned worker and the user's `import "weft"` share one
+// module instance (and so one thread identity) per thread.
+export default defineConfig({
+  entry: { index: "src/index.ts", worker: "src/thread/worker-entry.ts" },
+  format: ["esm", "cjs"],
+  dts: { entry: { index: "src/index.ts" } },
+  target: "es2022",
+  platform: "neutral",
+  splitting: true,
+  sourcemap: true,
+  clean: true,
+  shims: true,
+  treeshake: false,
+});
