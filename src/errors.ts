@@ -60,3 +60,63 @@ export class WorkerExitError extends WeftError {
     this.exitCode = exitCode;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Channels (after std::sync::mpsc and crossbeam-channel).
+
+/** A value cannot be sent: the codec cannot carry it. Nothing entered the channel. */
+export class DataCloneError extends WeftError {}
+
+/** A send failed because every receiver is gone. The value is handed back. */
+export class SendError<T = unknown> extends WeftError {
+  constructor(readonly value: T) {
+    super("sending on a disconnected channel: every receiver is closed");
+  }
+}
+
+/** `trySend` failed: the channel is `full`, or `disconnected`. The value is handed back. */
+export class TrySendError<T = unknown> extends WeftError {
+  constructor(readonly kind: "full" | "disconnected", readonly value: T) {
+    super(kind === "full" ? "trySend on a full channel" : "sending on a disconnected channel: every receiver is closed");
+  }
+  /** Whether the channel was full (a later send may succeed). */
+  get isFull(): boolean {
+    return this.kind === "full";
+  }
+  /** Whether every receiver is gone. */
+  get isDisconnected(): boolean {
+    return this.kind === "disconnected";
+  }
+}
+
+/** A send timed out; the value is handed back. */
+export class SendTimeoutError<T = unknown> extends TimeoutError {
+  readonly value: T;
+  constructor(what: string, timeoutMs: number, value: T) {
+    super(what, timeoutMs);
+    this.value = value;
+  }
+}
+
+/** `recv` failed: the channel is empty and every sender is gone. */
+export class RecvError extends WeftError {
+  constructor() {
+    super("receiving on an empty and disconnected channel: every sender is closed");
+  }
+}
+
+/** `tryRecv` failed: the channel is `empty`, or `disconnected` (empty and no senders). */
+export class TryRecvError extends WeftError {
+  constructor(readonly kind: "empty" | "disconnected") {
+    super(kind === "empty" ? "tryRecv on an empty channel" : "receiving on an empty and disconnected channel: every sender is closed");
+  }
+  get isEmpty(): boolean {
+    return this.kind === "empty";
+  }
+  get isDisconnected(): boolean {
+    return this.kind === "disconnected";
+  }
+}
+
+/** Shared memory ran out: the arena reached its `maxByteLength`. Nothing was lost. */
+export class CapacityError extends WeftError {}

@@ -11,6 +11,13 @@ export {
   ClosedError,
   BlockingNotAllowedError,
   WorkerExitError,
+  DataCloneError,
+  SendError,
+  TrySendError,
+  SendTimeoutError,
+  RecvError,
+  TryRecvError,
+  CapacityError,
 } from "./errors.js";
 export type { WaitOptions } from "./sync/options.js";
 export { Mutex, MutexGuard } from "./sync/mutex.js";
@@ -24,3 +31,5 @@ export { AtomicI32, AtomicU32, AtomicBool, AtomicI64 } from "./sync/atomic.js";
 export { share, revive, isWire, type Wire } from "./share/index.js";
 export { spawn, spawnWith, type WorkerHandle, type SpawnOptions } from "./thread/spawn.js";
 export { track, currentSlot as threadSlot } from "./thread/registry.js";
+export { channel, Sender, Receiver, type ChannelOptions } from "./channel/channel.js";
+export { codecs, type Codec, type FixedCodec, type VarCodec } from "./channel/codec.js";

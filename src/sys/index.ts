@@ -255,3 +255,19 @@ export const sliceOf = (deadline: number, slice: number): number => {
   const left = remaining(deadline);
   return left < slice ? left : slice;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Backoff for lock-free loops.
+
+const napWord = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Backoff while another thread finishes a step we must wait for (a slot claimed but not yet
+ * published). Spins for the first 64 rounds; after that, where the thread may block, naps a few
+ * microseconds through a private futex word, so a preempted peer on a 2-core machine gets the CPU
+ * (crossbeam's `Backoff::snooze` yields the thread for the same reason).
+ */
+export function snooze(round: number): void {
+  if (round < 64) return;
+  if (canBlock()) Atomics.wait(napWord, 0, 0, round < 256 ? 0.005 : 0.1);
+}

@@ -1,0 +1,362 @@
+/**
+ * channel(): Sender / Receiver handles over a shared channel (std::sync::mpsc + crossbeam names).
+ *
+ * Both ends are MPMC: `clone()` makes another handle, and sharing a handle to another worker
+ * (share/revive, spawn args) counts as a clone. Each handle is released once with `close()` (or
+ * `using`). When the last Sender closes, receivers drain what was sent, then see the channel
+ * disconnected; when the last Receiver closes, sends fail and hand the value back.
+ */
+import * as sys from "../sys/index.js";
+import { ClosedError, RecvError, TryRecvError, TrySendError } from "../errors.js";
+import { Arena } from "../memory/arena.js";
+import { describeValue } from "../memory/layout.js";
+import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
+import { checkCount, deadlineOf, type WaitOptions } from "../sync/options.js";
+import { ArrayFlavor } from "./flavors/array.js";
+import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_FULL, SENT } from "./chan.js";
+import { codecByName, codecs, type AnyCodec } from "./codec.js";
+import * as L from "./layout.js";
+
+/** Options of `channel()`. */
+export interface ChannelOptions<T> {
+  /**
+   * A positive integer: bounded (array flavor). `0`: rendezvous. `Infinity` or omitted: unbounded.
+   */
+  capacity?: number;
+  /** How messages become bytes: `codecs.f64`, `codecs.bytes`, … Default: `codecs.structured`. */
+  codec?: AnyCodec<T>;
+  /** Inline bytes per slot for variable-size codecs (longer messages go to the arena). Default 120. */
+  slotBytes?: number;
+  /** Most shared memory the channel's arena may grow to (large messages). Default 1 GiB. */
+  maxArenaBytes?: number;
+}
+
+const DEFAULT_SLOT_BYTES = 120;
+const DEFAULT_ARENA_BYTES = 2 ** 30;
+
+/**
+ * Creates a channel and returns its two ends.
+ *
+ * ```ts
+ * const [tx, rx] = channel<number>({ capacity: 1024, codec: codecs.f64 });
+ * tx.send(1.5);
+ * rx.recv(); // 1.5
+ * ```
+ * @throws RangeError for a capacity that is negative, NaN or not an integer.
+ */
+export function channel<T = unknown>(opts: ChannelOptions<T> = {}): [Sender<T>, Receiver<T>] {
+  if (opts === null || typeof opts !== "object") throw new TypeError(`channel: options must be an object, got ${describeValue(opts)}`);
+  const capacity = opts.capacity ?? Infinity;
+  if (capacity !== Infinity) {
+    if (typeof capacity !== "number" || !Number.isInteger(capacity) || capacity < 0 || capacity > ArrayFlavor.MAX_CAPACITY) {
+      throw new RangeError(
+        `channel: capacity must be a non-negative integer ≤ ${ArrayFlavor.MAX_CAPACITY} or Infinity, got ${describeValue(capacity)}`,
+      );
+    }
+  }
+  const codec = (opts.codec ?? codecs.structured) as AnyCodec<T>;
+  if (codec === null || typeof codec !== "object" || typeof codec.name !== "string") {
+    throw new TypeError(`channel: codec must be one of weft's codecs (codecs.f64, codecs.structured, …), got ${describeValue(codec)}`);
+  }
+  codecByName(codec.name);
+  const slotBytes = opts.slotBytes === undefined ? DEFAULT_SLOT_BYTES : checkCount("channel", "slotBytes", opts.slotBytes, 8, 1 << 20);
+  const maxArena = opts.maxArenaBytes === undefined ? DEFAULT_ARENA_BYTES : checkCount("channel", "maxArenaBytes", opts.maxArenaBytes, 4096, 2 ** 32);
+  if (capacity === 0 || capacity === Infinity) {
+    throw new RangeError(`channel: ${capacity === 0 ? "rendezvous" : "unbounded"} channels are not implemented yet; pass a positive capacity`);
+  }
+  const buffer = new SharedArrayBuffer(Chan.byteLength(capacity, codec, L.alignUp(slotBytes, 8)));
+  const h = new Int32Array(buffer, 0, L.HEADER_BYTES >> 2);
+  sys.store(h, L.FLAVOR, L.Flavor.Array);
+  sys.store(h, L.CAP, capacity);
+  sys.store(h, L.SLOT_BYTES, L.alignUp(slotBytes, 8));
+  sys.store(h, L.SENDERS, 1);
+  sys.store(h, L.RECEIVERS, 1);
+  sys.store(h, L.TAG, L.CHANNEL_TAG);
+  const arena = codec.fixedBytes > 0 ? null : new Arena(maxArena);
+  const chan = new Chan<T>(buffer, codec, arena);
+  return [new Sender(chan), new Receiver(chan)];
+}
+
+interface EndWire {
+  codec: string;
+  arena: SharedArrayBuffer | null;
+}
+
+function attachChan<T>(w: PrimitiveWire): Chan<T> {
+  const buffer = w.buffer;
+  if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < L.HEADER_BYTES) {
+    throw new TypeError("revive: a channel end's memory is not a weft channel");
+  }
+  const h = new Int32Array(buffer, 0, L.HEADER_BYTES >> 2);
+  if (sys.load(h, L.TAG) !== L.CHANNEL_TAG) throw new TypeError("revive: the memory is not a weft channel");
+  const x = w.extra as EndWire;
+  const codec = codecByName(x.codec) as AnyCodec<T>;
+  return new Chan<T>(buffer, codec, x.arena === null ? null : new Arena(0, 0, x.arena));
+}
+
+/** Decrements a shared handle count; true if it reached zero. */
+function release(chan: Chan<unknown>, which: number): boolean {
+  return sys.sub(chan.header, which, 1) === 1;
+}
+
+/** The sending end of a channel. */
+export class Sender<T> implements SharedPrimitive, Disposable {
+  #chan: Chan<T>;
+  #closed = false;
+
+  /** @internal */
+  constructor(chan: Chan<T>) {
+    this.#chan = chan;
+  }
+
+  private open(what: string): Chan<T> {
+    if (this.#closed) throw new ClosedError(`Sender.${what}: this Sender was closed`);
+    return this.#chan;
+  }
+
+  /**
+   * Sends `value`, waiting for room if the channel is full.
+   * @throws SendError (with `.value`) if every receiver is gone; SendTimeoutError (with `.value`);
+   *   DataCloneError if the codec cannot carry `value` (nothing was sent); `signal.reason` on abort.
+   */
+  send(value: T, opts?: WaitOptions): void {
+    const chan = this.open("send");
+    chan.send(value, deadlineOf("Sender.send", opts), "Sender.send");
+  }
+
+  /**
+   * Sends `value` if there is room now.
+   * @throws TrySendError `full` or `disconnected` (with `.value`); DataCloneError.
+   */
+  trySend(value: T): void {
+    const chan = this.open("trySend");
+    const e = chan.encode(value, false);
+    const r = chan.trySendEncoded(value, e);
+    if (r === SENT) return;
+    chan.discard(e);
+    throw new TrySendError(r === SEND_FULL ? "full" : "disconnected", value);
+  }
+
+  /** Async twin of `send`: waits for room without blocking the event loop. */
+  async sendAsync(value: T, opts?: WaitOptions): Promise<void> {
+    const chan = this.open("sendAsync");
+    await chan.sendAsync(value, deadlineOf("Sender.sendAsync", opts), "Sender.sendAsync");
+  }
+
+  /**
+   * Sends every value in order (waiting for room as needed).
+   * @throws SendError whose `.value` is the array of values not sent, if the receivers go away.
+   */
+  sendMany(values: Iterable<T>, opts?: WaitOptions): void {
+    const chan = this.open("sendMany");
+    const d = deadlineOf("Sender.sendMany", opts);
+    const list = Array.isArray(values) ? values : Array.from(values);
+    // Validate every value first for fixed codecs (cheap), so a bad one sends nothing.
+    if (chan.codec.fixedBytes > 0) for (const v of list) chan.encode(v, false);
+    for (let i = 0; i < list.length; i++) {
+      try {
+        chan.send(list[i]!, d, "Sender.sendMany");
+      } catch (e) {
+        if (e !== null && typeof e === "object" && "value" in e) (e as { value: unknown }).value = list.slice(i);
+        throw e;
+      }
+    }
+  }
+
+  /** Whether this handle was closed, or every receiver is gone. */
+  get isClosed(): boolean {
+    return this.#closed || this.#chan.flavor.isDisconnected;
+  }
+
+  /** Another handle to the same channel (closing one does not close the other). */
+  clone(): Sender<T> {
+    const chan = this.open("clone");
+    sys.add(chan.header, L.SENDERS, 1);
+    return new Sender(chan);
+  }
+
+  /** Releases this handle. The last Sender closing disconnects the channel (receivers drain first). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const chan = this.#chan;
+    if (release(chan as Chan<unknown>, L.SENDERS)) {
+      chan.flavor.disconnect();
+      chan.wakeAll();
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** @internal Sharing a Sender counts as a clone: the wire holds a reference. */
+  [SHARE](): PrimitiveWire {
+    const chan = this.open("share");
+    sys.add(chan.header, L.SENDERS, 1);
+    return wireOf("Sender", chan);
+  }
+}
+
+/** The receiving end of a channel. */
+export class Receiver<T> implements SharedPrimitive, Disposable, Iterable<T>, AsyncIterable<T> {
+  #chan: Chan<T>;
+  #closed = false;
+
+  /** @internal */
+  constructor(chan: Chan<T>) {
+    this.#chan = chan;
+  }
+
+  private open(what: string): Chan<T> {
+    if (this.#closed) throw new ClosedError(`Receiver.${what}: this Receiver was closed`);
+    return this.#chan;
+  }
+
+  /**
+   * Receives the next message, waiting for one.
+   * @throws RecvError when the channel is empty and every sender is gone; TimeoutError; `signal.reason`.
+   */
+  recv(opts?: WaitOptions): T {
+    const chan = this.open("recv");
+    return chan.recv(deadlineOf("Receiver.recv", opts), "Receiver.recv");
+  }
+
+  /**
+   * Receives a message if one is there now.
+   * @throws TryRecvError `empty` or `disconnected`.
+   */
+  tryRecv(): T {
+    const r = this.open("tryRecv").tryRecv();
+    if (r === RECV_EMPTY) throw new TryRecvError("empty");
+    if (r === RECV_DISCONNECTED) throw new TryRecvError("disconnected");
+    return r as T;
+  }
+
+  /** Async twin of `recv`. */
+  recvAsync(opts?: WaitOptions): Promise<T> {
+    try {
+      const chan = this.open("recvAsync");
+      return chan.recvAsync(deadlineOf("Receiver.recvAsync", opts), "Receiver.recvAsync");
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Waits for at least one message, then takes up to `max` without waiting further.
+   * @throws RangeError unless `max` ≥ 1; RecvError when empty and disconnected.
+   */
+  recvMany(max: number, opts?: WaitOptions): T[] {
+    checkCount("Receiver.recvMany", "max", max, 1, 0x7fffffff);
+    const chan = this.open("recvMany");
+    const out: T[] = [chan.recv(deadlineOf("Receiver.recvMany", opts), "Receiver.recvMany")];
+    while (out.length < max) {
+      const r = chan.tryRecv();
+      if (r === RECV_EMPTY || r === RECV_DISCONNECTED) break;
+      out.push(r as T);
+    }
+    return out;
+  }
+
+  /** Async twin of `recvMany`. */
+  async recvManyAsync(max: number, opts?: WaitOptions): Promise<T[]> {
+    checkCount("Receiver.recvManyAsync", "max", max, 1, 0x7fffffff);
+    const chan = this.open("recvManyAsync");
+    const out: T[] = [await chan.recvAsync(deadlineOf("Receiver.recvManyAsync", opts), "Receiver.recvManyAsync")];
+    while (out.length < max) {
+      const r = chan.tryRecv();
+      if (r === RECV_EMPTY || r === RECV_DISCONNECTED) break;
+      out.push(r as T);
+    }
+    return out;
+  }
+
+  /** Messages waiting now. */
+  get len(): number {
+    return this.#chan.flavor.len();
+  }
+
+  /** The channel's capacity (`Infinity` unbounded, `0` rendezvous). */
+  get capacity(): number {
+    return this.#chan.cap;
+  }
+
+  get isEmpty(): boolean {
+    return this.len === 0;
+  }
+
+  get isFull(): boolean {
+    return this.len >= this.#chan.cap;
+  }
+
+  /** Whether this handle was closed, or every sender is gone and nothing is left. */
+  get isClosed(): boolean {
+    return this.#closed || (this.#chan.flavor.isDisconnected && this.len === 0);
+  }
+
+  /** Another handle to the same channel. */
+  clone(): Receiver<T> {
+    const chan = this.open("clone");
+    sys.add(chan.header, L.RECEIVERS, 1);
+    return new Receiver(chan);
+  }
+
+  /** Releases this handle. The last Receiver closing makes sends fail (the value handed back). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const chan = this.#chan;
+    if (release(chan as Chan<unknown>, L.RECEIVERS)) {
+      chan.flavor.disconnect();
+      chan.wakeAll();
+    }
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Iterates until the channel is disconnected and drained (blocking). */
+  *[Symbol.iterator](): Iterator<T> {
+    for (;;) {
+      let v: T;
+      try {
+        v = this.recv();
+      } catch (e) {
+        if (e instanceof RecvError) return;
+        throw e;
+      }
+      yield v;
+    }
+  }
+
+  /** Async iteration until the channel is disconnected and drained. */
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (;;) {
+      let v: T;
+      try {
+        v = await this.recvAsync();
+      } catch (e) {
+        if (e instanceof RecvError) return;
+        throw e;
+      }
+      yield v;
+    }
+  }
+
+  /** @internal */
+  [SHARE](): PrimitiveWire {
+    const chan = this.open("share");
+    sys.add(chan.header, L.RECEIVERS, 1);
+    return wireOf("Receiver", chan);
+  }
+}
+
+function wireOf(kind: string, chan: Chan<unknown>): PrimitiveWire {
+  const extra: EndWire = { codec: chan.codec.name, arena: chan.arena?.buffer ?? null };
+  return { kind, buffer: chan.header.buffer as SharedArrayBuffer, byteOffset: 0, extra };
+}
+
+registerKind("Sender", (w) => new Sender(attachChan(w)));
+registerKind("Receiver", (w) => new Receiver(attachChan(w)));

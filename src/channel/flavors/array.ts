@@ -1,0 +1,136 @@
+/**
+ * Array flavor: the bounded channel, after crossbeam-channel's `flavors/array.rs` (Vyukov's
+ * bounded MPMC queue).
+ *
+ * Positions (`TAIL`, `HEAD` in the header) pack a lap and an index: `lap * ONE_LAP + index`, with
+ * `MARK` (a bit above every index) set on TAIL once the channel is disconnected. Each slot has a
+ * stamp: `position + 1` once written for that position, `position + ONE_LAP` once read — so a
+ * slot tells a writer whether it is free in this lap and a reader whether it is full. All
+ * arithmetic wraps at 32 bits (`| 0`); only equality is ever tested, so wrapping is harmless.
+ *
+ * Stamps are stored relative to their slot index (`stored = stamp - index`) so that all-zero
+ * memory is the initial state (crossbeam starts slot i at stamp i).
+ */
+import * as sys from "../../sys/index.js";
+import { HEAD, TAIL } from "../layout.js";
+
+/** Results of startSend / startRecv other than a slot index. */
+export const FULL = -1, EMPTY = -1, DISCONNECTED = -2;
+
+export class ArrayFlavor {
+  readonly cap: number;
+  private readonly mark: number;
+  private readonly oneLap: number;
+  /** Stamp to publish in endSend / endRecv for the slot just reserved (this thread's). */
+  private stamp = 0;
+
+  constructor(
+    private readonly header: Int32Array,
+    private readonly stamps: Int32Array,
+    cap: number,
+  ) {
+    this.cap = cap;
+    let mark = 1;
+    while (mark < cap + 1) mark *= 2;
+    this.mark = mark;
+    this.oneLap = mark * 2;
+  }
+
+  /** Largest capacity the position encoding allows. */
+  static readonly MAX_CAPACITY = 1 << 28;
+
+  /** Reserves a slot for writing: its index, or FULL, or DISCONNECTED. Follow with endSend. */
+  startSend(): number {
+    const { header, stamps, mark, oneLap, cap } = this;
+    let tail = sys.load(header, TAIL);
+    for (let spins = 0; ; spins++) {
+      if ((tail & mark) !== 0) return DISCONNECTED;
+      const index = tail & (mark - 1);
+      const lap = tail & ~(oneLap - 1);
+      const stamp = (sys.load(stamps, index) + index) | 0;
+      if (tail === stamp) {
+        // The slot is free in this lap: claim the position.
+        const next = index + 1 < cap ? (tail + 1) | 0 : (lap + oneLap) | 0;
+        const seen = sys.cas(header, TAIL, tail, next);
+        if (seen === tail) {
+          this.stamp = (tail + 1) | 0;
+          return index;
+        }
+        tail = seen;
+      } else if (((stamp + oneLap) | 0) === ((tail + 1) | 0)) {
+        // The slot still holds last lap's message. Full if the head is a whole lap behind.
+        const head = sys.load(header, HEAD);
+        if (((head + oneLap) | 0) === tail) return FULL;
+        tail = sys.load(header, TAIL);
+      } else {
+        // Another sender claimed this position and has not published yet: wait for it.
+        sys.snooze(spins);
+        tail = sys.load(header, TAIL);
+      }
+    }
+  }
+
+  /** Publishes the slot reserved by startSend (after its payload is written). */
+  endSend(index: number): void {
+    // The stamp store is the release: a receiver that sees it sees the payload written before it.
+    sys.store(this.stamps, index, (this.stamp - index) | 0);
+  }
+
+  /** Reserves a full slot for reading: its index, or EMPTY, or DISCONNECTED (empty and closed). */
+  startRecv(): number {
+    const { header, stamps, mark, oneLap, cap } = this;
+    let head = sys.load(header, HEAD);
+    for (let spins = 0; ; spins++) {
+      const index = head & (mark - 1);
+      const lap = head & ~(oneLap - 1);
+      const stamp = (sys.load(stamps, index) + index) | 0;
+      if (((head + 1) | 0) === stamp) {
+        const next = index + 1 < cap ? (head + 1) | 0 : (lap + oneLap) | 0;
+        const seen = sys.cas(header, HEAD, head, next);
+        if (seen === head) {
+          this.stamp = (head + oneLap) | 0;
+          return index;
+        }
+        head = seen;
+      } else if (stamp === head) {
+        // Nothing written here yet. Empty if the tail is at the head.
+        const tail = sys.load(header, TAIL);
+        if ((tail & ~this.mark) === head) return (tail & mark) !== 0 ? DISCONNECTED : EMPTY;
+        head = sys.load(header, HEAD);
+      } else {
+        sys.snooze(spins);
+        head = sys.load(header, HEAD);
+      }
+    }
+  }
+
+  /** Releases the slot reserved by startRecv (after its payload is read). */
+  endRecv(index: number): void {
+    sys.store(this.stamps, index, (this.stamp - index) | 0);
+  }
+
+  /** Messages in the channel now. */
+  len(): number {
+    const { header, mark, cap } = this;
+    for (;;) {
+      const tail = sys.load(header, TAIL);
+      const head = sys.load(header, HEAD);
+      // A consistent pair: the tail did not move while we read the head.
+      if (sys.load(header, TAIL) !== tail) continue;
+      const hix = head & (mark - 1);
+      const tix = tail & (mark - 1);
+      if (hix < tix) return tix - hix;
+      if (hix > tix) return cap - hix + tix;
+      return (tail & ~mark) === head ? 0 : cap;
+    }
+  }
+
+  /** Sets the disconnect mark; true if this call set it. */
+  disconnect(): boolean {
+    return (sys.or(this.header, TAIL, this.mark) & this.mark) === 0;
+  }
+
+  get isDisconnected(): boolean {
+    return (sys.load(this.header, TAIL) & this.mark) !== 0;
+  }
+}

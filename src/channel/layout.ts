@@ -1,0 +1,33 @@
+/**
+ * Channel header: Int32 words at the start of a channel's shared buffer.
+ *
+ *   [0]  TAG          TypeTag.Channel
+ *   [1]  FLAVOR       1 array (bounded) · 2 list (unbounded) · 3 zero (rendezvous)
+ *   [2]  CAP          capacity (array flavor), 0 otherwise
+ *   [3]  SENDERS      live Sender handles, in every thread (a shared handle counts)
+ *   [4]  RECEIVERS    live Receiver handles
+ *   [5]  SLOT_BYTES   inline bytes per slot for variable-size codecs
+ *   [16] TAIL         (byte 64, own cache line) next position to write; DISCONNECTED mark bit
+ *   [32] HEAD         (byte 128, own cache line) next position to read
+ *   [48] RX_SEQ       (byte 192) event count receivers park on: bumped when a message arrives
+ *   [49] RX_SLEEPERS  receivers parked or about to park; senders skip the bump+notify at 0
+ *   [64] TX_SEQ       (byte 256) event count senders park on: bumped when room appears
+ *   [65] TX_SLEEPERS
+ *   [80..96)          flavor-specific words (byte 320)
+ *   HEADER_BYTES = 384; the flavor's regions follow.
+ */
+export const TAG = 0, FLAVOR = 1, CAP = 2, SENDERS = 3, RECEIVERS = 4, SLOT_BYTES = 5;
+export const TAIL = 16, HEAD = 32;
+export const RX_SEQ = 48, RX_SLEEPERS = 49, TX_SEQ = 64, TX_SLEEPERS = 65;
+export const FLAVOR_WORDS = 80;
+export const HEADER_BYTES = 384;
+export const CHANNEL_TAG = 0x77660030;
+
+export const enum Flavor {
+  Array = 1,
+  List = 2,
+  Zero = 3,
+}
+
+/** Round `n` up to a multiple of `a` (a power of two). */
+export const alignUp = (n: number, a: number): number => (n + a - 1) & ~(a - 1);
