@@ -1,32 +1,26 @@
 /**
  * Channel core: one object per channel per thread, shared by that thread's Sender and Receiver
- * handles. It owns the payload (codec, slots, arena) and the blocking protocol; the flavor owns
- * the queue positions.
+ * handles. This base class owns encoding and the blocking protocol; each flavor (array = bounded,
+ * list = unbounded, zero = rendezvous) implements the non-waiting steps over its own memory:
+ * `trySendEncoded`, `tryRecv`, `len`, `disconnect`.
  *
  * Blocking (DESIGN §6): one event count per direction — a sequence word and a sleeper count. A
  * sleeper counts itself, reads the sequence, re-checks readiness, then parks on the sequence
  * value it read; a peer that finds sleepers after publishing bumps the sequence and wakes one.
- * With no sleepers, the peer pays one load: no notify when nobody sleeps.
- *
- * Region layout after the header (array flavor):
- *   stamps   Int32 × cap
- *   payload  fixed codec: the codec's typed array × cap (8-aligned)
- *            variable codec: lens Int32 × cap, refs Int32 × cap, inline bytes × cap·slotBytes
- * A message longer than slotBytes lives in the arena; the slot keeps its offset (`refs`).
+ * With no sleepers the peer pays one load: no notify when nobody sleeps.
  */
 import * as sys from "../sys/index.js";
 import { CapacityError, RecvError, SendError, SendTimeoutError, TimeoutError } from "../errors.js";
 import { Arena, MAX_ALLOCATION } from "../memory/arena.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
 import type { Deadline } from "../sync/options.js";
-import { ArrayFlavor, DISCONNECTED, FULL } from "./flavors/array.js";
 import { Writer, type AnyCodec, type FixedCodec, type VarCodec } from "./codec.js";
 import * as L from "./layout.js";
 
 /** Result of a non-waiting send attempt. */
 export const SENT = 0, SEND_FULL = 1, SEND_DISCONNECTED = 2;
 
-/** Sentinels of a non-waiting receive attempt (never valid message values: module-private objects). */
+/** Sentinels of a non-waiting receive attempt (module-private symbols: never a message). */
 export const RECV_EMPTY: unique symbol = Symbol("empty");
 export const RECV_DISCONNECTED: unique symbol = Symbol("disconnected");
 export type RecvAttempt<T> = T | typeof RECV_EMPTY | typeof RECV_DISCONNECTED;
@@ -37,62 +31,53 @@ const SPIN_TRIES = 128;
 /** Scratch writer shared by every channel of this thread (sync paths only: no await while in use). */
 const scratch = new Writer();
 
-/** A variable-size message encoded and ready to be placed (async sends keep their own copy). */
-interface Encoded {
+/** A variable-size message encoded and ready to be placed. */
+export interface Encoded {
   len: number;
   /** Arena payload offset, or 0 when it fits a slot. */
   ref: number;
-  /** Own copy of the bytes (async sends only); otherwise the scratch writer holds them. */
+  /** Own copy of the bytes (async sends, which may interleave); otherwise in the scratch writer. */
   bytes: Uint8Array | null;
 }
 
-export class Chan<T> {
+export abstract class Chan<T> {
   readonly header: Int32Array;
-  readonly flavor: ArrayFlavor;
   readonly codec: AnyCodec<T>;
   readonly arena: Arena | null;
-  readonly cap: number;
-  private readonly fixed: { [i: number]: any } | null;
-  private readonly lens: Int32Array | null;
-  private readonly refs: Int32Array | null;
-  private readonly inline: Uint8Array | null;
-  private readonly slotBytes: number;
-  private readonly park: Park;
+  /** Inline bytes per slot for variable-size codecs. */
+  readonly slotBytes: number;
+  protected readonly park: Park;
 
   constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena | null) {
     this.header = new Int32Array(buffer, 0, L.HEADER_BYTES >> 2);
     this.codec = codec;
     this.arena = arena;
-    const cap = sys.load(this.header, L.CAP);
-    this.cap = cap;
     this.slotBytes = sys.load(this.header, L.SLOT_BYTES);
-    const stampsAt = L.HEADER_BYTES;
-    const payloadAt = L.alignUp(stampsAt + 4 * cap, 8);
-    this.flavor = new ArrayFlavor(this.header, new Int32Array(buffer, stampsAt, cap), cap);
-    if (codec.fixedBytes > 0) {
-      this.fixed = new (codec as FixedCodec<T>).view(buffer, payloadAt, cap);
-      this.lens = this.refs = this.inline = null;
-    } else {
-      this.fixed = null;
-      this.lens = new Int32Array(buffer, payloadAt, cap);
-      this.refs = new Int32Array(buffer, payloadAt + 4 * cap, cap);
-      this.inline = new Uint8Array(buffer, payloadAt + 8 * cap, cap * this.slotBytes);
-    }
     this.park = { words: this.header, index: 0, value: 0 };
   }
 
-  /** Bytes a bounded channel's buffer needs. */
-  static byteLength(cap: number, codec: AnyCodec<unknown>, slotBytes: number): number {
-    const payloadAt = L.alignUp(L.HEADER_BYTES + 4 * cap, 8);
-    return payloadAt + (codec.fixedBytes > 0 ? codec.fixedBytes * cap : cap * (8 + slotBytes));
+  /** Capacity: a number for bounded, `Infinity` unbounded, `0` rendezvous. */
+  abstract readonly cap: number;
+  /** One non-waiting send of an encoded message: SENT, SEND_FULL or SEND_DISCONNECTED. */
+  abstract trySendEncoded(v: T, e: Encoded | null): number;
+  /** One non-waiting receive. */
+  abstract tryRecv(): RecvAttempt<T>;
+  /** Messages in the channel now. */
+  abstract len(): number;
+  /** Marks the channel disconnected. */
+  abstract disconnect(): void;
+  /** Whether the channel is disconnected (some side fully closed). */
+  abstract readonly isDisconnected: boolean;
+  /** Whether a send could complete now (for select and readiness). */
+  readyToSend(): boolean {
+    return this.isDisconnected || this.len() < this.cap;
   }
 
   // ------------------------------------------------------------------------------ encoding
 
   /**
    * Validates and encodes `v` before anything touches the channel: a value the codec cannot
-   * carry throws here and the channel is untouched. Returns null for fixed codecs (the value is
-   * written as is).
+   * carry throws here and the channel is untouched. Returns null for fixed codecs.
    */
   encode(v: T, own: boolean): Encoded | null {
     const codec = this.codec;
@@ -121,44 +106,22 @@ export class Chan<T> {
     }
   }
 
-  // ------------------------------------------------------------------------- send / receive
-
-  /** One non-waiting send of an encoded message: SENT, SEND_FULL or SEND_DISCONNECTED. */
-  trySendEncoded(v: T, e: Encoded | null): number {
-    const i = this.flavor.startSend();
-    if (i < 0) return i === FULL ? SEND_FULL : SEND_DISCONNECTED;
-    if (e === null) {
-      this.fixed![i] = v;
-    } else {
-      this.lens![i] = e.len;
-      this.refs![i] = e.ref;
-      if (e.ref === 0) this.inline!.set((e.bytes ?? scratch.buf).subarray(0, e.len), i * this.slotBytes);
-    }
-    this.flavor.endSend(i);
-    this.wake(L.RX_SLEEPERS, L.RX_SEQ);
-    return SENT;
+  /**
+   * Writes an encoded variable-size message into a slot: its length at `lens[li]`, its arena
+   * offset (0 = inline) at `refs[ri]`, and, when inline, its bytes at `inline[at…]`.
+   */
+  protected putVar(e: Encoded, lens: Int32Array, li: number, refs: Int32Array, ri: number, inline: Uint8Array, at: number): void {
+    lens[li] = e.len;
+    refs[ri] = e.ref;
+    if (e.ref === 0) inline.set((e.bytes ?? scratch.buf).subarray(0, e.len), at);
   }
 
-  /** One non-waiting receive. */
-  tryRecv(): RecvAttempt<T> {
-    const i = this.flavor.startRecv();
-    if (i < 0) return i === DISCONNECTED ? RECV_DISCONNECTED : RECV_EMPTY;
-    let v: T;
-    try {
-      v = this.readSlot(i);
-    } finally {
-      this.flavor.endRecv(i);
-      this.wake(L.TX_SLEEPERS, L.TX_SEQ);
-    }
-    return v;
-  }
-
-  private readSlot(i: number): T {
-    if (this.fixed !== null) return this.fixed[i];
-    const len = this.lens![i]!;
-    const ref = this.refs![i]!;
+  /** Reads a variable-size message from a slot (freeing its arena block if it had one). */
+  protected takeVar(lens: Int32Array, li: number, refs: Int32Array, ri: number, inline: Uint8Array, at: number): T {
+    const len = lens[li]!;
+    const ref = refs[ri]!;
     const codec = this.codec as VarCodec<T>;
-    if (ref === 0) return codec.decode(this.inline!, i * this.slotBytes, len);
+    if (ref === 0) return codec.decode(inline, at, len);
     try {
       return codec.decode(this.arena!.bytes, ref, len);
     } finally {
@@ -166,10 +129,21 @@ export class Chan<T> {
     }
   }
 
-  /** Wakes one sleeper of a direction, if any sleeps. */
+  // ---------------------------------------------------------------------------- wake-ups
+
+  /** After publishing a message: wake one receiver if any sleeps. */
+  protected wakeReceiver(): void {
+    this.wake(L.RX_SLEEPERS, L.RX_SEQ);
+  }
+
+  /** After freeing room: wake one sender if any sleeps. */
+  protected wakeSender(): void {
+    this.wake(L.TX_SLEEPERS, L.TX_SEQ);
+  }
+
   private wake(sleepers: number, seq: number): void {
-    // Our publish (stamp store) came before this load. A sleeper counts itself before reading
-    // the sequence and re-checking; if we read 0 here, its re-check comes after our publish.
+    // Our publish came before this load. A sleeper counts itself before reading the sequence
+    // and re-checking; if we read 0 here, its re-check comes after our publish and sees it.
     if (sys.load(this.header, sleepers) !== 0) {
       sys.add(this.header, seq, 1);
       sys.notify(this.header, seq, 1);
@@ -196,6 +170,7 @@ export class Chan<T> {
         this.discard(e);
         throw new SendError(v);
       }
+      if (this.cap === 0) break; // rendezvous: spinning cannot make a receiver appear faster
     }
     try {
       parkSync(this.sendSlow(v, e), d, what, `${what}Async`);
@@ -222,7 +197,7 @@ export class Chan<T> {
     }
   }
 
-  private *sendSlow(v: T, e: Encoded | null): SlowPath<void> {
+  protected *sendSlow(v: T, e: Encoded | null): SlowPath<void> {
     sys.add(this.header, L.TX_SLEEPERS, 1);
     let counted = true;
     try {
@@ -240,7 +215,7 @@ export class Chan<T> {
       // there, pass it on to the next sleeping sender.
       sys.sub(this.header, L.TX_SLEEPERS, 1);
       counted = false;
-      if (sys.load(this.header, L.TX_SLEEPERS) !== 0 && this.flavor.len() < this.cap) this.wake(L.TX_SLEEPERS, L.TX_SEQ);
+      if (this.readyToSend()) this.wakeSender();
       throw err;
     } finally {
       if (counted) sys.sub(this.header, L.TX_SLEEPERS, 1);
@@ -266,7 +241,7 @@ export class Chan<T> {
     return parkAsync(this.recvSlow(), d, what);
   }
 
-  private *recvSlow(): SlowPath<T> {
+  protected *recvSlow(): SlowPath<T> {
     sys.add(this.header, L.RX_SLEEPERS, 1);
     let counted = true;
     try {
@@ -283,11 +258,10 @@ export class Chan<T> {
       sys.sub(this.header, L.RX_SLEEPERS, 1);
       counted = false;
       // Leaving without a message: pass on a wake-up that may have been ours.
-      if (sys.load(this.header, L.RX_SLEEPERS) !== 0 && this.flavor.len() > 0) this.wake(L.RX_SLEEPERS, L.RX_SEQ);
+      if (this.len() > 0) this.wakeReceiver();
       throw err;
     } finally {
       if (counted) sys.sub(this.header, L.RX_SLEEPERS, 1);
     }
   }
 }
-

@@ -12,12 +12,15 @@
  * memory is the initial state (crossbeam starts slot i at stamp i).
  */
 import * as sys from "../../sys/index.js";
-import { HEAD, TAIL } from "../layout.js";
+import { HEAD, TAIL, HEADER_BYTES, alignUp } from "../layout.js";
+import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_DISCONNECTED, SEND_FULL, SENT, type Encoded, type RecvAttempt } from "../chan.js";
+import type { Arena } from "../../memory/arena.js";
+import type { AnyCodec, FixedCodec } from "../codec.js";
 
 /** Results of startSend / startRecv other than a slot index. */
 export const FULL = -1, EMPTY = -1, DISCONNECTED = -2;
 
-export class ArrayFlavor {
+export class ArrayQueue {
   readonly cap: number;
   private readonly mark: number;
   private readonly oneLap: number;
@@ -132,5 +135,76 @@ export class ArrayFlavor {
 
   get isDisconnected(): boolean {
     return (sys.load(this.header, TAIL) & this.mark) !== 0;
+  }
+}
+
+/**
+ * The bounded channel: an `ArrayQueue` plus the slots' payload.
+ *
+ * Regions after the header: stamps (Int32 × cap), then the payload (8-aligned): for a fixed
+ * codec, the codec's typed array × cap; for a variable codec, lens Int32 × cap, refs Int32 × cap,
+ * then cap × slotBytes inline bytes. A message longer than slotBytes lives in the arena.
+ */
+export class ArrayChan<T> extends Chan<T> {
+  readonly cap: number;
+  readonly queue: ArrayQueue;
+  private readonly fixed: { [i: number]: any } | null;
+  private readonly lens: Int32Array | null;
+  private readonly refs: Int32Array | null;
+  private readonly inline: Uint8Array | null;
+
+  constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena | null, cap: number) {
+    super(buffer, codec, arena);
+    this.cap = cap;
+    const payloadAt = alignUp(HEADER_BYTES + 4 * cap, 8);
+    this.queue = new ArrayQueue(this.header, new Int32Array(buffer, HEADER_BYTES, cap), cap);
+    if (codec.fixedBytes > 0) {
+      this.fixed = new (codec as FixedCodec<T>).view(buffer, payloadAt, cap);
+      this.lens = this.refs = this.inline = null;
+    } else {
+      this.fixed = null;
+      this.lens = new Int32Array(buffer, payloadAt, cap);
+      this.refs = new Int32Array(buffer, payloadAt + 4 * cap, cap);
+      this.inline = new Uint8Array(buffer, payloadAt + 8 * cap, cap * this.slotBytes);
+    }
+  }
+
+  /** Bytes a bounded channel's buffer needs. */
+  static byteLength(cap: number, codec: AnyCodec<unknown>, slotBytes: number): number {
+    const payloadAt = alignUp(HEADER_BYTES + 4 * cap, 8);
+    return payloadAt + (codec.fixedBytes > 0 ? codec.fixedBytes * cap : cap * (8 + slotBytes));
+  }
+
+  trySendEncoded(v: T, e: Encoded | null): number {
+    const i = this.queue.startSend();
+    if (i < 0) return i === FULL ? SEND_FULL : SEND_DISCONNECTED;
+    if (e === null) this.fixed![i] = v;
+    else this.putVar(e, this.lens!, i, this.refs!, i, this.inline!, i * this.slotBytes);
+    this.queue.endSend(i);
+    this.wakeReceiver();
+    return SENT;
+  }
+
+  tryRecv(): RecvAttempt<T> {
+    const i = this.queue.startRecv();
+    if (i < 0) return i === DISCONNECTED ? RECV_DISCONNECTED : RECV_EMPTY;
+    try {
+      return this.fixed !== null ? this.fixed[i] : this.takeVar(this.lens!, i, this.refs!, i, this.inline!, i * this.slotBytes);
+    } finally {
+      this.queue.endRecv(i);
+      this.wakeSender();
+    }
+  }
+
+  len(): number {
+    return this.queue.len();
+  }
+
+  disconnect(): void {
+    this.queue.disconnect();
+  }
+
+  get isDisconnected(): boolean {
+    return this.queue.isDisconnected;
   }
 }

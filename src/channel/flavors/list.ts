@@ -1,0 +1,259 @@
+/**
+ * List flavor: the unbounded channel, after crossbeam-channel's `flavors/list.rs`.
+ *
+ * Messages live in blocks of BLOCK_CAP (31) slots allocated from the channel's arena (a growable
+ * SharedArrayBuffer); blocks form a linked list by arena offset and are freed back to the arena
+ * once every slot has been read, so memory is recycled. Reaching the arena's `maxByteLength` is a
+ * `CapacityError` from `send`, never a silent drop.
+ *
+ * Positions (header TAIL / HEAD) count slots shifted left by one: `pos << 1`. Offset
+ * `pos % 32 === 31` is a block boundary: the thread that took the last slot is installing the next
+ * block and others wait for it. Bit 0 is MARK: on TAIL it means disconnected, on HEAD "the head's
+ * block has a successor" (saves a look at TAIL). TAIL_BLOCK / HEAD_BLOCK hold block offsets
+ * (0 = none yet: all-zero is an empty channel; the first send installs the first block).
+ *
+ * Block layout (bytes from its arena offset B, 8-aligned):
+ *   [B]        NEXT   offset of the next block (0 until installed)
+ *   [B+8]      STATE  Int32 × 31: WRITE (1) written · READ (2) read · DESTROY (4) reader must free
+ *   [B+136]    payload: fixed codec → 31 values; variable codec → lens ×31, refs ×31, inline ×31·slotBytes
+ */
+import * as sys from "../../sys/index.js";
+import type { Arena } from "../../memory/arena.js";
+import type { AnyCodec, FixedCodec } from "../codec.js";
+import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_DISCONNECTED, SENT, type Encoded, type RecvAttempt } from "../chan.js";
+import { HEAD, TAIL } from "../layout.js";
+
+const TAIL_BLOCK = TAIL + 1, HEAD_BLOCK = HEAD + 1;
+const SHIFT = 1, MARK = 1, LAP = 32, BLOCK_CAP = 31, STEP = 1 << SHIFT;
+const WRITE = 1, READ = 2, DESTROY = 4;
+const STATES_AT = 8, PAYLOAD_AT = 136;
+
+const offsetOf = (index: number) => (index >>> SHIFT) & (LAP - 1);
+
+export class ListChan<T> extends Chan<T> {
+  readonly cap = Infinity;
+  private readonly a32: Int32Array;
+  private readonly fixedView: { [i: number]: any } | null;
+  private readonly fixedBytes: number;
+  private readonly blockBytes: number;
+  private sendOffset = 0;
+  private recvOffset = 0;
+
+  constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena) {
+    super(buffer, codec, arena);
+    this.a32 = new Int32Array(arena.buffer);
+    this.fixedBytes = codec.fixedBytes;
+    this.fixedView = codec.fixedBytes > 0 ? new (codec as FixedCodec<T> as any).view(arena.buffer) : null;
+    this.blockBytes = PAYLOAD_AT + BLOCK_CAP * (codec.fixedBytes > 0 ? codec.fixedBytes : 8 + this.slotBytes);
+  }
+
+  private get mem(): Arena {
+    return this.arena!;
+  }
+
+  /** A fresh block with NEXT and every STATE zeroed (the arena recycles memory). */
+  private newBlock(): number {
+    const b = this.mem.alloc(this.blockBytes);
+    this.a32.fill(0, b >> 2, (b + PAYLOAD_AT) >> 2);
+    return b;
+  }
+
+  private stateIndex(block: number, offset: number): number {
+    return ((block + STATES_AT) >> 2) + offset;
+  }
+
+  /** Reserves a slot: returns its block (offset in this.sendOffset), or SEND_DISCONNECTED. */
+  private startSend(): number {
+    const h = this.header;
+    let tail = sys.load(h, TAIL);
+    let block = sys.load(h, TAIL_BLOCK);
+    let spare = 0; // block allocated ahead for the boundary, or a lost first-block race
+    try {
+      for (let spins = 0; ; spins++) {
+        if ((tail & MARK) !== 0) return -SEND_DISCONNECTED;
+        const offset = offsetOf(tail);
+        if (offset === BLOCK_CAP) {
+          // Another sender is installing the next block.
+          sys.snooze(spins);
+          tail = sys.load(h, TAIL);
+          block = sys.load(h, TAIL_BLOCK);
+          continue;
+        }
+        // About to take a block's last slot: have its successor ready before claiming it, so an
+        // arena that is full fails here, before anything is claimed.
+        if (offset + 1 === BLOCK_CAP && spare === 0) spare = this.newBlock();
+        if (block === 0) {
+          const first = spare !== 0 ? spare : this.newBlock();
+          spare = 0;
+          if (sys.cas(h, TAIL_BLOCK, 0, first) === 0) {
+            sys.store(h, HEAD_BLOCK, first);
+            block = first;
+          } else {
+            spare = first;
+            tail = sys.load(h, TAIL);
+            block = sys.load(h, TAIL_BLOCK);
+            continue;
+          }
+        }
+        const next = (tail + STEP) | 0;
+        const seen = sys.cas(h, TAIL, tail, next);
+        if (seen === tail) {
+          if (offset + 1 === BLOCK_CAP) {
+            // We took the last slot: install the next block, then step TAIL over the boundary.
+            sys.store(h, TAIL_BLOCK, spare);
+            sys.store(h, TAIL, (next + STEP) | 0);
+            sys.store(this.a32, block >> 2, spare);
+            spare = 0;
+          }
+          this.sendOffset = offset;
+          return block;
+        }
+        tail = seen;
+        block = sys.load(h, TAIL_BLOCK);
+      }
+    } finally {
+      if (spare !== 0) this.mem.free(spare);
+    }
+  }
+
+  trySendEncoded(v: T, e: Encoded | null): number {
+    let block: number;
+    try {
+      block = this.startSend();
+    } catch (err) {
+      this.discard(e); // CapacityError: nothing was claimed; give back the message's own block too
+      throw err;
+    }
+    if (block < 0) return SEND_DISCONNECTED;
+    const offset = this.sendOffset;
+    const payload = block + PAYLOAD_AT;
+    if (e === null) {
+      this.fixedView![payload / this.fixedBytes + offset] = v;
+    } else {
+      // lens at payload words [0, 31), refs at [31, 62), inline bytes after both
+      const li = (payload >> 2) + offset;
+      this.putVar(e, this.a32, li, this.a32, li + BLOCK_CAP, this.mem.bytes, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
+    }
+    // Publish: a reader waits for WRITE before reading the payload.
+    sys.or(this.a32, this.stateIndex(block, offset), WRITE);
+    this.wakeReceiver();
+    return SENT;
+  }
+
+  /** Reserves a written-or-being-written slot: its block (offset in this.recvOffset), EMPTY or DISCONNECTED. */
+  private startRecv(): number {
+    const h = this.header;
+    let head = sys.load(h, HEAD);
+    let block = sys.load(h, HEAD_BLOCK);
+    for (let spins = 0; ; spins++) {
+      const offset = offsetOf(head);
+      if (offset === BLOCK_CAP) {
+        sys.snooze(spins);
+        head = sys.load(h, HEAD);
+        block = sys.load(h, HEAD_BLOCK);
+        continue;
+      }
+      let next = (head + STEP) | 0;
+      if ((next & MARK) === 0) {
+        const tail = sys.load(h, TAIL);
+        if (head >>> SHIFT === tail >>> SHIFT) return (tail & MARK) !== 0 ? -2 : -1;
+        // Head and tail in different blocks: the head's block has a successor.
+        if (head >>> (SHIFT + 5) !== tail >>> (SHIFT + 5)) next |= MARK;
+      }
+      if (block === 0) {
+        // The first block is being installed.
+        sys.snooze(spins);
+        head = sys.load(h, HEAD);
+        block = sys.load(h, HEAD_BLOCK);
+        continue;
+      }
+      const seen = sys.cas(h, HEAD, head, next);
+      if (seen === head) {
+        if (offset + 1 === BLOCK_CAP) {
+          const successor = this.waitNext(block);
+          let nextIndex = ((next & ~MARK) + STEP) | 0;
+          if (sys.load(this.a32, successor >> 2) !== 0) nextIndex |= MARK;
+          sys.store(h, HEAD_BLOCK, successor);
+          sys.store(h, HEAD, nextIndex);
+        }
+        this.recvOffset = offset;
+        return block;
+      }
+      head = seen;
+      block = sys.load(h, HEAD_BLOCK);
+    }
+  }
+
+  private waitNext(block: number): number {
+    for (let spins = 0; ; spins++) {
+      const n = sys.load(this.a32, block >> 2);
+      if (n !== 0) return n;
+      sys.snooze(spins);
+    }
+  }
+
+  tryRecv(): RecvAttempt<T> {
+    const block = this.startRecv();
+    if (block < 0) return block === -2 ? RECV_DISCONNECTED : RECV_EMPTY;
+    const offset = this.recvOffset;
+    const si = this.stateIndex(block, offset);
+    // The sender claimed this slot; wait for its payload to be published.
+    for (let spins = 0; (sys.load(this.a32, si) & WRITE) === 0; spins++) sys.snooze(spins);
+    const payload = block + PAYLOAD_AT;
+    let v: T;
+    try {
+      if (this.fixedView !== null) {
+        v = this.fixedView[payload / this.fixedBytes + offset];
+      } else {
+        const li = (payload >> 2) + offset;
+        v = this.takeVar(this.a32, li, this.a32, li + BLOCK_CAP, this.mem.bytes, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
+      }
+    } finally {
+      // Free the block once every slot is read: the last slot's reader starts the sweep; a
+      // reader that finds DESTROY set on its slot continues a sweep that stopped there.
+      if (offset + 1 === BLOCK_CAP) this.destroy(block, 0);
+      else if ((sys.or(this.a32, si, READ) & DESTROY) !== 0) this.destroy(block, offset + 1);
+    }
+    return v;
+  }
+
+  private destroy(block: number, start: number): void {
+    for (let i = start; i < BLOCK_CAP - 1; i++) {
+      const si = this.stateIndex(block, i);
+      // Slot i not read yet: flag it; its reader will continue from i + 1.
+      if ((sys.load(this.a32, si) & READ) === 0 && (sys.or(this.a32, si, DESTROY) & READ) === 0) return;
+    }
+    this.mem.free(block);
+  }
+
+  len(): number {
+    const h = this.header;
+    for (;;) {
+      let tail = sys.load(h, TAIL);
+      let head = sys.load(h, HEAD);
+      if (sys.load(h, TAIL) !== tail) continue;
+      tail = (tail & ~MARK) >>> SHIFT;
+      head = (head & ~MARK) >>> SHIFT;
+      // Positions on a block boundary count as the start of the next block.
+      if ((tail & (LAP - 1)) === LAP - 1) tail = (tail + 1) & 0x7fffffff;
+      if ((head & (LAP - 1)) === LAP - 1) head = (head + 1) & 0x7fffffff;
+      const base = head & ~(LAP - 1);
+      const t = (tail - base) & 0x7fffffff;
+      const hd = head - base;
+      // Every LAP positions include one boundary position that holds no message.
+      return t - hd - Math.floor(t / LAP);
+    }
+  }
+
+  disconnect(): void {
+    sys.or(this.header, TAIL, MARK);
+  }
+
+  get isDisconnected(): boolean {
+    return (sys.load(this.header, TAIL) & MARK) !== 0;
+  }
+
+  override readyToSend(): boolean {
+    return true;
+  }
+}
