@@ -1,0 +1,41 @@
+/**
+ * Every example in examples/ runs as its own process (as a user would run it, importing the built
+ * package by name) and must exit 0 and print its key line. The examples check their own results
+ * and exit non-zero on a wrong one.
+ */
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+function run(example: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [`examples/${example}`], { cwd: root, timeout: 20_000 }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === "number" ? err.code : 1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const cases: [example: string, keyLines: RegExp[]][] = [
+  ["demo.mjs", [/^producer 1 sent 5000 items$/m, /^consumer 1 took \d+ items, sum \d+$/m, /^counter 40000 /m, /^OK$/m]],
+  ["condvar-queue.mjs", [/^taken 20000 of 20000 items/m, /^OK$/m]],
+  ["mutex-counter.mjs", [/counter = 400000$/m, /^OK$/m]],
+  ["rwlock-config.mjs", [/^writer: 50 updates/m, /^final version 50, no torn reads$/m, /^OK$/m]],
+  ["semaphore-limit.mjs", [/^30 jobs .* at most [12] ran at once$/m, /^OK$/m]],
+  ["barrier-phases.mjs", [/one leader in every phase: true$/m, /^OK$/m]],
+  ["once-init.mjs", [/^the table was built 1 time\(s\)/m, /^OK$/m]],
+  ["async-main-thread.mjs", [/gave up: Mutex.lockAsync timed out after 100 ms$/m, /result 42 arrived/m, /^OK$/m]],
+  ["dead-worker-poison.mjs", [/: PoisonError: Mutex is poisoned/m, /^isPoisoned false, A\+B = 100$/m, /^OK$/m]],
+];
+
+describe("examples", () => {
+  for (const [example, keyLines] of cases) {
+    it(`${example} exits 0 and prints its result`, async () => {
+      const { code, stdout, stderr } = await run(example);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+      for (const line of keyLines) expect(stdout).toMatch(line);
+    });
+  }
+});
