@@ -12,7 +12,9 @@ import { Arena } from "../memory/arena.js";
 import { describeValue } from "../memory/layout.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import { checkCount, deadlineOf, type WaitOptions } from "../sync/options.js";
-import { ArrayFlavor } from "./flavors/array.js";
+import { ArrayChan, ArrayQueue } from "./flavors/array.js";
+import { ListChan } from "./flavors/list.js";
+import { ZeroChan } from "./flavors/zero.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_FULL, SENT } from "./chan.js";
 import { codecByName, codecs, type AnyCodec } from "./codec.js";
 import * as L from "./layout.js";
@@ -48,9 +50,9 @@ export function channel<T = unknown>(opts: ChannelOptions<T> = {}): [Sender<T>, 
   if (opts === null || typeof opts !== "object") throw new TypeError(`channel: options must be an object, got ${describeValue(opts)}`);
   const capacity = opts.capacity ?? Infinity;
   if (capacity !== Infinity) {
-    if (typeof capacity !== "number" || !Number.isInteger(capacity) || capacity < 0 || capacity > ArrayFlavor.MAX_CAPACITY) {
+    if (typeof capacity !== "number" || !Number.isInteger(capacity) || capacity < 0 || capacity > ArrayQueue.MAX_CAPACITY) {
       throw new RangeError(
-        `channel: capacity must be a non-negative integer ≤ ${ArrayFlavor.MAX_CAPACITY} or Infinity, got ${describeValue(capacity)}`,
+        `channel: capacity must be a non-negative integer ≤ ${ArrayQueue.MAX_CAPACITY} or Infinity, got ${describeValue(capacity)}`,
       );
     }
   }
@@ -61,19 +63,22 @@ export function channel<T = unknown>(opts: ChannelOptions<T> = {}): [Sender<T>, 
   codecByName(codec.name);
   const slotBytes = opts.slotBytes === undefined ? DEFAULT_SLOT_BYTES : checkCount("channel", "slotBytes", opts.slotBytes, 8, 1 << 20);
   const maxArena = opts.maxArenaBytes === undefined ? DEFAULT_ARENA_BYTES : checkCount("channel", "maxArenaBytes", opts.maxArenaBytes, 4096, 2 ** 32);
-  if (capacity === 0 || capacity === Infinity) {
-    throw new RangeError(`channel: ${capacity === 0 ? "rendezvous" : "unbounded"} channels are not implemented yet; pass a positive capacity`);
-  }
-  const buffer = new SharedArrayBuffer(Chan.byteLength(capacity, codec, L.alignUp(slotBytes, 8)));
+  const slot = L.alignUp(slotBytes, 8);
+  const flavor = capacity === Infinity ? L.Flavor.List : capacity === 0 ? L.Flavor.Zero : L.Flavor.Array;
+  const byteLength =
+    flavor === L.Flavor.Array ? ArrayChan.byteLength(capacity, codec, slot)
+    : flavor === L.Flavor.Zero ? ZeroChan.byteLength(codec, slot)
+    : L.HEADER_BYTES;
+  const buffer = new SharedArrayBuffer(byteLength);
   const h = new Int32Array(buffer, 0, L.HEADER_BYTES >> 2);
-  sys.store(h, L.FLAVOR, L.Flavor.Array);
-  sys.store(h, L.CAP, capacity);
-  sys.store(h, L.SLOT_BYTES, L.alignUp(slotBytes, 8));
+  sys.store(h, L.FLAVOR, flavor);
+  sys.store(h, L.CAP, flavor === L.Flavor.Array ? capacity : 0);
+  sys.store(h, L.SLOT_BYTES, slot);
   sys.store(h, L.SENDERS, 1);
   sys.store(h, L.RECEIVERS, 1);
   sys.store(h, L.TAG, L.CHANNEL_TAG);
-  const arena = codec.fixedBytes > 0 ? null : new Arena(maxArena);
-  const chan = new Chan<T>(buffer, codec, arena);
+  const needsArena = flavor === L.Flavor.List || codec.fixedBytes === 0;
+  const chan = makeChan<T>(buffer, codec, needsArena ? new Arena(maxArena) : null);
   return [new Sender(chan), new Receiver(chan)];
 }
 
@@ -91,7 +96,21 @@ function attachChan<T>(w: PrimitiveWire): Chan<T> {
   if (sys.load(h, L.TAG) !== L.CHANNEL_TAG) throw new TypeError("revive: the memory is not a weft channel");
   const x = w.extra as EndWire;
   const codec = codecByName(x.codec) as AnyCodec<T>;
-  return new Chan<T>(buffer, codec, x.arena === null ? null : new Arena(0, 0, x.arena));
+  return makeChan<T>(buffer, codec, x.arena === null ? null : new Arena(0, 0, x.arena));
+}
+
+function makeChan<T>(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena | null): Chan<T> {
+  const h = new Int32Array(buffer, 0, L.HEADER_BYTES >> 2);
+  switch (sys.load(h, L.FLAVOR)) {
+    case L.Flavor.Array:
+      return new ArrayChan<T>(buffer, codec, arena, sys.load(h, L.CAP));
+    case L.Flavor.List:
+      return new ListChan<T>(buffer, codec, arena!);
+    case L.Flavor.Zero:
+      return new ZeroChan<T>(buffer, codec, arena);
+    default:
+      throw new TypeError("revive: the channel's flavor word is corrupt");
+  }
 }
 
 /** Decrements a shared handle count; true if it reached zero. */
@@ -165,7 +184,7 @@ export class Sender<T> implements SharedPrimitive, Disposable {
 
   /** Whether this handle was closed, or every receiver is gone. */
   get isClosed(): boolean {
-    return this.#closed || this.#chan.flavor.isDisconnected;
+    return this.#closed || this.#chan.isDisconnected;
   }
 
   /** Another handle to the same channel (closing one does not close the other). */
@@ -181,7 +200,7 @@ export class Sender<T> implements SharedPrimitive, Disposable {
     this.#closed = true;
     const chan = this.#chan;
     if (release(chan as Chan<unknown>, L.SENDERS)) {
-      chan.flavor.disconnect();
+      chan.disconnect();
       chan.wakeAll();
     }
   }
@@ -274,7 +293,7 @@ export class Receiver<T> implements SharedPrimitive, Disposable, Iterable<T>, As
 
   /** Messages waiting now. */
   get len(): number {
-    return this.#chan.flavor.len();
+    return this.#chan.len();
   }
 
   /** The channel's capacity (`Infinity` unbounded, `0` rendezvous). */
@@ -292,7 +311,7 @@ export class Receiver<T> implements SharedPrimitive, Disposable, Iterable<T>, As
 
   /** Whether this handle was closed, or every sender is gone and nothing is left. */
   get isClosed(): boolean {
-    return this.#closed || (this.#chan.flavor.isDisconnected && this.len === 0);
+    return this.#closed || (this.#chan.isDisconnected && this.len === 0);
   }
 
   /** Another handle to the same channel. */
@@ -308,7 +327,7 @@ export class Receiver<T> implements SharedPrimitive, Disposable, Iterable<T>, As
     this.#closed = true;
     const chan = this.#chan;
     if (release(chan as Chan<unknown>, L.RECEIVERS)) {
-      chan.flavor.disconnect();
+      chan.disconnect();
       chan.wakeAll();
     }
   }

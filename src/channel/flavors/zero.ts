@@ -1,0 +1,188 @@
+/**
+ * Zero flavor: the rendezvous channel (capacity 0), after crossbeam-channel's `flavors/zero.rs`.
+ * A send completes only when a receiver has taken the message.
+ *
+ * crossbeam hands a packet on the sender's stack to a receiver found in a waker queue. Here the
+ * packet is one shared slot, and senders take turns offering it:
+ *
+ * Words (header flavor region):
+ *   [80] ZLOCK     1 while a sender owns the packet (others park on it)
+ *   [81] ZSTATE    EMPTY 0 · OFFERED 1 (payload written) · CLAIMED 2 (a receiver is reading) · TAKEN 3
+ *   [82] ZWAITING  receivers parked in recv: `trySend` succeeds only if one is there
+ *   [83] ZDISC     1 once disconnected
+ * Payload after the header: one slot (fixed codec value, or len/ref/inline bytes).
+ *
+ * Sender: take ZLOCK → write payload → OFFERED → wake a receiver → wait for TAKEN → EMPTY → drop
+ * ZLOCK. A sender that times out withdraws its offer with CAS OFFERED→EMPTY; if that fails a
+ * receiver already claimed it, so the send did happen and completes.
+ * Receiver: CAS OFFERED→CLAIMED → read → TAKEN → wake the sender.
+ */
+import * as sys from "../../sys/index.js";
+import { SendError } from "../../errors.js";
+import type { Arena } from "../../memory/arena.js";
+import type { AnyCodec, FixedCodec } from "../codec.js";
+import type { SlowPath } from "../../sync/park.js";
+import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_DISCONNECTED, SEND_FULL, SENT, type Encoded, type RecvAttempt } from "../chan.js";
+import { FLAVOR_WORDS, HEADER_BYTES } from "../layout.js";
+
+const ZLOCK = FLAVOR_WORDS, ZSTATE = FLAVOR_WORDS + 1, ZWAITING = FLAVOR_WORDS + 2, ZDISC = FLAVOR_WORDS + 3;
+const EMPTY = 0, OFFERED = 1, CLAIMED = 2, TAKEN = 3;
+/** How long `trySend` lets a waiting receiver take its offer before withdrawing it (ms). */
+const TRY_HANDOFF_MS = 2;
+
+export class ZeroChan<T> extends Chan<T> {
+  readonly cap = 0;
+  private readonly fixed: { [i: number]: any } | null;
+  private readonly lens: Int32Array | null;
+  private readonly inline: Uint8Array | null;
+
+  constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena | null) {
+    super(buffer, codec, arena);
+    if (codec.fixedBytes > 0) {
+      this.fixed = new (codec as FixedCodec<T>).view(buffer, HEADER_BYTES, 1);
+      this.lens = this.inline = null;
+    } else {
+      this.fixed = null;
+      this.lens = new Int32Array(buffer, HEADER_BYTES, 2);
+      this.inline = new Uint8Array(buffer, HEADER_BYTES + 8, this.slotBytes);
+    }
+  }
+
+  /** Bytes a rendezvous channel's buffer needs. */
+  static byteLength(codec: AnyCodec<unknown>, slotBytes: number): number {
+    return HEADER_BYTES + (codec.fixedBytes > 0 ? 8 : 8 + slotBytes);
+  }
+
+  private write(v: T, e: Encoded | null): void {
+    if (e === null) this.fixed![0] = v;
+    else this.putVar(e, this.lens!, 0, this.lens!, 1, this.inline!, 0);
+  }
+
+  private offer(v: T, e: Encoded | null): void {
+    this.write(v, e);
+    // The payload is written before OFFERED is stored: a receiver that sees OFFERED sees it.
+    sys.store(this.header, ZSTATE, OFFERED);
+    this.wakeReceiver();
+  }
+
+  /** Ends a handoff: the packet is free again and the next sender may offer. */
+  private finish(): void {
+    sys.store(this.header, ZSTATE, EMPTY);
+    sys.store(this.header, ZLOCK, 0);
+    sys.notifyAll(this.header, ZLOCK);
+  }
+
+  /** Waits (briefly, spinning) for a receiver that claimed our offer to finish reading it. */
+  private awaitTaken(): void {
+    for (let spins = 0; sys.load(this.header, ZSTATE) !== TAKEN; spins++) sys.snooze(spins);
+  }
+
+  /** Succeeds only if a receiver is waiting and takes the message within a moment. */
+  trySendEncoded(v: T, e: Encoded | null): number {
+    if (this.isDisconnected) return SEND_DISCONNECTED;
+    if (sys.load(this.header, ZWAITING) === 0) return SEND_FULL;
+    if (sys.cas(this.header, ZLOCK, 0, 1) !== 0) return SEND_FULL;
+    this.offer(v, e);
+    const deadline = sys.now() + TRY_HANDOFF_MS;
+    for (let spins = 0; ; spins++) {
+      const s = sys.load(this.header, ZSTATE);
+      if (s === TAKEN) break;
+      if (s === OFFERED && (sys.now() > deadline || this.isDisconnected)) {
+        if (sys.cas(this.header, ZSTATE, OFFERED, EMPTY) === OFFERED) {
+          this.finish();
+          return this.isDisconnected ? SEND_DISCONNECTED : SEND_FULL;
+        }
+        continue; // claimed just now: it will be TAKEN shortly
+      }
+      sys.snooze(spins);
+    }
+    this.finish();
+    return SENT;
+  }
+
+  protected override *sendSlow(v: T, e: Encoded | null): SlowPath<void> {
+    const h = this.header;
+    // 1. Own the packet.
+    for (;;) {
+      if (this.isDisconnected) throw new SendError(v);
+      if (sys.cas(h, ZLOCK, 0, 1) === 0) break;
+      this.park.index = ZLOCK;
+      this.park.value = 1;
+      yield this.park;
+    }
+    // 2. Offer it and wait for a receiver to take it.
+    let done = false;
+    try {
+      this.offer(v, e);
+      for (;;) {
+        const s = sys.load(h, ZSTATE);
+        if (s === TAKEN) {
+          done = true;
+          return;
+        }
+        if (s === OFFERED && this.isDisconnected && sys.cas(h, ZSTATE, OFFERED, EMPTY) === OFFERED) {
+          done = true;
+          throw new SendError(v);
+        }
+        this.park.index = ZSTATE;
+        this.park.value = s;
+        yield this.park;
+      }
+    } catch (err) {
+      if (!done) {
+        // Timeout or abort: withdraw the offer — unless a receiver claimed it, in which case the
+        // message is being delivered and the send succeeds after all.
+        if (sys.cas(h, ZSTATE, OFFERED, EMPTY) !== OFFERED) {
+          this.awaitTaken();
+          return;
+        }
+      }
+      throw err;
+    } finally {
+      this.finish();
+    }
+  }
+
+  tryRecv(): RecvAttempt<T> {
+    const h = this.header;
+    if (sys.cas(h, ZSTATE, OFFERED, CLAIMED) === OFFERED) {
+      let v: T;
+      try {
+        v = this.fixed !== null ? this.fixed[0] : this.takeVar(this.lens!, 0, this.lens!, 1, this.inline!, 0);
+      } finally {
+        sys.store(h, ZSTATE, TAKEN);
+        sys.notifyAll(h, ZSTATE);
+      }
+      return v;
+    }
+    return this.isDisconnected ? RECV_DISCONNECTED : RECV_EMPTY;
+  }
+
+  protected override *recvSlow(): SlowPath<T> {
+    // Say a receiver is waiting, so trySend may hand over to us.
+    sys.add(this.header, ZWAITING, 1);
+    try {
+      return yield* super.recvSlow();
+    } finally {
+      sys.sub(this.header, ZWAITING, 1);
+    }
+  }
+
+  len(): number {
+    return 0;
+  }
+
+  override readyToSend(): boolean {
+    return this.isDisconnected || sys.load(this.header, ZWAITING) > 0;
+  }
+
+  disconnect(): void {
+    sys.store(this.header, ZDISC, 1);
+    sys.notifyAll(this.header, ZSTATE);
+    sys.notifyAll(this.header, ZLOCK);
+  }
+
+  get isDisconnected(): boolean {
+    return sys.load(this.header, ZDISC) !== 0;
+  }
+}
