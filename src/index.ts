@@ -33,3 +33,4 @@ export { spawn, spawnWith, type WorkerHandle, type SpawnOptions } from "./thread
 export { track, currentSlot as threadSlot } from "./thread/registry.js";
 export { channel, Sender, Receiver, type ChannelOptions } from "./channel/channel.js";
 export { codecs, type Codec, type FixedCodec, type VarCodec } from "./channel/codec.js";
+export { select, trySelect, selectAsync, sendArm, type SelectArm, type SendArm, type Selected } from "./channel/select.js";

@@ -15,6 +15,7 @@ import { Arena, MAX_ALLOCATION } from "../memory/arena.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
 import type { Deadline } from "../sync/options.js";
 import { Writer, type AnyCodec, type FixedCodec, type VarCodec } from "./codec.js";
+import { unpark } from "../thread/registry.js";
 import * as L from "./layout.js";
 
 /** Result of a non-waiting send attempt. */
@@ -133,20 +134,29 @@ export abstract class Chan<T> {
 
   /** After publishing a message: wake one receiver if any sleeps. */
   protected wakeReceiver(): void {
-    this.wake(L.RX_SLEEPERS, L.RX_SEQ);
+    this.wake(L.RX_SLEEPERS, L.RX_SEQ, L.SEL_RX);
   }
 
   /** After freeing room: wake one sender if any sleeps. */
   protected wakeSender(): void {
-    this.wake(L.TX_SLEEPERS, L.TX_SEQ);
+    this.wake(L.TX_SLEEPERS, L.TX_SEQ, L.SEL_TX);
   }
 
-  private wake(sleepers: number, seq: number): void {
+  private wake(sleepers: number, seq: number, sel: number): void {
     // Our publish came before this load. A sleeper counts itself before reading the sequence
     // and re-checking; if we read 0 here, its re-check comes after our publish and sees it.
     if (sys.load(this.header, sleepers) !== 0) {
       sys.add(this.header, seq, 1);
       sys.notify(this.header, seq, 1);
+      if (sys.load(this.header, sel) !== 0) this.wakeSelectors(sel);
+    }
+  }
+
+  /** Unparks every thread whose `select` is registered on this direction. */
+  private wakeSelectors(sel: number): void {
+    for (let k = 1; k <= L.SEL_ENTRIES; k++) {
+      const slot = sys.load(this.header, sel + k);
+      if (slot !== 0) unpark(slot);
     }
   }
 
@@ -156,6 +166,33 @@ export abstract class Chan<T> {
     sys.notifyAll(this.header, L.RX_SEQ);
     sys.add(this.header, L.TX_SEQ, 1);
     sys.notifyAll(this.header, L.TX_SEQ);
+    this.wakeSelectors(L.SEL_RX);
+    this.wakeSelectors(L.SEL_TX);
+  }
+
+  /**
+   * Registers a `select` of thread `slot` as a sleeper of one direction (`recv`: woken by new
+   * messages; otherwise by new room). Returns the entry's word index, or -1 if the table is full
+   * (the select then polls this arm). The entry and count are written before the sleeper count,
+   * so a waker that sees the sleeper also sees the entry.
+   */
+  registerSelect(recv: boolean, slot: number): number {
+    const sel = recv ? L.SEL_RX : L.SEL_TX;
+    for (let k = 1; k <= L.SEL_ENTRIES; k++) {
+      if (sys.cas(this.header, sel + k, 0, slot) === 0) {
+        sys.add(this.header, sel, 1);
+        sys.add(this.header, recv ? L.RX_SLEEPERS : L.TX_SLEEPERS, 1);
+        return sel + k;
+      }
+    }
+    return -1;
+  }
+
+  /** Undoes `registerSelect`. */
+  unregisterSelect(recv: boolean, entry: number): void {
+    sys.store(this.header, entry, 0);
+    sys.sub(this.header, recv ? L.SEL_RX : L.SEL_TX, 1);
+    sys.sub(this.header, recv ? L.RX_SLEEPERS : L.TX_SLEEPERS, 1);
   }
 
   // --------------------------------------------------------------------------- blocking

@@ -118,10 +118,26 @@ function release(chan: Chan<unknown>, which: number): boolean {
   return sys.sub(chan.header, which, 1) === 1;
 }
 
+/** @internal The channel behind an open end (select). Throws ClosedError for a closed end. */
+export let chanOf: (end: Sender<any> | Receiver<any>, where: string) => Chan<any> = (_end, where) => {
+  throw new TypeError(`${where}: not a channel end`);
+};
+
 /** The sending end of a channel. */
 export class Sender<T> implements SharedPrimitive, Disposable {
   #chan: Chan<T>;
   #closed = false;
+
+  static {
+    const prev = chanOf;
+    chanOf = (end, where) => {
+      if (end instanceof Sender) {
+        if (end.#closed) throw new ClosedError(`${where}: this Sender was closed`);
+        return end.#chan;
+      }
+      return prev(end, where);
+    };
+  }
 
   /** @internal */
   constructor(chan: Chan<T>) {
@@ -221,6 +237,17 @@ export class Sender<T> implements SharedPrimitive, Disposable {
 export class Receiver<T> implements SharedPrimitive, Disposable, Iterable<T>, AsyncIterable<T> {
   #chan: Chan<T>;
   #closed = false;
+
+  static {
+    const prev = chanOf;
+    chanOf = (end, where) => {
+      if (end instanceof Receiver) {
+        if (end.#closed) throw new ClosedError(`${where}: this Receiver was closed`);
+        return end.#chan;
+      }
+      return prev(end, where);
+    };
+  }
 
   /** @internal */
   constructor(chan: Chan<T>) {

@@ -14,13 +14,16 @@
  *   [64] TX_SEQ       (byte 256) event count senders park on: bumped when room appears
  *   [65] TX_SLEEPERS
  *   [80..96)          flavor-specific words (byte 320)
- *   HEADER_BYTES = 384; the flavor's regions follow.
+ *   [96]  SEL_RX      (byte 384) selects waiting for a message: count, then SEL_ENTRIES thread slots
+ *   [112] SEL_TX      (byte 448) selects waiting for room: count, then SEL_ENTRIES thread slots
+ *   HEADER_BYTES = 512; the flavor's regions follow.
  */
 export const TAG = 0, FLAVOR = 1, CAP = 2, SENDERS = 3, RECEIVERS = 4, SLOT_BYTES = 5;
 export const TAIL = 16, HEAD = 32;
 export const RX_SEQ = 48, RX_SLEEPERS = 49, TX_SEQ = 64, TX_SLEEPERS = 65;
 export const FLAVOR_WORDS = 80;
-export const HEADER_BYTES = 384;
+export const SEL_RX = 96, SEL_TX = 112, SEL_ENTRIES = 15;
+export const HEADER_BYTES = 512;
 export const CHANNEL_TAG = 0x77660030;
 
 export const enum Flavor {

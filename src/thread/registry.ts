@@ -10,8 +10,9 @@
  *   [0] TAG     TypeTag.Registry
  *   [1] ID      random non-zero id: tells two registries apart after structured clone
  *   [2] NEXT    the last slot handed out (slots start at 1; 0 means "no thread")
- *   [HEADER + 2·slot]     LIFE    0 never used, 1 alive, 2 dead
- *   [HEADER + 2·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
+ *   [HEADER + 3·slot]     LIFE    0 never used, 1 alive, 2 dead
+ *   [HEADER + 3·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
+ *   [HEADER + 3·slot + 2] PARK    the thread's parker: a futex word others bump to wake it (select)
  *
  * Slots are never reused: a lock whose owner died keeps that owner's slot until someone touches
  * it, and a reused slot would make a dead owner look alive. `MAX_SLOTS` thread lifetimes fit.
@@ -28,10 +29,10 @@ import { TypeTag } from "../memory/layout.js";
 import { WeftError } from "../errors.js";
 
 const TAG = 0, ID = 1, NEXT = 2, HEADER = 4;
-const LIFE = 0, NATIVE = 1, SLOT_WORDS = 2;
+const LIFE = 0, NATIVE = 1, PARK = 2, SLOT_WORDS = 3;
 const NEVER = 0, ALIVE = 1, DEAD = 2;
 
-/** Slots a process can hand out over its life (mutex state words keep the owner in 24 bits). */
+/** Slots a process can hand out over its life (a mutex state word keeps the owner above 3 flag bits). */
 export const MAX_SLOTS = (1 << 22) - 1;
 const INITIAL_BYTES = (HEADER + SLOT_WORDS * 1024) * 4;
 const MAX_BYTES = (HEADER + SLOT_WORDS * (MAX_SLOTS + 1)) * 4;
@@ -207,3 +208,20 @@ export const slotState = (slot: number): "never" | "alive" | "dead" => {
   const v = i < words.length ? sys.load(words, i) : NEVER;
   return v === ALIVE ? "alive" : v === DEAD ? "dead" : "never";
 };
+
+/** This thread's parker word: `{ words, index }` (a thread waits on it; others bump and notify it). */
+export function parker(): { words: Int32Array; index: number } {
+  const slot = currentSlot();
+  return { words: state.words!, index: HEADER + SLOT_WORDS * slot + PARK };
+}
+
+/** Wakes the thread owning `slot` if it waits on its parker. */
+export function unpark(slot: number): void {
+  const words = registryWords();
+  const i = HEADER + SLOT_WORDS * slot + PARK;
+  if (i >= words.length) return;
+  // Bump before notifying: a parker that read the old value and has not parked yet sees the
+  // change and does not sleep.
+  sys.add(words, i, 1);
+  sys.notify(words, i, 1);
+}

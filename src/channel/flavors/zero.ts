@@ -159,8 +159,10 @@ export class ZeroChan<T> extends Chan<T> {
   }
 
   protected override *recvSlow(): SlowPath<T> {
-    // Say a receiver is waiting, so trySend may hand over to us.
+    // Say a receiver is waiting, so trySend may hand over to us (and a select with a send arm
+    // on this channel wakes to try).
     sys.add(this.header, ZWAITING, 1);
+    this.wakeSender();
     try {
       return yield* super.recvSlow();
     } finally {

@@ -1,0 +1,183 @@
+/**
+ * select: wait on several channel operations at once; the first that can complete does
+ * (crossbeam's `select!`).
+ *
+ * Readiness-based: try every arm (starting from a rotating position, so a ready arm is never
+ * starved by an earlier one); if none is ready, register this thread's parker word on every arm's
+ * channel, re-check, and park on the parker; a peer that publishes on any of them unparks us;
+ * unregister and retry. A disconnected channel counts as ready: its arm completes with an error
+ * (`RecvError` / `SendError`), as in crossbeam.
+ */
+import * as sys from "../sys/index.js";
+import { RecvError, SendError } from "../errors.js";
+import { currentSlot, parker } from "../thread/registry.js";
+import { deadlineOf, type WaitOptions } from "../sync/options.js";
+import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
+import { RECV_DISCONNECTED, RECV_EMPTY, SENT, SEND_DISCONNECTED, type Chan, type Encoded } from "./chan.js";
+import { chanOf, Receiver, Sender } from "./channel.js";
+
+/** A send operation for `select`: made by `sendArm(tx, value)`. */
+export interface SendArm<T> {
+  readonly sender: Sender<T>;
+  readonly value: T;
+}
+
+/** Describes a send for `select`. */
+export const sendArm = <T>(sender: Sender<T>, value: T): SendArm<T> => ({ sender, value });
+
+/** An arm of `select`: a Receiver (receive from it) or a `sendArm(tx, value)`. */
+export type SelectArm = Receiver<any> | SendArm<any>;
+
+/** What `select` did: which arm (its index in the array) and its outcome. */
+export type Selected =
+  | { readonly index: number; readonly kind: "recv"; readonly value: unknown; readonly error?: undefined }
+  | { readonly index: number; readonly kind: "recv"; readonly error: RecvError; readonly value?: undefined }
+  | { readonly index: number; readonly kind: "send"; readonly error?: SendError }
+  ;
+
+interface Prepared {
+  chan: Chan<any>;
+  recv: boolean;
+  value: unknown;
+  enc: Encoded | null;
+  entry: number;
+}
+
+let rotation = 0;
+
+function prepare(arms: readonly SelectArm[], where: string): Prepared[] {
+  if (!Array.isArray(arms) || arms.length === 0) {
+    throw new TypeError(`${where}: expected a non-empty array of Receivers and sendArm(tx, value) arms`);
+  }
+  const out: Prepared[] = [];
+  try {
+    for (let i = 0; i < arms.length; i++) {
+      const a = arms[i];
+      if (a instanceof Receiver) {
+        out.push({ chan: chanOf(a, `${where}: arm ${i}`), recv: true, value: undefined, enc: null, entry: -1 });
+      } else if (a !== null && typeof a === "object" && (a as SendArm<unknown>).sender instanceof Sender) {
+        const chan = chanOf((a as SendArm<unknown>).sender, `${where}: arm ${i}`);
+        // Encode now (own copy): a value the codec cannot carry fails before any arm runs.
+        const v = (a as SendArm<unknown>).value;
+        out.push({ chan, recv: false, value: v, enc: chan.encode(v, true), entry: -1 });
+      } else {
+        throw new TypeError(`${where}: arm ${i} is neither a Receiver nor sendArm(tx, value)`);
+      }
+    }
+  } catch (e) {
+    release(out, -1);
+    throw e;
+  }
+  return out;
+}
+
+/** Gives back the encodings of the send arms that did not run. */
+function release(ps: Prepared[], done: number): void {
+  for (let i = 0; i < ps.length; i++) if (i !== done && !ps[i]!.recv) ps[i]!.chan.discard(ps[i]!.enc);
+}
+
+/** Tries every arm once, from a rotating start. */
+function attempt(ps: Prepared[]): Selected | null {
+  const n = ps.length;
+  const start = rotation++ % n;
+  for (let k = 0; k < n; k++) {
+    const i = (start + k) % n;
+    const p = ps[i]!;
+    if (p.recv) {
+      const r = p.chan.tryRecv();
+      if (r === RECV_EMPTY) continue;
+      if (r === RECV_DISCONNECTED) return { index: i, kind: "recv", error: new RecvError() };
+      return { index: i, kind: "recv", value: r };
+    }
+    const r = p.chan.trySendEncoded(p.value, p.enc);
+    if (r === SENT) {
+      p.enc = null; // the slot owns the encoding now
+      return { index: i, kind: "send" };
+    }
+    if (r === SEND_DISCONNECTED) return { index: i, kind: "send", error: new SendError(p.value) };
+  }
+  return null;
+}
+
+function* selectSlow(ps: Prepared[]): SlowPath<Selected> {
+  const slot = currentSlot();
+  const pk = parker();
+  const park: Park = { words: pk.words, index: pk.index, value: 0 };
+  for (;;) {
+    // Read the parker before registering and re-checking: an unpark after this read changes it
+    // and the park returns at once.
+    park.value = sys.load(pk.words, pk.index);
+    let polling = false;
+    try {
+      for (const p of ps) {
+        p.entry = p.chan.registerSelect(p.recv, slot);
+        if (p.entry < 0) polling = true;
+      }
+      const r = attempt(ps);
+      if (r !== null) return r;
+      if (polling) {
+        // Some channel's select table is full: nap instead of parking indefinitely.
+        park.words = napWords;
+        park.index = 0;
+        park.value = 0;
+      }
+      yield park;
+      park.words = pk.words;
+      park.index = pk.index;
+    } finally {
+      for (const p of ps) {
+        if (p.entry >= 0) p.chan.unregisterSelect(p.recv, p.entry);
+        p.entry = -1;
+      }
+    }
+  }
+}
+
+const napWords = new Int32Array(new SharedArrayBuffer(4));
+
+function finish(ps: Prepared[], r: Selected): Selected {
+  release(ps, r.index);
+  return r;
+}
+
+/**
+ * Blocks until one arm completes; returns which and its outcome. A disconnected channel's arm
+ * completes with `error` set (RecvError, or SendError carrying the value back).
+ * @throws TimeoutError; `signal.reason` on abort; DataCloneError for an unsendable value; TypeError for bad arms.
+ */
+export function select(arms: readonly SelectArm[], opts?: WaitOptions): Selected {
+  const d = deadlineOf("select", opts);
+  const ps = prepare(arms, "select");
+  try {
+    const r = attempt(ps) ?? parkSync(selectSlow(ps), d, "select", "selectAsync");
+    return finish(ps, r);
+  } catch (e) {
+    release(ps, -1);
+    throw e;
+  }
+}
+
+/** Completes one ready arm without waiting, or returns `null` if none is ready. */
+export function trySelect(arms: readonly SelectArm[]): Selected | null {
+  const ps = prepare(arms, "trySelect");
+  const r = attempt(ps);
+  if (r === null) {
+    release(ps, -1);
+    return null;
+  }
+  return finish(ps, r);
+}
+
+/** Async twin of `select`: never blocks the event loop. */
+export async function selectAsync(arms: readonly SelectArm[], opts?: WaitOptions): Promise<Selected> {
+  const d = deadlineOf("selectAsync", opts);
+  const ps = prepare(arms, "selectAsync");
+  try {
+    const r = attempt(ps) ?? (await parkAsync(selectSlow(ps), d, "selectAsync"));
+    return finish(ps, r);
+  } catch (e) {
+    release(ps, -1);
+    throw e;
+  }
+}
+
