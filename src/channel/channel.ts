@@ -10,7 +10,8 @@ import * as sys from "../sys/index.js";
 import { ClosedError, RecvError, TryRecvError, TrySendError } from "../errors.js";
 import { Arena } from "../memory/arena.js";
 import { describeValue } from "../memory/layout.js";
-import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
+import { LEASE, RELEASE_FOR, SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
+import type { ArenaStats } from "../memory/arena.js";
 import { checkCount, deadlineOf, type WaitOptions } from "../sync/options.js";
 import { ArrayChan, ArrayQueue } from "./flavors/array.js";
 import { ListChan } from "./flavors/list.js";
@@ -113,10 +114,26 @@ function makeChan<T>(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena
   }
 }
 
-/** Decrements a shared handle count; true if it reached zero. */
-function release(chan: Chan<unknown>, which: number): boolean {
-  return sys.sub(chan.header, which, 1) === 1;
+/** Drops one reference of a side (SENDERS / RECEIVERS); the last one disconnects the channel. */
+function release(chan: Chan<unknown>, which: number): void {
+  if (sys.sub(chan.header, which, 1) === 1) {
+    chan.disconnect();
+    chan.wakeAll();
+  }
 }
+
+/**
+ * A handle's lease: when an end is passed to `spawn`, its reference is owned by the worker, and
+ * either the worker releases it (closing the end, or when its function ends) or — if the worker
+ * dies first — the parent releases it on the worker's behalf. Whoever flips the lease word from
+ * 0 to 1 first does the release, so it happens exactly once.
+ */
+interface Lease {
+  words: Int32Array;
+  index: number;
+}
+
+const claimLease = (lease: Lease | null): boolean => lease === null || sys.exchange(lease.words, lease.index, 1) === 0;
 
 /** @internal The channel behind an open end (select). Throws ClosedError for a closed end. */
 export let chanOf: (end: Sender<any> | Receiver<any>, where: string) => Chan<any> = (_end, where) => {
@@ -127,6 +144,7 @@ export let chanOf: (end: Sender<any> | Receiver<any>, where: string) => Chan<any
 export class Sender<T> implements SharedPrimitive, Disposable {
   #chan: Chan<T>;
   #closed = false;
+  #lease: Lease | null = null;
 
   static {
     const prev = chanOf;
@@ -198,6 +216,11 @@ export class Sender<T> implements SharedPrimitive, Disposable {
     }
   }
 
+  /** Allocation statistics of the channel's shared arena (large messages, unbounded blocks), or null if it has none. */
+  arenaStats(): ArenaStats | null {
+    return this.#chan.arena?.stats() ?? null;
+  }
+
   /** Whether this handle was closed, or every receiver is gone. */
   get isClosed(): boolean {
     return this.#closed || this.#chan.isDisconnected;
@@ -214,11 +237,17 @@ export class Sender<T> implements SharedPrimitive, Disposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    const chan = this.#chan;
-    if (release(chan as Chan<unknown>, L.SENDERS)) {
-      chan.disconnect();
-      chan.wakeAll();
-    }
+    if (claimLease(this.#lease)) release(this.#chan as Chan<unknown>, L.SENDERS);
+  }
+
+  /** @internal Ties this handle's reference to a lease word (spawn). */
+  [LEASE](words: Int32Array, index: number): void {
+    this.#lease = { words, index };
+  }
+
+  /** @internal Releases, on a dead worker's behalf, the reference it held through lease `index`. */
+  [RELEASE_FOR](words: Int32Array, index: number): void {
+    if (sys.exchange(words, index, 1) === 0) release(this.#chan as Chan<unknown>, L.SENDERS);
   }
 
   [Symbol.dispose](): void {
@@ -237,6 +266,7 @@ export class Sender<T> implements SharedPrimitive, Disposable {
 export class Receiver<T> implements SharedPrimitive, Disposable, Iterable<T>, AsyncIterable<T> {
   #chan: Chan<T>;
   #closed = false;
+  #lease: Lease | null = null;
 
   static {
     const prev = chanOf;
@@ -318,6 +348,11 @@ export class Receiver<T> implements SharedPrimitive, Disposable, Iterable<T>, As
     return out;
   }
 
+  /** Allocation statistics of the channel's shared arena (large messages, unbounded blocks), or null if it has none. */
+  arenaStats(): ArenaStats | null {
+    return this.#chan.arena?.stats() ?? null;
+  }
+
   /** Messages waiting now. */
   get len(): number {
     return this.#chan.len();
@@ -352,11 +387,17 @@ export class Receiver<T> implements SharedPrimitive, Disposable, Iterable<T>, As
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    const chan = this.#chan;
-    if (release(chan as Chan<unknown>, L.RECEIVERS)) {
-      chan.disconnect();
-      chan.wakeAll();
-    }
+    if (claimLease(this.#lease)) release(this.#chan as Chan<unknown>, L.RECEIVERS);
+  }
+
+  /** @internal Ties this handle's reference to a lease word (spawn). */
+  [LEASE](words: Int32Array, index: number): void {
+    this.#lease = { words, index };
+  }
+
+  /** @internal Releases, on a dead worker's behalf, the reference it held through lease `index`. */
+  [RELEASE_FOR](words: Int32Array, index: number): void {
+    if (sys.exchange(words, index, 1) === 0) release(this.#chan as Chan<unknown>, L.RECEIVERS);
   }
 
   [Symbol.dispose](): void {

@@ -14,6 +14,33 @@ import { describeValue } from "../memory/layout.js";
 /** Method by which a primitive describes itself for the wire. */
 export const SHARE: unique symbol = Symbol.for("weft.share") as any;
 
+/** Handles that hold a counted reference (channel ends) implement these for `spawn`'s leases. */
+export const LEASE: unique symbol = Symbol.for("weft.lease") as any;
+export const RELEASE_FOR: unique symbol = Symbol.for("weft.releaseFor") as any;
+
+/** A handle holding a counted reference that a dead worker could leak. */
+export interface Leasable {
+  [LEASE](words: Int32Array, index: number): void;
+  [RELEASE_FOR](words: Int32Array, index: number): void;
+  close(): void;
+}
+
+const isLeasable = (v: unknown): v is Leasable =>
+  typeof v === "object" && v !== null && typeof (v as any)[LEASE] === "function";
+
+/**
+ * Leasable handles in `value` (depth-first through arrays and plain objects, each once, in a
+ * stable order: the same order for a value and its revived copy).
+ */
+export function collectLeasables(value: unknown, out: Leasable[] = [], seen = new Set<object>()): Leasable[] {
+  if (typeof value !== "object" || value === null || seen.has(value)) return out;
+  seen.add(value);
+  if (isLeasable(value)) out.push(value);
+  else if (Array.isArray(value)) for (const v of value) collectLeasables(v, out, seen);
+  else if (isPlainObject(value)) for (const k of Object.keys(value)) collectLeasables((value as any)[k], out, seen);
+  return out;
+}
+
 /** What a primitive puts on the wire. */
 export interface PrimitiveWire {
   kind: string;

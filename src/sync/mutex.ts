@@ -145,15 +145,16 @@ export class Mutex<T = void> implements SharedPrimitive {
   }
 
   /**
-   * Runs `fn` with the guarded value while holding the lock, then unlocks. If `fn` throws, the
+   * Runs `fn` with the guarded value (and the guard, for `Condvar.wait`) while holding the lock,
+   * then unlocks. If `fn` throws, the
    * mutex is poisoned and the error propagates. If the mutex is already poisoned this throws
    * `PoisonError` after unlocking again (recover with `clearPoison()`, or `lock()` to get the guard).
    */
-  withLock<R>(fn: (value: T) => R, opts?: WaitOptions): R {
+  withLock<R>(fn: (value: T, guard: MutexGuard<T>) => R, opts?: WaitOptions): R {
     const guard = unpoisoned(() => this.lock(opts));
     let ok = false;
     try {
-      const result = fn(guard.value);
+      const result = fn(guard.value, guard);
       ok = true;
       return result;
     } finally {
@@ -162,7 +163,7 @@ export class Mutex<T = void> implements SharedPrimitive {
   }
 
   /** Async twin of `withLock`: awaits `fn`'s result before unlocking; a rejection poisons. */
-  async withLockAsync<R>(fn: (value: T) => R | Promise<R>, opts?: WaitOptions): Promise<R> {
+  async withLockAsync<R>(fn: (value: T, guard: MutexGuard<T>) => R | Promise<R>, opts?: WaitOptions): Promise<R> {
     let guard: MutexGuard<T>;
     try {
       guard = await this.lockAsync(opts);
@@ -172,7 +173,7 @@ export class Mutex<T = void> implements SharedPrimitive {
     }
     let ok = false;
     try {
-      const result = await fn(guard.value);
+      const result = await fn(guard.value, guard);
       ok = true;
       return result;
     } finally {

@@ -9,9 +9,14 @@
  * The parent owns the child's slot, so `terminate()` marks it dead *before* stopping the worker:
  * locks the worker held are poisoned and their waiters freed, even though no JavaScript runs in a
  * terminated worker. The `'exit'` event marks it dead too (uncaught errors, `process.exit`).
+ *
+ * Channel ends in the arguments belong to the worker (as a Rust thread owns what its closure
+ * captured): they are closed when the worker's function returns or throws, and if the worker dies
+ * before that, the parent releases them for it — so a receiver never waits forever on a sender
+ * that died with its worker.
  */
 import { allocateSlot, markDead, registryBuffer } from "./registry.js";
-import { revive, share, type Wire } from "../share/index.js";
+import { RELEASE_FOR, collectLeasables, revive, share, type Wire } from "../share/index.js";
 import { deserializeError, type ErrorRecord } from "./error-wire.js";
 import { WorkerExitError } from "../errors.js";
 import { describeValue } from "../memory/layout.js";
@@ -25,6 +30,8 @@ export interface SpawnData {
   slot: number;
   url: string;
   args: Wire<unknown[]>;
+  /** One word per channel end in the args: flipped by whoever releases that end's reference. */
+  leases: SharedArrayBuffer | null;
 }
 
 /** A running worker started by `spawn`. */
@@ -92,7 +99,16 @@ export function spawnWith<R = unknown>(options: SpawnOptions, moduleUrl: string 
     throw new Error("spawn: this runtime has no node:worker_threads (browser support for spawn is not built yet)");
   }
   const slot = allocateSlot();
-  const data: SpawnData = { registry: registryBuffer(), slot, url, args: share(args) };
+  // Channel ends passed to the worker are owned by it: it releases them when its function ends;
+  // if it dies first, we release them for it (the lease makes that exactly once).
+  const ends = collectLeasables(args);
+  const leases = ends.length > 0 ? new SharedArrayBuffer(4 * ends.length) : null;
+  const releaseEnds = () => {
+    if (leases === null) return;
+    const words = new Int32Array(leases);
+    ends.forEach((end, i) => end[RELEASE_FOR](words, i));
+  };
+  const data: SpawnData = { registry: registryBuffer(), slot, url, args: share(args), leases };
   const worker = new workerThreads.Worker(new URL("./worker.js", import.meta.url), {
     workerData: { [SPAWN_KEY]: data },
     name: options.name,
@@ -129,6 +145,7 @@ export function spawnWith<R = unknown>(options: SpawnOptions, moduleUrl: string 
   });
   worker.on("exit", (code: number) => {
     markDead(slot);
+    releaseEnds();
     if (settled) return;
     settled = true;
     rejectJoin(
@@ -150,6 +167,7 @@ export function spawnWith<R = unknown>(options: SpawnOptions, moduleUrl: string 
       // in a wait would not see our 'exit' event until its own event loop turns.
       markDead(slot);
       await worker.terminate();
+      releaseEnds();
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import "../index.js"; // registers every primitive kind for revive(), in the same module instance as `import "weft"`
 import { adoptRegistry, assumeSlot } from "./registry.js";
-import { revive, share } from "../share/index.js";
+import { LEASE, collectLeasables, revive, share } from "../share/index.js";
 import { serializeError } from "./error-wire.js";
 import { SPAWN_KEY, type SpawnData } from "./spawn.js";
 
@@ -21,7 +21,21 @@ async function main(d: SpawnData): Promise<void> {
     if (typeof fn !== "function") {
       throw new TypeError(`spawn: ${d.url} has no default export function (its default export is ${typeof fn})`);
     }
-    const result = await fn(...revive(d.args));
+    const args = revive(d.args);
+    const ends = collectLeasables(args);
+    if (d.leases !== null) {
+      const words = new Int32Array(d.leases);
+      ends.forEach((end, i) => end[LEASE](words, i));
+    }
+    const closeEnds = () => ends.forEach((end) => end.close());
+    // On process.exit() or an uncaught error the function never finishes: release them then.
+    (globalThis as any).process.on("exit", closeEnds);
+    let result: unknown;
+    try {
+      result = await fn(...args);
+    } finally {
+      closeEnds();
+    }
     port.postMessage({ [SPAWN_KEY]: { ok: true, value: share(result) } });
   } catch (e) {
     port.postMessage({ [SPAWN_KEY]: { ok: false, error: serializeError(e) } });
