@@ -151,7 +151,13 @@ export class Mutex<T = void> implements SharedPrimitive {
    * `PoisonError` after unlocking again (recover with `clearPoison()`, or `lock()` to get the guard).
    */
   withLock<R>(fn: (value: T, guard: MutexGuard<T>) => R, opts?: WaitOptions): R {
-    const guard = unpoisoned(() => this.lock(opts));
+    let guard: MutexGuard<T>;
+    try {
+      guard = this.lock(opts);
+    } catch (e) {
+      if (e instanceof PoisonError) (e.guard as MutexGuard<T>).unlock();
+      throw e;
+    }
     let ok = false;
     try {
       const result = fn(guard.value, guard);
@@ -306,14 +312,6 @@ const NO_WAIT_OPTS: Deadline = { at: Infinity, timeout: Infinity, signal: undefi
 
 registerKind("Mutex", (w, decode) => Mutex.at(w.buffer, w.byteOffset, decode(w.extra)));
 
-function unpoisoned<G extends { unlock(): void }>(take: () => G): G {
-  try {
-    return take();
-  } catch (e) {
-    if (e instanceof PoisonError) (e.guard as G).unlock();
-    throw e;
-  }
-}
 
 /** @internal Unlocks a guard if held, optionally poisoning. */
 export let releaseGuard: <T>(g: MutexGuard<T>, poison: boolean) => void;

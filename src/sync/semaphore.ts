@@ -2,11 +2,14 @@
  * Semaphore: a counting semaphore with a ceiling, closable.
  *
  * Word layout (Int32, from byteOffset):
- *   [0] PERMITS  permits available now; waiters park on it
- *   [1] MAX      most permits it may hold (the initial count): release past it is a RangeError
- *   [2] CLOSED   1 after close(): waiters and later acquires fail with ClosedError
- *   [3] WAITERS  threads parked (or about to park): release skips the notify at 0
- *   [4] TAG      TypeTag.Semaphore
+ *   [0] PERMITS  permits available now (bits 0..29) and CLOSED (bit 30, set by close(): waiters and
+ *                later acquires fail with ClosedError). One word, so an acquire is a load and a CAS
+ *                that sees both (tokio keeps its closed flag in the permits word for the same reason).
+ *                Waiters park on it.
+ *   [1] MAX      most permits it may hold (the initial count): release past it is a RangeError.
+ *                Written once at set-up, so each view caches it.
+ *   [2] WAITERS  threads parked (or about to park): release skips the notify at 0
+ *   [3] TAG      TypeTag.Semaphore
  * All-zero is a valid (empty, ceiling 0) semaphore; `at(buffer, offset, permits)` sets it up.
  */
 import * as sys from "../sys/index.js";
@@ -16,8 +19,8 @@ import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from ".
 import { checkCount, deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
 
-const PERMITS = 0, MAX = 1, CLOSED = 2, WAITERS = 3, TAG = 4;
-const LIMIT = 0x3fffffff;
+const PERMITS = 0, MAX = 1, WAITERS = 2, TAG = 3;
+const LIMIT = 0x3fffffff, COUNT = 0x3fffffff, CLOSED = 0x40000000;
 
 /**
  * A counting semaphore: `acquire(n)` takes n permits (waiting for them), `release(n)` gives them
@@ -25,11 +28,12 @@ const LIMIT = 0x3fffffff;
  */
 export class Semaphore implements SharedPrimitive {
   /** Bytes a Semaphore occupies in a buffer. */
-  static readonly BYTE_LENGTH = 20;
+  static readonly BYTE_LENGTH = 16;
   readonly buffer: SharedArrayBuffer;
   readonly byteOffset: number;
   private readonly words: Int32Array;
   private readonly park: Park;
+  private max = 0;
 
   /**
    * Creates a semaphore holding `permits` permits (also its ceiling).
@@ -65,17 +69,22 @@ export class Semaphore implements SharedPrimitive {
 
   /** Permits available right now (a snapshot). */
   get available(): number {
-    return sys.load(this.words, PERMITS);
+    return sys.load(this.words, PERMITS) & COUNT;
   }
 
   /** The ceiling: the most permits this semaphore can hold. */
   get maxPermits(): number {
-    return sys.load(this.words, MAX);
+    return this.ceiling();
   }
 
   /** Whether `close()` was called. */
   get isClosed(): boolean {
-    return sys.load(this.words, CLOSED) !== 0;
+    return (sys.load(this.words, PERMITS) & CLOSED) !== 0;
+  }
+
+  private ceiling(): number {
+    // MAX is written once, when the memory is first set up (possibly by another thread just now).
+    return this.max !== 0 ? this.max : (this.max = sys.load(this.words, MAX));
   }
 
   /** Blocks until `n` permits (default 1) are taken. @throws ClosedError, TimeoutError, RangeError. */
@@ -104,13 +113,14 @@ export class Semaphore implements SharedPrimitive {
    */
   release(n = 1): void {
     checkCount("Semaphore.release", "n", n, 0, LIMIT);
-    for (;;) {
-      const p = sys.load(this.words, PERMITS);
-      const max = sys.load(this.words, MAX);
-      if (p + n > max) {
-        throw new RangeError(`Semaphore.release(${n}): ${p} of ${max} permits are already available; releasing ${n} more would exceed the ceiling`);
+    const max = this.ceiling();
+    for (let p = sys.load(this.words, PERMITS); ; ) {
+      if ((p & COUNT) + n > max) {
+        throw new RangeError(`Semaphore.release(${n}): ${p & COUNT} of ${max} permits are already available; releasing ${n} more would exceed the ceiling`);
       }
-      if (sys.cas(this.words, PERMITS, p, p + n) === p) break;
+      const seen = sys.cas(this.words, PERMITS, p, p + n);
+      if (seen === p) break;
+      p = seen;
     }
     // A waiter counts itself before reading PERMITS; if we read WAITERS == 0 here, its read comes
     // after our CAS and sees the new permits, so skipping the notify loses nothing.
@@ -119,22 +129,23 @@ export class Semaphore implements SharedPrimitive {
 
   /** Closes the semaphore: current waiters and every later acquire fail with `ClosedError`. */
   close(): void {
-    sys.store(this.words, CLOSED, 1);
+    sys.or(this.words, PERMITS, CLOSED);
     sys.notifyAll(this.words, PERMITS);
   }
 
   private checkN(where: string, n: number): void {
     checkCount(where, "n", n, 0, LIMIT);
-    const max = sys.load(this.words, MAX);
+    const max = this.ceiling();
     if (n > max) throw new RangeError(`${where}(${n}): the semaphore never holds more than ${max} permits, so this would wait forever`);
   }
 
   private take(n: number): boolean {
-    for (;;) {
-      if (sys.load(this.words, CLOSED) !== 0) throw new ClosedError("Semaphore is closed");
-      const p = sys.load(this.words, PERMITS);
+    for (let p = sys.load(this.words, PERMITS); ; ) {
+      if ((p & CLOSED) !== 0) throw new ClosedError("Semaphore is closed");
       if (p < n) return false;
-      if (sys.cas(this.words, PERMITS, p, p - n) === p) return true;
+      const seen = sys.cas(this.words, PERMITS, p, p - n);
+      if (seen === p) return true;
+      p = seen;
     }
   }
 
@@ -146,7 +157,7 @@ export class Semaphore implements SharedPrimitive {
         // take() failed having seen fewer than n: park on the count we now read. A release after
         // this read changes it and the park returns at once.
         const p = sys.load(this.words, PERMITS);
-        if (p >= n || sys.load(this.words, CLOSED) !== 0) continue;
+        if (p >= n) continue; // enough permits, or CLOSED (a larger word): take() decides
         this.park.value = p;
         yield this.park;
       }

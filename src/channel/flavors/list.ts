@@ -32,8 +32,12 @@ const offsetOf = (index: number) => (index >>> SHIFT) & (LAP - 1);
 
 export class ListChan<T> extends Chan<T> {
   readonly cap = Infinity;
-  private readonly a32: Int32Array;
-  private readonly fixedView: { [i: number]: any } | null;
+  // Fixed-length views over the arena, re-made when it has grown: on Node 20, views that track a
+  // growable buffer's length make every access several times slower.
+  private a32: Int32Array;
+  private u8: Uint8Array;
+  private fixedView: { [i: number]: any } | null;
+  private viewBytes = 0;
   private readonly fixedBytes: number;
   private readonly blockBytes: number;
   private sendOffset = 0;
@@ -41,9 +45,11 @@ export class ListChan<T> extends Chan<T> {
 
   constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena) {
     super(buffer, codec, arena);
-    this.a32 = new Int32Array(arena.buffer);
     this.fixedBytes = codec.fixedBytes;
-    this.fixedView = codec.fixedBytes > 0 ? new (codec as FixedCodec<T> as any).view(arena.buffer) : null;
+    this.a32 = new Int32Array(0);
+    this.u8 = new Uint8Array(0);
+    this.fixedView = null;
+    this.refresh();
     this.blockBytes = PAYLOAD_AT + BLOCK_CAP * (codec.fixedBytes > 0 ? codec.fixedBytes : 8 + this.slotBytes);
   }
 
@@ -51,9 +57,24 @@ export class ListChan<T> extends Chan<T> {
     return this.arena!;
   }
 
+  private refresh(): void {
+    const buf = this.mem.buffer;
+    const n = buf.byteLength;
+    this.viewBytes = n;
+    this.a32 = new Int32Array(buf, 0, n >> 2);
+    this.u8 = new Uint8Array(buf, 0, n);
+    if (this.fixedBytes > 0) this.fixedView = new (this.codec as FixedCodec<T>).view(buf, 0, Math.floor(n / this.fixedBytes));
+  }
+
+  /** Makes sure this thread's views cover `block` (another thread may have grown the arena). */
+  private cover(block: number): void {
+    if (block + this.blockBytes > this.viewBytes) this.refresh();
+  }
+
   /** A fresh block with NEXT and every STATE zeroed (the arena recycles memory). */
   private newBlock(): number {
     const b = this.mem.alloc(this.blockBytes);
+    this.cover(b);
     this.a32.fill(0, b >> 2, (b + PAYLOAD_AT) >> 2);
     return b;
   }
@@ -102,6 +123,7 @@ export class ListChan<T> extends Chan<T> {
             // We took the last slot: install the next block, then step TAIL over the boundary.
             sys.store(h, TAIL_BLOCK, spare);
             sys.store(h, TAIL, (next + STEP) | 0);
+            this.cover(block);
             sys.store(this.a32, block >> 2, spare);
             spare = 0;
           }
@@ -125,6 +147,7 @@ export class ListChan<T> extends Chan<T> {
       throw err;
     }
     if (block < 0) return SEND_DISCONNECTED;
+    this.cover(block);
     const offset = this.sendOffset;
     const payload = block + PAYLOAD_AT;
     if (e === null) {
@@ -132,7 +155,7 @@ export class ListChan<T> extends Chan<T> {
     } else {
       // lens at payload words [0, 31), refs at [31, 62), inline bytes after both
       const li = (payload >> 2) + offset;
-      this.putVar(e, this.a32, li, this.a32, li + BLOCK_CAP, this.mem.bytes, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
+      this.putVar(e, this.a32, li, this.a32, li + BLOCK_CAP, this.u8, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
     }
     // Publish: a reader waits for WRITE before reading the payload.
     sys.or(this.a32, this.stateIndex(block, offset), WRITE);
@@ -170,7 +193,9 @@ export class ListChan<T> extends Chan<T> {
       const seen = sys.cas(h, HEAD, head, next);
       if (seen === head) {
         if (offset + 1 === BLOCK_CAP) {
+          this.cover(block);
           const successor = this.waitNext(block);
+          this.cover(successor);
           let nextIndex = ((next & ~MARK) + STEP) | 0;
           if (sys.load(this.a32, successor >> 2) !== 0) nextIndex |= MARK;
           sys.store(h, HEAD_BLOCK, successor);
@@ -195,6 +220,7 @@ export class ListChan<T> extends Chan<T> {
   tryRecv(): RecvAttempt<T> {
     const block = this.startRecv();
     if (block < 0) return block === -2 ? RECV_DISCONNECTED : RECV_EMPTY;
+    this.cover(block);
     const offset = this.recvOffset;
     const si = this.stateIndex(block, offset);
     // The sender claimed this slot; wait for its payload to be published.
@@ -206,7 +232,7 @@ export class ListChan<T> extends Chan<T> {
         v = this.fixedView[payload / this.fixedBytes + offset];
       } else {
         const li = (payload >> 2) + offset;
-        v = this.takeVar(this.a32, li, this.a32, li + BLOCK_CAP, this.mem.bytes, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
+        v = this.takeVar(this.a32, li, this.a32, li + BLOCK_CAP, this.u8, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
       }
     } finally {
       // Free the block once every slot is read: the last slot's reader starts the sweep; a
