@@ -1,0 +1,267 @@
+/**
+ * share() / revive() (src/share/index.ts): primitives at any depth cross structured clone and a
+ * real postMessage to a plain Worker, and come back as the same primitives over the same memory;
+ * shared references and cycles survive; bad wires are TypeErrors.
+ */
+import { Worker } from "node:worker_threads";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  AtomicBool,
+  AtomicI32,
+  AtomicI64,
+  AtomicU32,
+  Barrier,
+  Condvar,
+  Mutex,
+  Once,
+  PoisonError,
+  RwLock,
+  Semaphore,
+  WaitGroup,
+  isWire,
+  revive,
+  share,
+  type Wire,
+} from "../../dist/index.js";
+import { workerUrl } from "../helpers.js";
+import { expectThrow, sharedInts } from "../unit-helpers.js";
+
+const makeAll = () => ({
+  mutex: new Mutex({ counter: sharedInts(), inner: new AtomicI32() }),
+  rwlock: new RwLock(sharedInts()),
+  condvar: new Condvar(),
+  once: new Once(),
+  semaphore: new Semaphore(2),
+  barrier: new Barrier(2),
+  waitgroup: new WaitGroup(),
+  i32: new AtomicI32(),
+  u32: new AtomicU32(),
+  bool: new AtomicBool(),
+  i64: new AtomicI64(),
+});
+const classes = {
+  mutex: Mutex, rwlock: RwLock, condvar: Condvar, once: Once, semaphore: Semaphore, barrier: Barrier,
+  waitgroup: WaitGroup, i32: AtomicI32, u32: AtomicU32, bool: AtomicBool, i64: AtomicI64,
+} as const;
+
+/** What postMessage does to a value: structured clone (keeps SharedArrayBuffers shared). */
+const roundTrip = <T>(v: T): T => revive(structuredClone(share(v)) as Wire<T>);
+
+describe("share / revive within a thread (structured clone)", () => {
+  it("revives every kind, nested at depth, as the same class over the same memory", () => {
+    const all = makeAll();
+    const back = roundTrip({ deep: [{ x: [[all]] }] }).deep[0]!.x[0]![0]!;
+    for (const [k, cls] of Object.entries(classes)) {
+      const v = (back as any)[k];
+      expect(v, k).toBeInstanceOf(cls);
+      expect(v, k).not.toBe((all as any)[k]); // a new view…
+      expect(v.byteOffset, k).toBe((all as any)[k].byteOffset);
+    }
+    // …over the same memory: writes on either side are seen on the other.
+    const g = back.mutex.lock();
+    expect(all.mutex.isLocked).toBe(true);
+    g.value.counter[0] = 5;
+    g.value.inner.store(6);
+    g.unlock();
+    all.mutex.withLock((v) => {
+      expect(v.counter[0]).toBe(5);
+      expect(v.inner.load()).toBe(6);
+    });
+    back.i64.store(2n ** 62n);
+    expect(all.i64.load()).toBe(2n ** 62n);
+    all.u32.store(0xffffffff);
+    expect(back.u32.load()).toBe(0xffffffff);
+    back.semaphore.acquire();
+    expect(all.semaphore.available).toBe(1);
+    back.waitgroup.add(3);
+    expect(all.waitgroup.count).toBe(3);
+    back.once.callOnce(() => {});
+    expect(all.once.isCompleted).toBe(true);
+    const w = back.rwlock.write();
+    expect(all.rwlock.tryRead()).toBeNull();
+    w.unlock();
+    expect(back.barrier.parties).toBe(2);
+  });
+
+  it("keeps shared references shared and cycles cyclic", () => {
+    const m = new Mutex(sharedInts());
+    const obj: any = { m, again: m, list: [m, { m }] };
+    obj.self = obj;
+    obj.list.push(obj);
+    const shared = { x: 1 };
+    obj.a = shared;
+    obj.b = [shared];
+    const back = roundTrip(obj);
+    expect(back.again).toBe(back.m);
+    expect(back.list[0]).toBe(back.m);
+    expect(back.list[1].m).toBe(back.m);
+    expect(back.self).toBe(back);
+    expect(back.list[2]).toBe(back);
+    expect(back.b[0]).toBe(back.a);
+    expect(back.a).toEqual({ x: 1 });
+  });
+
+  it("a primitive guarded by a Mutex is revived inside it, sharing references with the outside", () => {
+    const inner = new AtomicI32(3);
+    const m = new Mutex({ inner, arr: [inner] });
+    const back = roundTrip({ m, inner });
+    const v = back.m.lock().value;
+    expect(v.inner).toBe(back.inner);
+    expect(v.arr[0]).toBe(back.inner);
+    expect(v.inner.load()).toBe(3);
+  });
+
+  it("leaves everything else to structured clone", () => {
+    const sab = new SharedArrayBuffer(8);
+    const value = {
+      n: 1, s: "two", b: true, u: undefined, nul: null, big: 3n,
+      date: new Date(5), map: new Map([[1, "a"]]), set: new Set([1]), re: /x/g,
+      ints: new Int32Array(sab), copied: new Float64Array([1.5]),
+    };
+    const back = roundTrip(value);
+    expect(back).toEqual({ ...value, ints: back.ints });
+    new Int32Array(sab)[0] = 9;
+    expect(back.ints[0]).toBe(9); // typed arrays over a SAB stay shared
+  });
+
+  it("share output is a wire (also after structured clone); other values are not", () => {
+    const w = share({ m: new Mutex() });
+    expect(isWire(w)).toBe(true);
+    expect(isWire(structuredClone(w))).toBe(true);
+    for (const v of [null, undefined, 5, "x", {}, [], new Mutex(), { value: 1 }]) expect(isWire(v)).toBe(false);
+  });
+
+  it.each([
+    ["a number", 5, "number 5"],
+    ["null", null, "null"],
+    ["undefined", undefined, "undefined"],
+    ["a string", "wire", 'string "wire"'],
+    ["a plain object", { value: 1 }, "Object"],
+    ["a weft primitive itself", new AtomicI32(), "AtomicI32"],
+    ["an array", [1], "Array"],
+  ])("revive of %s (not a wire) is a TypeError naming it", (_what, v, shown) => {
+    expectThrow(() => revive(v as any), TypeError, "revive", "share()", shown);
+  });
+
+  it("revive of a wire whose record points at memory of another kind is a TypeError naming both", () => {
+    const buf = new SharedArrayBuffer(Mutex.BYTE_LENGTH);
+    const wire = structuredClone(share({ m: Mutex.at(buf, 0) }));
+    // The memory is reused for a WaitGroup before the wire is revived.
+    new Int32Array(buf).fill(0);
+    WaitGroup.at(buf, 0);
+    expectThrow(() => revive(wire), TypeError, "Mutex.at", "holds a WaitGroup", "not a Mutex");
+  });
+
+  it("revive of a record naming an unknown kind is a TypeError naming the kind", () => {
+    const wire: any = structuredClone(share({ m: new Mutex() }));
+    const rec = wire.value.m;
+    const key = Object.keys(rec).find((k) => rec[k] === "Mutex")!;
+    expect(key).toBeDefined();
+    rec[key] = "Teleporter";
+    expectThrow(() => revive(wire), TypeError, "revive", "unknown weft primitive kind", '"Teleporter"');
+  });
+});
+
+describe("share / revive across a real postMessage to a plain Worker", () => {
+  const workers: Worker[] = [];
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.terminate()));
+  });
+  const start = () => {
+    const w = new Worker(workerUrl("unit/raw-echo.mjs"));
+    workers.push(w);
+    return w;
+  };
+  const reply = (w: Worker) =>
+    new Promise<any>((res, rej) => {
+      const t = setTimeout(() => rej(new Error("no reply from worker")), 10_000);
+      w.once("message", (m) => {
+        clearTimeout(t);
+        res(m);
+      });
+      w.once("error", rej);
+    });
+
+  it("primitives at any depth arrive as the same kinds over the same memory, and come back", async () => {
+    const all = makeAll();
+    const ref = new AtomicI32();
+    const cyc: any = { list: [] };
+    cyc.self = cyc;
+    cyc.list.push(cyc);
+    const typed = sharedInts();
+    const value = {
+      all,
+      nested: { a: [[0, { b: { c: ref } }]] },
+      refA: ref,
+      refB: ref,
+      cyc,
+      typed,
+      plain: { n: 1, s: "s", arr: [1, 2] },
+    };
+    // Things the worker's writes will wake up here.
+    const gm = new Mutex();
+    const g = gm.lock();
+    const cvWoken = all.condvar.waitAsync(g, { timeout: 10_000 });
+    const barrierPassed = all.barrier.waitAsync({ timeout: 10_000 });
+    all.waitgroup.add(1);
+
+    const w = start();
+    const answer = reply(w);
+    w.postMessage(share({ op: "touch", value }));
+    const msg = await answer;
+    expect(msg.error).toBeUndefined();
+    const back = revive(msg as Wire<{ value: typeof value; report: any }>);
+
+    // What the worker saw.
+    expect(back.report.kinds).toEqual({
+      mutex: "Mutex", rwlock: "RwLock", condvar: "Condvar", once: "Once", semaphore: "Semaphore", barrier: "Barrier",
+      waitgroup: "WaitGroup", i32: "AtomicI32", u32: "AtomicU32", bool: "AtomicBool", i64: "AtomicI64",
+    });
+    expect(back.report.deep).toBe("AtomicI32");
+    expect(back.report.sameRef).toBe(true);
+    expect(back.report.cycle).toBe(true);
+    expect(back.report.guardedKinds).toEqual(["object", true, "AtomicI32"]);
+    expect(back.report.plain).toEqual({ n: 1, s: "s", arr: [1, 2] });
+
+    // Its writes, seen here through the original objects.
+    expect(await cvWoken).toBe(true);
+    g.unlock();
+    expect((await barrierPassed).isLeader).toBe(false); // the worker arrived last: it led
+    all.mutex.withLock((v) => {
+      expect(v.counter[0]).toBe(11);
+      expect(v.inner.load()).toBe(12);
+    });
+    expect(all.rwlock.withRead((v) => v[0])).toBe(44);
+    expect(all.once.isCompleted).toBe(true);
+    expect(all.semaphore.available).toBe(1);
+    expect(all.waitgroup.count).toBe(0);
+    expect(all.i32.load()).toBe(-22);
+    expect(all.u32.load()).toBe(0xfffffffe);
+    expect(all.bool.load()).toBe(true);
+    expect(all.i64.load()).toBe(-(2n ** 60n));
+    expect(typed[0]).toBe(55);
+
+    // What came back is the same primitives over the same memory, with references and cycles intact.
+    const b = back.value;
+    for (const [k, cls] of Object.entries(classes)) expect((b.all as any)[k], k).toBeInstanceOf(cls);
+    expect(b.refA).toBe(b.refB);
+    expect(b.nested.a[0]![1]).toMatchObject({ b: { c: b.refA } });
+    expect(b.cyc.self).toBe(b.cyc);
+    b.refA.store(77);
+    expect(ref.load()).toBe(77);
+    const held = b.all.mutex.lock();
+    expect(all.mutex.isLocked).toBe(true);
+    held.unlock();
+    expect(all.mutex.isLocked).toBe(false);
+  });
+
+  it("the wire carries the thread registry: a plain worker that dies holding a revived lock poisons it", async () => {
+    const m = new Mutex(sharedInts());
+    const w = start();
+    const exited = new Promise((r) => w.once("exit", r));
+    w.postMessage(share({ op: "lockAndExit", value: { mutex: m } }));
+    expect(await exited).toBe(0);
+    const e = expectThrow(() => m.lock({ timeout: 5_000 }), PoisonError, "Mutex is poisoned") as PoisonError<any>;
+    e.guard.unlock();
+  });
+});
