@@ -14,4 +14,6 @@ export default defineConfig({
   clean: true,
   shims: true,
   treeshake: false,
+  // Keep class names (Mutex.name === "Mutex"): they appear in messages and in users' logs.
+  keepNames: true,
 });

@@ -28,7 +28,7 @@ describe("public surface", () => {
     expect(new weft.WorkerExitError("gone", 3).exitCode).toBe(3);
   });
 
-  // BUG: tsup.config.ts builds without `keepNames`, and esbuild renames every class that has a
+  // Regression (found as a bug, now fixed): tsup.config.ts builds without `keepNames`, and esbuild renames every class that has a
   // static member to `_Mutex`, `_RwLock`, `_AtomicI32`, … so `Mutex.name === "_Mutex"`, objects
   // print as `_Mutex {}` in console.log / util.inspect, and weft's own messages that describe a
   // value by its constructor (layout.ts describeValue) say e.g. "got _AtomicI32".

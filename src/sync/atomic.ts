@@ -1,8 +1,8 @@
 /**
  * Typed atomics over shared memory: AtomicI32, AtomicU32, AtomicBool, AtomicI64.
  *
- * Word layout: [0] VALUE (Int32; for AtomicI64 a 64-bit word at [0..1]), then the TAG word
- * (AtomicI64: 8-byte aligned, 16 bytes: value, tag, padding). All-zero is the value 0 / false.
+ * Word layout: [0] TAG, [1] VALUE (Int32) — 8 bytes. AtomicI64: [0] TAG, [1] padding, [2..3] VALUE
+ * (a 64-bit word, so 8-byte aligned) — 16 bytes. All-zero is the value 0 / false.
  * Every operation is sequentially consistent.
  */
 import * as sys from "../sys/index.js";
@@ -37,6 +37,15 @@ async function wait32Async(kind: string, words: Int32Array, expected: number, op
   return r === "timed-out" ? "timed-out" : "ok";
 }
 
+/** A wake count: a non-negative integer or Infinity. */
+function checkWakeCount(count: unknown): number {
+  if (count === Infinity) return count;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 0) {
+    throw new RangeError(`notify: count must be a non-negative integer or Infinity, got ${describeValue(count)}`);
+  }
+  return count;
+}
+
 abstract class Atomic32 implements SharedPrimitive {
   /** Bytes a 32-bit atomic occupies in a buffer. */
   static readonly BYTE_LENGTH = 8;
@@ -46,17 +55,19 @@ abstract class Atomic32 implements SharedPrimitive {
   protected readonly words: Int32Array;
 
   protected constructor(kind: TypeTagName, placement: Placement | undefined) {
-    const buffer = placement?.buffer ?? new SharedArrayBuffer(8);
-    const byteOffset = placement?.byteOffset ?? 0;
-    this.words = placeWords(kind, buffer, byteOffset, 8);
-    claimTag(kind, this.words, 1, byteOffset);
+    const buffer = placement === undefined ? new SharedArrayBuffer(8) : placement.buffer;
+    const byteOffset = placement === undefined ? 0 : placement.byteOffset;
+    const region = placeWords(kind, buffer, byteOffset, 8);
+    claimTag(kind, region, 0, byteOffset);
+    // The value's own one-word view: every operation below uses index 0.
+    this.words = new Int32Array(buffer, byteOffset + 4, 1);
     this.buffer = buffer;
     this.byteOffset = byteOffset;
   }
 
   /** Wakes up to `count` threads waiting on this atomic (default: all). Returns how many woke. */
   notify(count = Infinity): number {
-    return sys.notify(this.words, 0, count);
+    return sys.notify(this.words, 0, checkWakeCount(count));
   }
 
   abstract [SHARE](): PrimitiveWire;
@@ -78,13 +89,15 @@ export class AtomicI32 extends Atomic32 {
   /** Stores `v`, returns the previous value. */
   swap(v: number): number { return sys.exchange(this.words, 0, checkInt("AtomicI32.swap", v, -0x80000000, 0x7fffffff)); }
   /** Stores `replacement` if the value is `expected`. Returns the value seen (=== expected on success). */
-  compareExchange(expected: number, replacement: number): number { return sys.cas(this.words, 0, expected, replacement); }
+  compareExchange(expected: number, replacement: number): number {
+    return sys.cas(this.words, 0, checkInt("AtomicI32.compareExchange", expected, -0x80000000, 0x7fffffff), checkInt("AtomicI32.compareExchange", replacement, -0x80000000, 0x7fffffff));
+  }
   /** Wrapping add; returns the previous value. */
-  fetchAdd(v: number): number { return sys.add(this.words, 0, v); }
-  fetchSub(v: number): number { return sys.sub(this.words, 0, v); }
-  fetchAnd(v: number): number { return sys.and(this.words, 0, v); }
-  fetchOr(v: number): number { return sys.or(this.words, 0, v); }
-  fetchXor(v: number): number { return sys.xor(this.words, 0, v); }
+  fetchAdd(v: number): number { return sys.add(this.words, 0, checkInt("AtomicI32.fetchAdd", v, -0x80000000, 0x7fffffff)); }
+  fetchSub(v: number): number { return sys.sub(this.words, 0, checkInt("AtomicI32.fetchSub", v, -0x80000000, 0x7fffffff)); }
+  fetchAnd(v: number): number { return sys.and(this.words, 0, checkInt("AtomicI32.fetchAnd", v, -0x80000000, 0x7fffffff)); }
+  fetchOr(v: number): number { return sys.or(this.words, 0, checkInt("AtomicI32.fetchOr", v, -0x80000000, 0x7fffffff)); }
+  fetchXor(v: number): number { return sys.xor(this.words, 0, checkInt("AtomicI32.fetchXor", v, -0x80000000, 0x7fffffff)); }
   /** Blocks while the value equals `expected` (until notified or timeout). */
   wait(expected: number, opts?: WaitOptions): "ok" | "timed-out" { return wait32("AtomicI32", this.words, expected, opts); }
   /** Async twin of `wait`. */
@@ -98,7 +111,7 @@ export class AtomicU32 extends Atomic32 {
   private readonly u: Uint32Array;
   constructor(initial = 0, placement?: Placement) {
     super("AtomicU32", placement);
-    this.u = new Uint32Array(this.buffer, this.byteOffset, 2);
+    this.u = new Uint32Array(this.buffer, this.byteOffset + 4, 1);
     if (placement === undefined) sys.u32.store(this.u, 0, checkInt("AtomicU32", initial, 0, 0xffffffff));
   }
   /** Places one at `byteOffset` of `buffer`. */
@@ -108,12 +121,14 @@ export class AtomicU32 extends Atomic32 {
   load(): number { return sys.u32.load(this.u, 0); }
   store(v: number): void { sys.u32.store(this.u, 0, checkInt("AtomicU32.store", v, 0, 0xffffffff)); }
   swap(v: number): number { return sys.u32.exchange(this.u, 0, checkInt("AtomicU32.swap", v, 0, 0xffffffff)); }
-  compareExchange(expected: number, replacement: number): number { return sys.u32.cas(this.u, 0, expected, replacement); }
-  fetchAdd(v: number): number { return sys.u32.add(this.u, 0, v); }
-  fetchSub(v: number): number { return sys.u32.sub(this.u, 0, v); }
-  fetchAnd(v: number): number { return sys.u32.and(this.u, 0, v); }
-  fetchOr(v: number): number { return sys.u32.or(this.u, 0, v); }
-  fetchXor(v: number): number { return sys.u32.xor(this.u, 0, v); }
+  compareExchange(expected: number, replacement: number): number {
+    return sys.u32.cas(this.u, 0, checkInt("AtomicU32.compareExchange", expected, 0, 0xffffffff), checkInt("AtomicU32.compareExchange", replacement, 0, 0xffffffff));
+  }
+  fetchAdd(v: number): number { return sys.u32.add(this.u, 0, checkInt("AtomicU32.fetchAdd", v, 0, 0xffffffff)); }
+  fetchSub(v: number): number { return sys.u32.sub(this.u, 0, checkInt("AtomicU32.fetchSub", v, 0, 0xffffffff)); }
+  fetchAnd(v: number): number { return sys.u32.and(this.u, 0, checkInt("AtomicU32.fetchAnd", v, 0, 0xffffffff)); }
+  fetchOr(v: number): number { return sys.u32.or(this.u, 0, checkInt("AtomicU32.fetchOr", v, 0, 0xffffffff)); }
+  fetchXor(v: number): number { return sys.u32.xor(this.u, 0, checkInt("AtomicU32.fetchXor", v, 0, 0xffffffff)); }
   wait(expected: number, opts?: WaitOptions): "ok" | "timed-out" { return wait32("AtomicU32", this.words, expected, opts); }
   waitAsync(expected: number, opts?: WaitOptions): Promise<"ok" | "timed-out"> { return wait32Async("AtomicU32", this.words, expected, opts); }
   /** @internal */
@@ -161,13 +176,13 @@ export class AtomicI64 implements SharedPrimitive {
   readonly byteOffset: number;
   private readonly big: BigInt64Array;
   constructor(initial: bigint = 0n, placement?: Placement) {
-    const buffer = placement?.buffer ?? new SharedArrayBuffer(16);
-    const byteOffset = placement?.byteOffset ?? 0;
+    const buffer = placement === undefined ? new SharedArrayBuffer(16) : placement.buffer;
+    const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     const words = placeWords("AtomicI64", buffer, byteOffset, 16, 8);
-    claimTag("AtomicI64", words, 2, byteOffset);
+    claimTag("AtomicI64", words, 0, byteOffset);
     this.buffer = buffer;
     this.byteOffset = byteOffset;
-    this.big = new BigInt64Array(buffer, byteOffset, 1);
+    this.big = new BigInt64Array(buffer, byteOffset + 8, 1);
     if (placement === undefined) sys.i64.store(this.big, 0, checkBig("AtomicI64", initial));
   }
   /** Places one at `byteOffset` of `buffer` (16 bytes, 8-aligned); zeroed memory holds 0n. */
@@ -197,7 +212,7 @@ export class AtomicI64 implements SharedPrimitive {
     if (r === "aborted") throw d.signal!.reason;
     return r === "timed-out" ? "timed-out" : "ok";
   }
-  notify(count = Infinity): number { return sys.i64.notify(this.big, 0, count); }
+  notify(count = Infinity): number { return sys.i64.notify(this.big, 0, checkWakeCount(count)); }
   /** @internal */
   [SHARE](): PrimitiveWire { return { kind: "AtomicI64", buffer: this.buffer, byteOffset: this.byteOffset }; }
 }

@@ -2,12 +2,12 @@
  * Barrier: n threads wait until all have arrived; reusable, one leader per generation.
  *
  * Word layout (Int32, from byteOffset):
- *   [0] STATE  arrivals in bits 0..19, generation (mod 2^11) in bits 20..30 — one word, so an
+ *   [0] TAG    TypeTag.Barrier
+ *   [1] STATE  arrivals in bits 0..19, generation (mod 2^11) in bits 20..30 — one word, so an
  *              arrival and the trip that resets it are each a single CAS, and a timed-out waiter
  *              can withdraw its arrival only if its generation has not tripped
- *   [1] GEN    full generation counter, bumped by the leader after the trip; waiters park on it
- *   [2] N      parties
- *   [3] TAG    TypeTag.Barrier
+ *   [2] GEN    full generation counter, bumped by the leader after the trip; waiters park on it
+ *   [3] N      parties
  */
 import * as sys from "../sys/index.js";
 import { claimTag, placeWords } from "../memory/layout.js";
@@ -15,7 +15,7 @@ import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from ".
 import { checkCount, deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
 
-const STATE = 0, GEN = 1, N = 2, TAG = 3;
+const TAG = 0, STATE = 1, GEN = 2, N = 3;
 const COUNT_MASK = (1 << 20) - 1, GEN_SHIFT = 20, GEN_MASK = (1 << 11) - 1;
 /** Most parties a Barrier supports. */
 const MAX_PARTIES = COUNT_MASK;
@@ -43,10 +43,14 @@ export class Barrier implements SharedPrimitive {
 
   /** @throws RangeError unless `n` is an integer in 1..2^20-1. */
   constructor(n: number, placement?: { buffer: SharedArrayBuffer; byteOffset: number }) {
-    const buffer = placement?.buffer ?? new SharedArrayBuffer(Barrier.BYTE_LENGTH);
-    const byteOffset = placement?.byteOffset ?? 0;
+    const buffer = placement === undefined ? new SharedArrayBuffer(Barrier.BYTE_LENGTH) : placement.buffer;
+    const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     const words = placeWords("Barrier", buffer, byteOffset, Barrier.BYTE_LENGTH);
     const parties = n === undefined && placement ? undefined : checkCount("Barrier", "n (parties)", n, 1, MAX_PARTIES);
+    if (parties === undefined && sys.load(words, TAG) === 0) {
+      // Checked before claiming the tag, so the memory stays fresh for a placement with a count.
+      throw new RangeError(`Barrier.at: fresh memory at byteOffset ${byteOffset} needs the number of parties`);
+    }
     if (claimTag("Barrier", words, TAG, byteOffset)) {
       if (parties === undefined) throw new RangeError(`Barrier.at: fresh memory at byteOffset ${byteOffset} needs the number of parties`);
       sys.store(words, N, parties);

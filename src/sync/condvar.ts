@@ -2,19 +2,19 @@
  * Condvar: a condition variable over a sequence counter, after Rust std's futex condvar.
  *
  * Word layout (Int32, from byteOffset):
- *   [0] SEQ      bumped by every notify; waiters park on the value they saw
- *   [1] WAITERS  threads between "about to read SEQ" and "woke up"; notify skips the syscall at 0
- *   [2] TAG      TypeTag.Condvar
+ *   [0] TAG      TypeTag.Condvar
+ *   [1] SEQ      bumped by every notify; waiters park on the value they saw
+ *   [2] WAITERS  threads between "about to read SEQ" and "woke up"; notify skips the syscall at 0
  * All-zero is a valid condvar.
  */
 import * as sys from "../sys/index.js";
 import { claimTag, placeWords } from "../memory/layout.js";
 import { PoisonError } from "../errors.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
-import { deadlineOf, type Deadline, type WaitOptions } from "./options.js";
+import { checkCallback, deadlineOf, type Deadline, type WaitOptions } from "./options.js";
 import { detachGuard, reattachGuard, type Mutex, type MutexGuard } from "./mutex.js";
 
-const SEQ = 0, WAITERS = 1, TAG = 2;
+const TAG = 0, SEQ = 1, WAITERS = 2;
 
 /**
  * Waits for a condition guarded by a `Mutex`. `wait(guard)` atomically releases the lock and
@@ -30,8 +30,8 @@ export class Condvar implements SharedPrimitive {
 
   /** Creates a condvar in its own new shared buffer. */
   constructor(placement?: { buffer: SharedArrayBuffer; byteOffset: number }) {
-    const buffer = placement?.buffer ?? new SharedArrayBuffer(Condvar.BYTE_LENGTH);
-    const byteOffset = placement?.byteOffset ?? 0;
+    const buffer = placement === undefined ? new SharedArrayBuffer(Condvar.BYTE_LENGTH) : placement.buffer;
+    const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     this.words = placeWords("Condvar", buffer, byteOffset, Condvar.BYTE_LENGTH);
     claimTag("Condvar", this.words, TAG, byteOffset);
     this.buffer = buffer;
@@ -86,6 +86,7 @@ export class Condvar implements SharedPrimitive {
    * @returns `true` once the condition is false, `false` if the timeout passed first (lock held either way).
    */
   waitWhile<T>(guard: MutexGuard<T>, condition: (value: T) => boolean, opts?: WaitOptions): boolean {
+    checkCallback("Condvar.waitWhile", condition);
     const d = deadlineOf("Condvar.waitWhile", opts);
     while (condition(guard.value)) {
       const left = sys.remaining(d.at);
@@ -97,6 +98,7 @@ export class Condvar implements SharedPrimitive {
 
   /** Async twin of `waitWhile`. */
   async waitWhileAsync<T>(guard: MutexGuard<T>, condition: (value: T) => boolean, opts?: WaitOptions): Promise<boolean> {
+    checkCallback("Condvar.waitWhileAsync", condition);
     const d = deadlineOf("Condvar.waitWhileAsync", opts);
     while (condition(guard.value)) {
       const left = sys.remaining(d.at);

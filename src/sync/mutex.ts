@@ -2,11 +2,12 @@
  * Mutex<T>: a futex mutex over one shared word, after Rust std's `sys/sync/mutex/futex.rs`.
  *
  * Word layout (Int32, from byteOffset):
- *   [0] STATE  owner slot << 3 | POISONED (4) | CONTENDED (2) | LOCKED (1)
+ *   [0] TAG    TypeTag.Mutex (0 in fresh memory, claimed on first placement). Every primitive keeps
+ *              its tag in word 0, so placing one kind over another is always caught.
+ *   [1] STATE  owner slot << 3 | POISONED (4) | CONTENDED (2) | LOCKED (1)
  *              0 = unlocked and not poisoned. CONTENDED means "a thread may be parked: wake one
  *              on unlock". The owner is packed into the same word so that the uncontended path is
  *              one CAS to lock and one CAS to unlock, and a dead owner can still be found.
- *   [1] TAG    TypeTag.Mutex (0 in fresh memory, claimed on first placement)
  * All-zero is a valid unlocked mutex.
  */
 import * as sys from "../sys/index.js";
@@ -14,9 +15,10 @@ import { claimTag, placeWords } from "../memory/layout.js";
 import { currentSlot, isAlive } from "../thread/registry.js";
 import { DeadlockError, LockError, PoisonError, TimeoutError } from "../errors.js";
 import { SHARE, findUnshareable, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
-import { deadlineOf, expired, type Deadline, type WaitOptions } from "./options.js";
+import { checkCallback, deadlineOf, expired, type Deadline, type WaitOptions } from "./options.js";
+import { describeValue } from "../memory/layout.js";
 
-const STATE = 0, TAG = 1;
+const TAG = 0, STATE = 1;
 const LOCKED = 1, CONTENDED = 2, POISONED = 4, OWNER_SHIFT = 3;
 
 const isLocked = (s: number) => (s & LOCKED) !== 0;
@@ -65,15 +67,7 @@ export class Mutex<T = void> implements SharedPrimitive {
    * @throws TypeError if `value` is not shared memory (it would be copied, not shared).
    */
   constructor(value?: T) {
-    if (value !== undefined) {
-      const bad = findUnshareable(value);
-      if (bad !== null) {
-        throw new TypeError(
-          `Mutex: ${bad}. A Mutex guards shared memory: a typed array over a SharedArrayBuffer, ` +
-            `a weft primitive, or an array/plain object of those`,
-        );
-      }
-    }
+    checkGuarded("Mutex", value);
     const words = placing ?? placeWords("Mutex", new SharedArrayBuffer(Mutex.BYTE_LENGTH), 0, Mutex.BYTE_LENGTH);
     if (placing === null) claimTag("Mutex", words, TAG, 0);
     this.words = words;
@@ -89,6 +83,7 @@ export class Mutex<T = void> implements SharedPrimitive {
    */
   static at<T = void>(buffer: SharedArrayBuffer, byteOffset: number, value?: T): Mutex<T> {
     const words = placeWords("Mutex", buffer, byteOffset, Mutex.BYTE_LENGTH);
+    checkGuarded("Mutex", value); // before the tag: a failed placement leaves the memory as it was
     claimTag("Mutex", words, TAG, byteOffset);
     placing = words;
     try {
@@ -151,6 +146,7 @@ export class Mutex<T = void> implements SharedPrimitive {
    * `PoisonError` after unlocking again (recover with `clearPoison()`, or `lock()` to get the guard).
    */
   withLock<R>(fn: (value: T, guard: MutexGuard<T>) => R, opts?: WaitOptions): R {
+    checkCallback("Mutex.withLock", fn);
     let guard: MutexGuard<T>;
     try {
       guard = this.lock(opts);
@@ -170,6 +166,7 @@ export class Mutex<T = void> implements SharedPrimitive {
 
   /** Async twin of `withLock`: awaits `fn`'s result before unlocking; a rejection poisons. */
   async withLockAsync<R>(fn: (value: T, guard: MutexGuard<T>) => R | Promise<R>, opts?: WaitOptions): Promise<R> {
+    checkCallback("Mutex.withLockAsync", fn);
     let guard: MutexGuard<T>;
     try {
       guard = await this.lockAsync(opts);
@@ -308,6 +305,18 @@ export class Mutex<T = void> implements SharedPrimitive {
   }
 }
 
+/** Throws TypeError unless `value` is shared memory (or undefined: a Mutex<void>). */
+export function checkGuarded(kind: string, value: unknown): void {
+  if (value === undefined) return;
+  const bad = findUnshareable(value);
+  if (bad !== null) {
+    throw new TypeError(
+      `${kind}: ${bad}. A ${kind} guards shared memory: a typed array over a SharedArrayBuffer, ` +
+        `a weft primitive, or an array/plain object of those`,
+    );
+  }
+}
+
 const NO_WAIT_OPTS: Deadline = { at: Infinity, timeout: Infinity, signal: undefined };
 
 registerKind("Mutex", (w, decode) => Mutex.at(w.buffer, w.byteOffset, decode(w.extra)));
@@ -365,6 +374,9 @@ export class MutexGuard<T> implements Disposable {
       m.release(poison);
     };
     detachGuard = (g) => {
+      if (!(g instanceof MutexGuard)) {
+        throw new TypeError(`Condvar.wait: expected the MutexGuard returned by mutex.lock(), got ${describeValue(g)}`);
+      }
       const m = g.#mutex;
       if (m === null) throw new LockError("Condvar.wait: the guard was already unlocked");
       g.#mutex = null;

@@ -2,9 +2,9 @@
  * Once: run a function exactly once across all threads, after Rust std's futex `Once`.
  *
  * Word layout (Int32, from byteOffset):
- *   [0] STATE  INCOMPLETE 0 · RUNNING 1 · COMPLETE 2 · POISONED 3, plus QUEUED (4): someone is parked
- *   [1] OWNER  thread slot running the function (for dead-runner detection and re-entry)
- *   [2] TAG    TypeTag.Once
+ *   [0] TAG    TypeTag.Once
+ *   [1] STATE  INCOMPLETE 0 · RUNNING 1 · COMPLETE 2 · POISONED 3, plus QUEUED (4): someone is parked
+ *   [2] OWNER  thread slot running the function (for dead-runner detection and re-entry)
  * All-zero is a fresh, incomplete Once.
  */
 import * as sys from "../sys/index.js";
@@ -12,10 +12,10 @@ import { claimTag, placeWords } from "../memory/layout.js";
 import { currentSlot, isAlive } from "../thread/registry.js";
 import { DeadlockError, PoisonError } from "../errors.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
-import { deadlineOf, type WaitOptions } from "./options.js";
+import { checkCallback, deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
 
-const STATE = 0, OWNER = 1, TAG = 2;
+const TAG = 0, STATE = 1, OWNER = 2;
 const INCOMPLETE = 0, RUNNING = 1, COMPLETE = 2, POISONED = 3, QUEUED = 4, PHASE = 3;
 
 /** What `callOnceForce`'s callback is told. */
@@ -39,8 +39,8 @@ export class Once implements SharedPrimitive {
 
   /** Creates a Once in its own new shared buffer. */
   constructor(placement?: { buffer: SharedArrayBuffer; byteOffset: number }) {
-    const buffer = placement?.buffer ?? new SharedArrayBuffer(Once.BYTE_LENGTH);
-    const byteOffset = placement?.byteOffset ?? 0;
+    const buffer = placement === undefined ? new SharedArrayBuffer(Once.BYTE_LENGTH) : placement.buffer;
+    const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     this.words = placeWords("Once", buffer, byteOffset, Once.BYTE_LENGTH);
     claimTag("Once", this.words, TAG, byteOffset);
     this.buffer = buffer;
@@ -68,18 +68,21 @@ export class Once implements SharedPrimitive {
    * @throws PoisonError if a run threw; DeadlockError if called from inside `fn`; the error of `fn`.
    */
   callOnce(fn: () => void, opts?: WaitOptions): void {
+    checkCallback("Once.callOnce", fn);
     if (this.isCompleted) return;
     this.callSync(fn, false, opts);
   }
 
   /** Like `callOnce`, but also runs (again) when poisoned; `fn` is told whether it was. */
   callOnceForce(fn: (state: OnceState) => void, opts?: WaitOptions): void {
+    checkCallback("Once.callOnceForce", fn);
     if (this.isCompleted) return;
     this.callSync(fn, true, opts);
   }
 
   /** Async twin: `fn` may return a promise; the Once completes when it resolves. */
   async callOnceAsync(fn: () => unknown | Promise<unknown>, opts?: WaitOptions): Promise<void> {
+    checkCallback("Once.callOnceAsync", fn);
     if (this.isCompleted) return;
     const d = deadlineOf("Once.callOnceAsync", opts);
     const claimed = await parkAsync(this.claim(false, false), d, "Once.callOnceAsync");

@@ -52,5 +52,10 @@ export function deadlineOf(where: string, opts: WaitOptions | undefined): Deadli
 const isAbortSignal = (s: unknown): s is AbortSignal =>
   typeof AbortSignal !== "undefined" ? s instanceof AbortSignal : typeof (s as any)?.aborted === "boolean";
 
+/** Throws TypeError unless `fn` is a function (before any lock is taken). */
+export function checkCallback(where: string, fn: unknown): void {
+  if (typeof fn !== "function") throw new TypeError(`${where}: expected a function, got ${describeValue(fn)}`);
+}
+
 /** Whether the deadline has passed. */
 export const expired = (d: Deadline): boolean => d.at !== Infinity && sys.remaining(d.at) <= 0;

@@ -2,12 +2,13 @@
  * RwLock<T>: a writer-preferring reader-writer lock, after Rust std's `sys/sync/rwlock/futex.rs`.
  *
  * Word layout (Int32, from byteOffset):
- *   [0] STATE          reader count in bits 0..28 (WRITE_LOCKED = all ones = write-locked),
+ *   [0] TAG            TypeTag.RwLock
+ *   [1] STATE          reader count in bits 0..28 (WRITE_LOCKED = all ones = write-locked),
  *                      READERS_WAITING = bit 29, WRITERS_WAITING = bit 30 (words stay positive)
- *   [1] WRITER_NOTIFY  bumped to wake one writer; writers park on it
- *   [2] OWNER          thread slot of the write holder (0 = none / read-locked): dead-writer recovery
- *   [3] POISON         1 once a write holder threw in `withWrite` or died holding the lock
- *   [4] TAG            TypeTag.RwLock
+ *   [2] WRITER_NOTIFY  bumped to wake one writer; writers park on it
+ *   [3] OWNER          thread slot of the write holder (0 = none / read-locked): dead-writer recovery
+ *   [4] POISON         1 once a write holder threw in `withWrite` or died holding the lock
+ *   [5] WRITERS        writers inside the slow path: the last one to give up clears WRITERS_WAITING
  * All-zero is a valid unlocked RwLock.
  *
  * Writer preference: once a writer waits (WRITERS_WAITING), new readers queue behind it, so a
@@ -20,11 +21,12 @@ import * as sys from "../sys/index.js";
 import { claimTag, placeWords } from "../memory/layout.js";
 import { currentSlot, isAlive } from "../thread/registry.js";
 import { DeadlockError, LockError, PoisonError } from "../errors.js";
-import { SHARE, findUnshareable, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
-import { deadlineOf, type WaitOptions } from "./options.js";
+import { checkGuarded } from "./mutex.js";
+import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
+import { checkCallback, deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
 
-const STATE = 0, WRITER_NOTIFY = 1, OWNER = 2, POISON = 3, TAG = 4;
+const TAG = 0, STATE = 1, WRITER_NOTIFY = 2, OWNER = 3, POISON = 4, WRITERS = 5;
 const MASK = (1 << 29) - 1;
 const WRITE_LOCKED = MASK;
 const MAX_READERS = MASK - 1;
@@ -40,21 +42,33 @@ const isReadLockable = (s: number) => (s & MASK) < MAX_READERS && !hasReadersWai
 
 let placing: Int32Array | null = null;
 
+// Per thread: read guards held on each lock, keyed by buffer and offset, so two views of one lock
+// in this thread (`RwLock.at` twice over the same buffer) agree. (Copies revived from separate
+// wires hold distinct buffer objects and are not matched.)
+const readsByBuffer = new WeakMap<SharedArrayBuffer, Map<number, { reads: number }>>();
+function localReadsOf(buffer: SharedArrayBuffer, byteOffset: number): { reads: number } {
+  let byOffset = readsByBuffer.get(buffer);
+  if (byOffset === undefined) readsByBuffer.set(buffer, (byOffset = new Map()));
+  let local = byOffset.get(byteOffset);
+  if (local === undefined) byOffset.set(byteOffset, (local = { reads: 0 }));
+  return local;
+}
+
 /**
  * A reader-writer lock guarding a value in shared memory. Many readers or one writer.
  * `read / tryRead / readAsync`, `write / tryWrite / writeAsync`, `withRead`, `withWrite`.
  */
 export class RwLock<T = void> implements SharedPrimitive {
   /** Bytes an RwLock occupies in a buffer. */
-  static readonly BYTE_LENGTH = 20;
+  static readonly BYTE_LENGTH = 24;
   readonly buffer: SharedArrayBuffer;
   readonly byteOffset: number;
   /** @internal */
   readonly words: Int32Array;
   /** @internal */
   readonly data: T;
-  /** @internal Read guards this thread holds on this lock (thread-local: the object is). */
-  localReads = 0;
+  /** @internal Read guards this thread holds on this lock, shared by this thread's views of it. */
+  private readonly local: { reads: number };
   private readonly park: Park;
 
   /**
@@ -62,10 +76,7 @@ export class RwLock<T = void> implements SharedPrimitive {
    * @throws TypeError if `value` is not shared memory.
    */
   constructor(value?: T) {
-    if (value !== undefined) {
-      const bad = findUnshareable(value);
-      if (bad !== null) throw new TypeError(`RwLock: ${bad}. An RwLock guards shared memory`);
-    }
+    checkGuarded("RwLock", value);
     const words = placing ?? placeWords("RwLock", new SharedArrayBuffer(RwLock.BYTE_LENGTH), 0, RwLock.BYTE_LENGTH);
     if (placing === null) claimTag("RwLock", words, TAG, 0);
     this.words = words;
@@ -73,11 +84,13 @@ export class RwLock<T = void> implements SharedPrimitive {
     this.byteOffset = words.byteOffset;
     this.data = value as T;
     this.park = { words, index: STATE, value: 0 };
+    this.local = localReadsOf(this.buffer, this.byteOffset);
   }
 
   /** Places a lock at `byteOffset` of `buffer` (zeroed memory is an unlocked lock). */
   static at<T = void>(buffer: SharedArrayBuffer, byteOffset: number, value?: T): RwLock<T> {
     const words = placeWords("RwLock", buffer, byteOffset, RwLock.BYTE_LENGTH);
+    checkGuarded("RwLock", value);
     claimTag("RwLock", words, TAG, byteOffset);
     placing = words;
     try {
@@ -121,6 +134,7 @@ export class RwLock<T = void> implements SharedPrimitive {
 
   /** Runs `fn` under a read lock. */
   withRead<R>(fn: (value: T) => R, opts?: WaitOptions): R {
+    checkCallback("RwLock.withRead", fn);
     const g = unpoisoned(() => this.read(opts));
     try {
       return fn(g.value);
@@ -131,9 +145,9 @@ export class RwLock<T = void> implements SharedPrimitive {
 
   private tryReadFast(): boolean {
     const s = sys.load(this.words, STATE);
-    const ok = isReadLockable(s) || (this.localReads > 0 && (s & MASK) < MAX_READERS);
+    const ok = isReadLockable(s) || (this.local.reads > 0 && (s & MASK) < MAX_READERS);
     if (ok && sys.cas(this.words, STATE, s, s + 1) === s) {
-      this.localReads++;
+      this.local.reads++;
       return true;
     }
     return false;
@@ -143,10 +157,10 @@ export class RwLock<T = void> implements SharedPrimitive {
     let s = this.spinRead();
     for (;;) {
       if (isWriteLocked(s)) this.checkWriter(sync, "RwLock.read");
-      const lockable = isReadLockable(s) || (this.localReads > 0 && (s & MASK) < MAX_READERS);
+      const lockable = isReadLockable(s) || (this.local.reads > 0 && (s & MASK) < MAX_READERS);
       if (lockable) {
         if (sys.cas(this.words, STATE, s, s + 1) === s) {
-          this.localReads++;
+          this.local.reads++;
           return;
         }
         s = sys.load(this.words, STATE);
@@ -184,7 +198,7 @@ export class RwLock<T = void> implements SharedPrimitive {
 
   /** @internal */
   readUnlock(): void {
-    this.localReads--;
+    this.local.reads--;
     const s = sys.sub(this.words, STATE, 1) - 1;
     // A reader can only be parked on a read-locked lock if a writer is parked too; so the last
     // reader out wakes a writer (or, failing that, the readers).
@@ -197,7 +211,7 @@ export class RwLock<T = void> implements SharedPrimitive {
   write(opts?: WaitOptions): RwLockWriteGuard<T> {
     if (opts === undefined && sys.cas(this.words, STATE, 0, WRITE_LOCKED) === 0) return this.writeGuard();
     const d = deadlineOf("RwLock.write", opts);
-    if (this.localReads > 0) {
+    if (this.local.reads > 0) {
       throw new DeadlockError("RwLock.write: this thread holds a read lock on it; the write lock would wait for itself forever");
     }
     if (sys.cas(this.words, STATE, 0, WRITE_LOCKED) !== 0) parkSync(this.writeSlow(true), d, "RwLock.write", "RwLock.writeAsync");
@@ -225,6 +239,7 @@ export class RwLock<T = void> implements SharedPrimitive {
 
   /** Runs `fn` under the write lock; if it throws, the lock is poisoned. */
   withWrite<R>(fn: (value: T) => R, opts?: WaitOptions): R {
+    checkCallback("RwLock.withWrite", fn);
     const g = unpoisoned(() => this.write(opts));
     let ok = false;
     try {
@@ -238,14 +253,19 @@ export class RwLock<T = void> implements SharedPrimitive {
   }
 
   private *writeSlow(sync: boolean): SlowPath<void> {
+    sys.add(this.words, WRITERS, 1);
     let s = this.spinWrite();
     let otherWriters = 0;
+    let locked = false;
     try {
       for (;;) {
         if (isUnlocked(s)) {
           // Keep WRITERS_WAITING on if others may be parked, so our unlock wakes them.
           const seen = sys.cas(this.words, STATE, s, s | WRITE_LOCKED | otherWriters);
-          if (seen === s) return;
+          if (seen === s) {
+            locked = true;
+            return;
+          }
           s = seen;
           continue;
         }
@@ -270,13 +290,31 @@ export class RwLock<T = void> implements SharedPrimitive {
         yield this.park;
         s = this.spinWrite();
       }
-    } catch (e) {
-      // Timed out or aborted. If the lock is free with waiters flagged, nobody else is going to
-      // hand it on (the unlock that would have happened already did): do it ourselves.
-      const now = sys.load(this.words, STATE);
-      if (isUnlocked(now) && (hasReadersWaiting(now) || hasWritersWaiting(now))) this.wakeWriterOrReaders(now);
-      throw e;
+    } finally {
+      // The last writer to leave the slow path without the lock (timeout, abort, deadlock) must
+      // not leave WRITERS_WAITING behind: it would keep new readers out for nobody.
+      if (sys.sub(this.words, WRITERS, 1) === 1 && !locked) this.dropWriterFlag();
+      else if (!locked) this.handOnIfUnlocked();
     }
+  }
+
+  /** No writer waits any more: clear WRITERS_WAITING (and wake readers parked behind it). */
+  private dropWriterFlag(): void {
+    for (let s = sys.load(this.words, STATE); ; ) {
+      if (!hasWritersWaiting(s) || isWriteLocked(s)) return this.handOnIfUnlocked(); // a writer's unlock hands on
+      const seen = sys.cas(this.words, STATE, s, s & ~(WRITERS_WAITING | READERS_WAITING));
+      if (seen === s) {
+        if (hasReadersWaiting(s)) sys.notifyAll(this.words, STATE);
+        return;
+      }
+      s = seen;
+    }
+  }
+
+  /** If the lock is free with waiters flagged, nobody else will hand it on: do it ourselves. */
+  private handOnIfUnlocked(): void {
+    const now = sys.load(this.words, STATE);
+    if (isUnlocked(now) && (hasReadersWaiting(now) || hasWritersWaiting(now))) this.wakeWriterOrReaders(now);
   }
 
   private spinWrite(): number {

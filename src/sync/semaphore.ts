@@ -2,14 +2,15 @@
  * Semaphore: a counting semaphore with a ceiling, closable.
  *
  * Word layout (Int32, from byteOffset):
- *   [0] PERMITS  permits available now (bits 0..29) and CLOSED (bit 30, set by close(): waiters and
+ *   [0] TAG      TypeTag.Semaphore
+ *   [1] PERMITS  permits available now (bits 0..29) and CLOSED (bit 30, set by close(): waiters and
  *                later acquires fail with ClosedError). One word, so an acquire is a load and a CAS
  *                that sees both (tokio keeps its closed flag in the permits word for the same reason).
  *                Waiters park on it.
- *   [1] MAX      most permits it may hold (the initial count): release past it is a RangeError.
- *                Written once at set-up, so each view caches it.
- *   [2] WAITERS  threads parked (or about to park): release skips the notify at 0
- *   [3] TAG      TypeTag.Semaphore
+ *   [2] MAX      1 + the most permits it may hold (the initial count): release past it is a
+ *                RangeError. 0 = not set up yet (a thread may attach before the creator). Written
+ *                once, so each view caches it.
+ *   [3] WAITERS  threads parked (or about to park): release skips the notify at 0
  * All-zero is a valid (empty, ceiling 0) semaphore; `at(buffer, offset, permits)` sets it up.
  */
 import * as sys from "../sys/index.js";
@@ -19,7 +20,7 @@ import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from ".
 import { checkCount, deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
 
-const PERMITS = 0, MAX = 1, WAITERS = 2, TAG = 3;
+const TAG = 0, PERMITS = 1, MAX = 2, WAITERS = 3;
 const LIMIT = 0x3fffffff, COUNT = 0x3fffffff, CLOSED = 0x40000000;
 
 /**
@@ -33,25 +34,30 @@ export class Semaphore implements SharedPrimitive {
   readonly byteOffset: number;
   private readonly words: Int32Array;
   private readonly park: Park;
-  private max = 0;
+  private max = -1;
 
   /**
    * Creates a semaphore holding `permits` permits (also its ceiling).
    * @throws RangeError if `permits` is not an integer in 0..2^30-1.
    */
   constructor(permits: number, placement?: { buffer: SharedArrayBuffer; byteOffset: number }) {
-    const buffer = placement?.buffer ?? new SharedArrayBuffer(Semaphore.BYTE_LENGTH);
-    const byteOffset = placement?.byteOffset ?? 0;
+    const buffer = placement === undefined ? new SharedArrayBuffer(Semaphore.BYTE_LENGTH) : placement.buffer;
+    const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     const words = placeWords("Semaphore", buffer, byteOffset, Semaphore.BYTE_LENGTH);
     const n = permits === undefined && placement ? undefined : checkCount("Semaphore", "permits", permits, 0, LIMIT);
-    if (claimTag("Semaphore", words, TAG, byteOffset)) {
-      if (n !== undefined) {
-        sys.store(words, MAX, n);
-        sys.add(words, PERMITS, n);
-        sys.notifyAll(words, PERMITS);
+    claimTag("Semaphore", words, TAG, byteOffset);
+    if (n !== undefined) {
+      // MAX 0 means "not set up yet" (a thread may attach before the creator): the first placement
+      // that gives a count sets it up, exactly once.
+      const seen = sys.cas(words, MAX, 0, n + 1);
+      if (seen === 0) {
+        if (n > 0) {
+          sys.add(words, PERMITS, n);
+          sys.notifyAll(words, PERMITS);
+        }
+      } else if (seen !== n + 1) {
+        throw new RangeError(`Semaphore.at: the semaphore at byteOffset ${byteOffset} has ${seen - 1} permits, not ${n}`);
       }
-    } else if (n !== undefined && sys.load(words, MAX) !== n) {
-      throw new RangeError(`Semaphore.at: the semaphore at byteOffset ${byteOffset} has ${sys.load(words, MAX)} permits, not ${n}`);
     }
     this.words = words;
     this.buffer = buffer;
@@ -74,7 +80,7 @@ export class Semaphore implements SharedPrimitive {
 
   /** The ceiling: the most permits this semaphore can hold. */
   get maxPermits(): number {
-    return this.ceiling();
+    return Math.max(0, this.ceiling());
   }
 
   /** Whether `close()` was called. */
@@ -84,7 +90,7 @@ export class Semaphore implements SharedPrimitive {
 
   private ceiling(): number {
     // MAX is written once, when the memory is first set up (possibly by another thread just now).
-    return this.max !== 0 ? this.max : (this.max = sys.load(this.words, MAX));
+    return this.max >= 0 ? this.max : (this.max = sys.load(this.words, MAX) - 1);
   }
 
   /** Blocks until `n` permits (default 1) are taken. @throws ClosedError, TimeoutError, RangeError. */
@@ -136,7 +142,7 @@ export class Semaphore implements SharedPrimitive {
   private checkN(where: string, n: number): void {
     checkCount(where, "n", n, 0, LIMIT);
     const max = this.ceiling();
-    if (n > max) throw new RangeError(`${where}(${n}): the semaphore never holds more than ${max} permits, so this would wait forever`);
+    if (max >= 0 && n > max) throw new RangeError(`${where}(${n}): the semaphore never holds more than ${max} permits, so this would wait forever`);
   }
 
   private take(n: number): boolean {

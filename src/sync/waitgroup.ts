@@ -2,8 +2,8 @@
  * WaitGroup: wait for a collection of tasks to finish (Go's sync.WaitGroup).
  *
  * Word layout (Int32, from byteOffset):
- *   [0] COUNT  outstanding tasks; waiters park on it and are woken when it reaches 0
- *   [1] TAG    TypeTag.WaitGroup
+ *   [0] TAG    TypeTag.WaitGroup
+ *   [1] COUNT  outstanding tasks; waiters park on it and are woken when it reaches 0
  * All-zero is a valid, empty WaitGroup.
  */
 import * as sys from "../sys/index.js";
@@ -13,7 +13,7 @@ import { deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
 import { describeValue } from "../memory/layout.js";
 
-const COUNT = 0, TAG = 1;
+const TAG = 0, COUNT = 1;
 
 /** Counts outstanding tasks: `add(n)` before starting them, `done()` as each ends, `wait()` for zero. */
 export class WaitGroup implements SharedPrimitive {
@@ -26,8 +26,8 @@ export class WaitGroup implements SharedPrimitive {
 
   /** Creates a WaitGroup (count 0) in its own new shared buffer. */
   constructor(placement?: { buffer: SharedArrayBuffer; byteOffset: number }) {
-    const buffer = placement?.buffer ?? new SharedArrayBuffer(WaitGroup.BYTE_LENGTH);
-    const byteOffset = placement?.byteOffset ?? 0;
+    const buffer = placement === undefined ? new SharedArrayBuffer(WaitGroup.BYTE_LENGTH) : placement.buffer;
+    const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     this.words = placeWords("WaitGroup", buffer, byteOffset, WaitGroup.BYTE_LENGTH);
     claimTag("WaitGroup", this.words, TAG, byteOffset);
     this.buffer = buffer;

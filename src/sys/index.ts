@@ -179,18 +179,17 @@ function waitAsyncImpl(
       if (settled) return;
       settled = true;
       releaseProcess();
+      // A native async wait cannot be cancelled: left queued, it would count as a waiter and could
+      // swallow a notify(…, 1) meant for a live one. Wake every waiter on the word instead — ours
+      // leaves the queue, the others see a spurious wake-up, which every futex user (and every
+      // weft protocol) must tolerate anyway.
+      Atomics.notify(a as Int32Array, i);
       resolve("aborted");
     };
     signal.addEventListener("abort", onAbort, { once: true });
     (r.value as Promise<WaitResult>).then((v) => {
       signal.removeEventListener("abort", onAbort);
-      if (settled) {
-        // This waiter was abandoned but the native wait was still queued, so a notify(…, 1) meant
-        // for a live waiter may have landed here. Pass it on: a spurious wake-up is harmless to
-        // every weft protocol, a lost one is not.
-        if (v === "ok") Atomics.notify(a as Int32Array, i, 1);
-        return;
-      }
+      if (settled) return;
       settled = true;
       releaseProcess();
       resolve(v);

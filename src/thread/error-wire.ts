@@ -8,6 +8,8 @@ import * as errors from "../errors.js";
 /** Plain, cloneable form of an error. */
 export interface ErrorRecord {
   name: string;
+  /** What to rebuild: a weft error class, a DOMException, or a built-in/plain Error. */
+  family?: "weft" | "dom" | "builtin";
   message: string;
   stack?: string;
   props: Record<string, unknown>;
@@ -38,13 +40,21 @@ export function serializeError(e: unknown): ErrorRecord {
     if (k !== "guard" && cloneable(v)) props[k] = v;
   }
   if ("cause" in e && cloneable(e.cause)) props.cause = e.cause;
-  return { name: e.name, message: e.message, stack: e.stack, props };
+  const family = e instanceof errors.WeftError ? "weft" : typeof DOMException !== "undefined" && e instanceof DOMException ? "dom" : "builtin";
+  return { name: e.name, family, message: e.message, stack: e.stack, props };
 }
 
 /** Rebuilds an error from its record. */
 export function deserializeError(r: ErrorRecord): Error {
   if (r.notAnError && "value" in r.props) return r.props.value as Error;
-  const weft = (errors as Record<string, unknown>)[r.name];
+  if (r.family === "dom" && typeof DOMException !== "undefined") {
+    const d = new DOMException(r.message, r.name);
+    if (r.stack !== undefined) Object.defineProperty(d, "stack", { value: r.stack, writable: true, configurable: true });
+    return d;
+  }
+  // Only errors that were weft's on the other side become weft classes again: a user's own
+  // `class LockError` stays a plain Error named LockError.
+  const weft = r.family === "weft" ? (errors as Record<string, unknown>)[r.name] : undefined;
   const ctor: any = typeof weft === "function" && (weft as any).prototype instanceof Error ? weft : builtins[r.name] ?? Error;
   const err: Error = Object.create(ctor.prototype);
   Object.defineProperty(err, "message", { value: r.message, writable: true, configurable: true });

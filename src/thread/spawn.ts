@@ -109,11 +109,19 @@ export function spawnWith<R = unknown>(options: SpawnOptions, moduleUrl: string 
     ends.forEach((end, i) => end[RELEASE_FOR](words, i));
   };
   const data: SpawnData = { registry: registryBuffer(), slot, url, args: share(args), leases };
-  const worker = new workerThreads.Worker(new URL("./worker.js", import.meta.url), {
-    workerData: { [SPAWN_KEY]: data },
-    name: options.name,
-    resourceLimits: options.stackSizeMb !== undefined ? { stackSizeMb: options.stackSizeMb } : undefined,
-  });
+  let worker: any;
+  try {
+    worker = new workerThreads.Worker(new URL("./worker.js", import.meta.url), {
+      workerData: { [SPAWN_KEY]: data },
+      name: options.name,
+      resourceLimits: options.stackSizeMb !== undefined ? { stackSizeMb: options.stackSizeMb } : undefined,
+    });
+  } catch (e) {
+    // No worker started (e.g. an argument structured clone cannot copy): give back what we took.
+    markDead(slot);
+    releaseEnds();
+    throw e;
+  }
   let settled = false;
   let terminated = false;
   let resolveJoin!: (v: R) => void;

@@ -249,7 +249,7 @@ describe.each(kinds.map((k) => [k.name, k] as const))("%s.at placement", (_name,
 });
 
 describe("missing placement arguments", () => {
-  // BUG: src/sync/{condvar,once,semaphore,barrier,waitgroup,atomic}.ts: their constructors take
+  // Regression (found as a bug, now fixed): src/sync/{condvar,once,semaphore,barrier,waitgroup,atomic}.ts: their constructors take
   // `placement?.buffer ?? new SharedArrayBuffer(…)` and `placement?.byteOffset ?? 0`, so
   // `X.at(null | undefined, 0)` silently allocates a private buffer (a primitive nobody else can
   // see) and `X.at(buffer, undefined | null)` silently places at offset 0 (possibly over another
@@ -297,7 +297,7 @@ describe("type tags", () => {
     }
   });
 
-  // BUG: src/memory/layout.ts + every primitive: the type tag is "the last Int32 word" of each
+  // Regression (found as a bug, now fixed): src/memory/layout.ts + every primitive: the type tag is "the last Int32 word" of each
   // primitive, so it sits at a different word for different kinds (Mutex/WaitGroup/Atomic32: word 1,
   // Condvar/Once/AtomicI64: word 2, Barrier: word 3, RwLock/Semaphore: word 4). Placing kind B
   // where kind A lives is only detected when both keep their tag in the same word; otherwise B's

@@ -57,7 +57,7 @@ describe("AtomicI32", () => {
     expect(a.load()).toBe(3);
   });
 
-  // BUG: src/sync/atomic.ts AtomicI32/AtomicU32: store/swap validate their argument, but
+  // Regression (found as a bug, now fixed): src/sync/atomic.ts AtomicI32/AtomicU32: store/swap validate their argument, but
   // compareExchange and fetchAdd/Sub/And/Or/Xor pass it straight to Atomics, which coerces it:
   // `a.fetchAdd(1.5)` adds 1, `a.compareExchange(0, 1.7)` stores 1, `a.fetchAdd("x")` adds 0.
   // AtomicI64 validates every argument (checkBig), so the 32-bit kinds are inconsistent with it.
@@ -247,7 +247,7 @@ describe.each([
   });
 });
 
-// BUG: src/sys/index.ts waitAsyncImpl + src/sync/atomic.ts wait32Async: an aborted waitAsync
+// Regression (found as a bug, now fixed): src/sys/index.ts waitAsyncImpl + src/sync/atomic.ts wait32Async: an aborted waitAsync
 // settles the caller's promise but its native Atomics.waitAsync stays queued — with no timeout,
 // forever (atomics do not slice their waits the way parkAsync does). So `notify()` keeps counting
 // waiters that are gone, and every aborted timeout-less wait leaks a native waiter until the next
@@ -282,7 +282,7 @@ describe("atomics across workers", () => {
     await h.join();
   });
 
-  // BUG: src/sync/atomic.ts notify(count): the count is not validated; Atomics.notify clamps a
+  // Regression (found as a bug, now fixed): src/sync/atomic.ts notify(count): the count is not validated; Atomics.notify clamps a
   // negative count to 0 and NaN to 0, so `a.notify(-1)` / `a.notify(NaN)` silently wake nobody
   // (issue 3: a negative/NaN/non-integer count is a RangeError naming the value).
   it("notify with a negative, NaN or fractional count is a RangeError naming it", async () => {

@@ -30,7 +30,7 @@ describe("Barrier: bad input", () => {
     expect(leaders(rs)).toBe(1);
   });
 
-  // BUG: src/sync/barrier.ts constructor: `Barrier.at(buffer, off)` on fresh memory claims the type
+  // Regression (found as a bug, now fixed): src/sync/barrier.ts constructor: `Barrier.at(buffer, off)` on fresh memory claims the type
   // tag *then* throws "fresh memory … needs the number of parties", leaving a Barrier with N = 0
   // behind. The creator's `Barrier.at(buffer, off, 3)` then fails for good ("has 0 parties, not 3"),
   // so a worker that attaches before the creator (DESIGN §2: all-zero is a valid initial state)

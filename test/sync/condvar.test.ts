@@ -122,7 +122,7 @@ describe("Condvar on one thread", () => {
     expect(g.isHeld).toBe(false);
   });
 
-  // BUG: src/sync/condvar.ts wait/waitAsync pass `guard` straight to detachGuard, which reads the
+  // Regression (found as a bug, now fixed): src/sync/condvar.ts wait/waitAsync pass `guard` straight to detachGuard, which reads the
   // MutexGuard's private field: anything else (an RwLock guard, a plain object, a Mutex) fails with
   // V8's "Cannot read private member #mutex from an object whose class did not declare it", which
   // names neither the method nor what was expected. Repro: `new Condvar().wait({})`.

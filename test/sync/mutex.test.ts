@@ -98,7 +98,7 @@ describe("Mutex: values that are not shared memory", () => {
     }
   });
 
-  // BUG: src/sync/mutex.ts Mutex.at: the type tag is claimed (claimTag) before the constructor
+  // Regression (found as a bug, now fixed): src/sync/mutex.ts Mutex.at: the type tag is claimed (claimTag) before the constructor
   // validates `value`, so a Mutex.at() that throws TypeError for a bad value still leaves the
   // memory tagged as a Mutex. Repro: `const b = new SharedArrayBuffer(8); try { Mutex.at(b, 0, 5) }
   // catch {}; WaitGroup.at(b, 0)` throws "holds a Mutex, not a WaitGroup". (RwLock.at: same.)
@@ -109,7 +109,7 @@ describe("Mutex: values that are not shared memory", () => {
     expect(() => WaitGroup.at(b, 0)).not.toThrow();
   });
 
-  // BUG: src/sync/mutex.ts withLock/withLockAsync: a non-function callback is not validated; it
+  // Regression (found as a bug, now fixed): src/sync/mutex.ts withLock/withLockAsync: a non-function callback is not validated; it
   // is called under the lock, the resulting TypeError ("fn is not a function", which names neither
   // the method nor the value) counts as "fn threw", and the mutex is poisoned by a bad argument.
   // Repro: `const m = new Mutex(); try { m.withLock(5 as any) } catch {}; m.isPoisoned === true`.

@@ -121,7 +121,7 @@ describe("Once on one thread", () => {
     expect(once.isCompleted).toBe(true);
   });
 
-  // BUG: src/sync/once.ts callOnce/callOnceForce/callOnceAsync do not check that `fn` is a
+  // Regression (found as a bug, now fixed): src/sync/once.ts callOnce/callOnceForce/callOnceAsync do not check that `fn` is a
   // function: the Once is claimed, calling it throws V8's "fn is not a function" (naming neither
   // the method nor the value), and that throw poisons the Once for every thread.
   // Repro: `const o = new Once(); try { o.callOnce(5 as any) } catch {}; o.isPoisoned === true`.

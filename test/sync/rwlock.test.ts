@@ -16,7 +16,7 @@ describe("RwLock: bad input", () => {
     expectThrow(() => new RwLock(value as any), TypeError, "RwLock: ", fragment, "shared memory");
   });
 
-  // BUG: src/sync/rwlock.ts RwLock.at claims the type tag before the constructor validates the
+  // Regression (found as a bug, now fixed): src/sync/rwlock.ts RwLock.at claims the type tag before the constructor validates the
   // value (same as Mutex.at). Repro: `const b = new SharedArrayBuffer(20); try { RwLock.at(b, 0, 1) }
   // catch {}` leaves word 4 = TypeTag.RwLock, so the memory now claims to hold an RwLock.
   it("RwLock.at with a bad value throws TypeError and leaves the memory untouched", () => {
@@ -89,7 +89,7 @@ describe("RwLock on one thread", () => {
     w!.unlock();
   });
 
-  // BUG: src/sync/rwlock.ts: "this thread holds a read lock" is tracked per view object
+  // Regression (found as a bug, now fixed): src/sync/rwlock.ts: "this thread holds a read lock" is tracked per view object
   // (`localReads`), not per lock, so a second view of the same lock on the same thread (another
   // `RwLock.at` of the same memory, or the same lock revived from two messages) does not see the
   // first view's read guard: `write()` through it waits for a reader that is itself — forever
@@ -301,7 +301,7 @@ describe("RwLock across workers", () => {
     r!.unlock();
   });
 
-  // BUG: src/sync/rwlock.ts writeSlow: a writer that times out (or is aborted) while readers hold
+  // Regression (found as a bug, now fixed): src/sync/rwlock.ts writeSlow: a writer that times out (or is aborted) while readers hold
   // the lock leaves WRITERS_WAITING set (the catch block only hands the lock on when it is unlocked),
   // so new readers keep queueing behind a writer that no longer exists until every current reader
   // leaves. Repro: a worker holds a read lock; here `l.write({ timeout: 20 })` throws TimeoutError;

@@ -65,7 +65,7 @@ describe("Semaphore: bad input", () => {
     expect(Semaphore.at(b, 8).available).toBe(2);
   });
 
-  // BUG: src/sync/semaphore.ts constructor: attaching without a count to fresh memory claims the
+  // Regression (found as a bug, now fixed): src/sync/semaphore.ts constructor: attaching without a count to fresh memory claims the
   // type tag and leaves MAX = 0, so when the creator then places it with its count, the count
   // check fails. DESIGN §2 says a worker may attach before the creator has written anything; with
   // a Semaphore that order breaks it for good. Repro:

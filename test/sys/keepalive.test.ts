@@ -66,7 +66,7 @@ switch (p.kind) {
   case "condvar": { const g = p.mutex.lock(); await p.condvar.waitAsync(g); g.unlock(); break; }
   case "barrier": await p.barrier.waitAsync(); break;
   case "once": await p.once.callOnceAsync(() => { throw new Error("must not run"); }); break;
-  case "raw": { const r = Atomics.waitAsync(new Int32Array(p.atomic.buffer, 0, 1), 0, 0); if (r.async) await r.value; break; }
+  case "raw": { const r = Atomics.waitAsync(new Int32Array(p.atomic.buffer, p.atomic.byteOffset + 4, 1), 0, 0); if (r.async) await r.value; break; }
 }
 console.log("acquired after", Math.round(performance.now() - t0), "ms");
 `;

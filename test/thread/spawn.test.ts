@@ -132,7 +132,7 @@ describe("spawn: errors thrown in the worker", () => {
     expect(e.message).toMatch(/could not be cloned/);
   });
 
-  // BUG: src/thread/error-wire.ts deserializeError picks the weft class by *name* alone, so any
+  // Regression (found as a bug, now fixed): src/thread/error-wire.ts deserializeError picks the weft class by *name* alone, so any
   // error named like a weft class is rebuilt as that class: a DOMException "TimeoutError" (what
   // `AbortSignal.timeout()` rejects with, or a fetch timeout) or a user's own `class LockError` comes
   // back `instanceof` weft's TimeoutError / LockError, and `catch (e) { if (e instanceof TimeoutError) … }`
