@@ -28,6 +28,10 @@ const cases: [example: string, keyLines: RegExp[]][] = [
   ["once-init.mjs", [/^the table was built 1 time\(s\)/m, /^OK$/m]],
   ["async-main-thread.mjs", [/gave up: Mutex.lockAsync timed out after 100 ms$/m, /result 42 arrived/m, /^OK$/m]],
   ["dead-worker-poison.mjs", [/: PoisonError: Mutex is poisoned/m, /^isPoisoned false, A\+B = 100$/m, /^OK$/m]],
+  ["pipeline/main.mjs", [/^transform 1 handled \d+ records/m, /^OK: every item arrived exactly once/m]],
+  ["channel-worker-to-worker.mjs", [/^consumer received 100000 numbers/m, /^OK$/m]],
+  ["channel-select.mjs", [/^received 50 fast and 5 slow messages$/m, /^OK$/m]],
+  ["channel-async-main.mjs", [/^received 200 records in order: true/m, /^OK$/m]],
 ];
 
 describe("examples", () => {
