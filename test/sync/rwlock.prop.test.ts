@@ -1,0 +1,100 @@
+/**
+ * RwLock properties over real workers (DESIGN §5, §9): a writer never overlaps a reader or
+ * another writer, and readers always see a writer's update whole; writer preference — a writer
+ * gets in while readers keep arriving.
+ */
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { RwLock, spawn } from "../../dist/index.js";
+import { workerUrl } from "../helpers.js";
+import { arrange, fcParams, joinAll, layoutArb, seedArb, timeoutFor, words } from "../prop-helpers.js";
+
+const DATA_WORDS = 3; // [0] write counter, [1] A, [2] B
+const STAT_WORDS = 5; // [0] readers inside, [1] writers inside, [2] violations, [3] reads, [4] most readers together
+
+describe("RwLock (property, real workers)", () => {
+  const RUNS = 12;
+  it(
+    "a writer never overlaps a reader or another writer; every write is counted exactly",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              iters: fc.integer({ min: 1, max: 800 }),
+              writeRatio: fc.constantFrom(0, 0.05, 0.2, 0.5, 1),
+              seed: seedArb,
+              modes: fc.constantFrom("plain", "mixed"),
+            }),
+            { minLength: 1, maxLength: 6 },
+          ),
+          fc.integer({ min: 0, max: 40 }),
+          layoutArb(3),
+          async (workers, spin, layout) => {
+            const arena = arrange([{ bytes: RwLock.BYTE_LENGTH }, { bytes: DATA_WORDS * 4 }, { bytes: STAT_WORDS * 4 }], layout);
+            const data = words(arena, 1, DATA_WORDS);
+            const stats = words(arena, 2, STAT_WORDS);
+            const lock = arena === null ? new RwLock(data) : RwLock.at(arena.buffer, arena.offsets[0]!, data);
+            const dump = () => `stats=${[...stats]} data=${[...data]}`;
+            const handles = workers.map((w) =>
+              spawn<number>(workerUrl("rwlock-mix.mjs"), lock, stats, w.iters, w.writeRatio, w.seed, spin, w.modes),
+            );
+            const writes = (await joinAll(handles, undefined, dump)).reduce((a, b) => a + b, 0);
+            const total = workers.reduce((s, w) => s + w.iters, 0);
+            expect(stats[2], `exclusion violated (${dump()})`).toBe(0);
+            expect(stats[0]).toBe(0);
+            expect(stats[1]).toBe(0);
+            expect(data[0]).toBe(writes);
+            expect(stats[3]).toBe(total - writes);
+            expect(lock.isPoisoned).toBe(false);
+            // Nothing is left held or flagged: both kinds of lock are free to take at once.
+            const w = lock.tryWrite();
+            expect(w).not.toBeNull();
+            w!.unlock();
+            const r = lock.tryRead();
+            expect(r).not.toBeNull();
+            r!.unlock();
+            arena?.checkSentinels();
+          },
+        ),
+        fcParams(RUNS),
+      );
+    },
+    timeoutFor(RUNS, 3_000),
+  );
+
+  it(
+    "a writer gets in while readers keep arriving (writer preference)",
+    async () => {
+      // Readers re-acquire back to back with overlapping sections, so the lock is practically
+      // never free. Each reader gives up on its own after many reads (or seconds) past the
+      // moment the writer started waiting; the writer must get in before any reader gives up.
+      const GIVE_UP_READS = 50_000, GIVE_UP_MS = 10_000;
+      await fc.assert(
+        fc.asyncProperty(
+          // Three or more readers, so that their sections overlap and the lock is almost never free.
+          fc.integer({ min: 3, max: 5 }),
+          fc.constantFrom("sync", "async", "timeout"),
+          fc.constantFrom("sync", "async", "timeout"),
+          fc.integer({ min: 100, max: 400 }),
+          layoutArb(2),
+          async (readers, readMode, writeMode, hold, layout) => {
+            const arena = arrange([{ bytes: RwLock.BYTE_LENGTH }, { bytes: 6 * 4 }], layout);
+            const lock = arena === null ? new RwLock() : RwLock.at(arena.buffer, arena.offsets[0]!);
+            const ctl = words(arena, 1, 6);
+            const url = workerUrl("rwlock-stream.mjs");
+            const handles = [...Array(readers)].map(() => spawn<string>(url, "reader", lock, ctl, readMode, hold, GIVE_UP_READS, GIVE_UP_MS, readers));
+            handles.push(spawn<string>(url, "writer", lock, ctl, writeMode, hold, GIVE_UP_READS, GIVE_UP_MS, readers));
+            const results = await joinAll(handles, 30_000, () => `ctl=${[...ctl]}`);
+            expect(results.at(-1)).toBe("in");
+            expect(ctl[3], `readers gave up waiting for the writer (ctl=${[...ctl]})`).toBe(0);
+            expect(results.slice(0, -1).every((r) => r === "writer got in")).toBe(true);
+            arena?.checkSentinels();
+          },
+        ),
+        fcParams(6),
+      );
+    },
+    timeoutFor(6, 4_000),
+  );
+});
