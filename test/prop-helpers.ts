@@ -29,7 +29,7 @@ export const timeoutFor = (numRuns: number, perRunMs = 2_000): number => numRuns
  * shrinking: each shrink step spawns workers and may wait out a hang) unless `WEFT_SHRINK=1`;
  * the seed and path are printed either way, so a failure can be replayed and shrunk later.
  */
-export function fcParams<T>(numRuns: number, extra: fc.Parameters<T> = {}): fc.Parameters<T> {
+export function fcParams(numRuns: number, extra: fc.Parameters<any> = {}): fc.Parameters<any> {
   return { numRuns: numRuns * SOAK, endOnFailure: process.env.WEFT_SHRINK !== "1", ...extra };
 }
 

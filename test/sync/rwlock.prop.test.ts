@@ -98,3 +98,70 @@ describe("RwLock (property, real workers)", () => {
     timeoutFor(6, 4_000),
   );
 });
+
+describe("RwLock: never-waiting reads and abandoned writers (property, real workers)", () => {
+  // BUG: src/sync/rwlock.ts `tryReadFast` makes a single CAS attempt; when another reader changes
+  // the reader count between its load and its CAS, `tryRead()` returns null although no writer
+  // holds or waits for the lock (it should retry while the state is still read-lockable, as Rust's
+  // `try_read` does with `fetch_update`). Repro: 4 workers × 200 000 `tryRead()` + unlock on one
+  // `new RwLock()`, no writer anywhere: thousands of nulls.
+  it(
+    "tryRead() never returns null while only readers use the lock",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 20_000, max: 200_000 }), layoutArb(1), async (n, iters, layout) => {
+          const arena = arrange([{ bytes: RwLock.BYTE_LENGTH }], layout);
+          const lock = arena === null ? new RwLock() : RwLock.at(arena.buffer, arena.offsets[0]!);
+          const gate = new Int32Array(new SharedArrayBuffer(4));
+          const nulls = await joinAll([...Array(n)].map(() => spawn<number>(workerUrl("rwlock-try-read.mjs"), lock, iters, gate, n)));
+          expect(nulls, "tryRead() calls that returned null with no writer around").toEqual(nulls.map(() => 0));
+        }),
+        // Regression: the shrunk counterexample found first.
+        fcParams(3, { examples: [[2, 25_331, { own: true }], [4, 200_000, { own: true }]] }),
+      );
+    },
+    timeoutFor(3, 4_000),
+  );
+
+  // BUG: src/sync/rwlock.ts `writeSlow`: a writer that gives up (TimeoutError, or abort) while
+  // the lock is *read*-locked leaves WRITERS_WAITING set (its catch block only hands the lock on
+  // when it is unlocked). No writer waits any more, but `isReadLockable` still sees the flag, so
+  // every new reader on another thread is kept out — `tryRead()` returns null and `read()` times
+  // out or blocks — until all current readers have left. Repro: main thread `lock.read()` (held);
+  // a worker `lock.write({ timeout: 50 })` → TimeoutError; then another worker's
+  // `lock.read({ timeout: 500 })` → TimeoutError and `tryRead()` → null. (A count of waiting
+  // writers, decremented on give-up and clearing the flag at zero, would fix it.)
+  it(
+    "a writer that timed out or aborted does not keep new readers out while others read",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom("write", "writeAsync-timeout", "writeAsync-abort"),
+          fc.integer({ min: 0, max: 30 }),
+          fc.constantFrom("tryRead", "read", "readAsync"),
+          layoutArb(1),
+          async (writer, ms, reader, layout) => {
+            const arena = arrange([{ bytes: RwLock.BYTE_LENGTH }], layout);
+            const lock = arena === null ? new RwLock() : RwLock.at(arena.buffer, arena.offsets[0]!);
+            const held = lock.read();
+            try {
+              const opts = writer === "writeAsync-abort" ? { abort: ms, reason: "writer gave up" } : { timeout: ms };
+              const [w] = await joinAll([spawn<any>(workerUrl("attempt.mjs"), lock, writer.startsWith("writeAsync") ? "writeAsync" : "write", opts)]);
+              expect(w.error).toBe(writer === "writeAsync-abort" ? "Error" : "TimeoutError");
+              // No writer is waiting now: another thread's read must get in beside ours.
+              const [r] = await joinAll([spawn<any>(workerUrl("attempt.mjs"), lock, reader, { timeout: 1_000 })]);
+              expect(r, `${reader} after a ${writer} gave up, while a read lock is held`).toMatchObject({ ok: true, error: null });
+            } finally {
+              held.unlock();
+            }
+            // Once the last reader leaves, everything is free again.
+            lock.tryWrite()!.unlock();
+          },
+        ),
+        // Regression: the shrunk counterexample found first.
+        fcParams(4, { examples: [["write", 0, "tryRead", { own: false, gaps: [0, 0], order: [0], sentinel: 1 }]] }),
+      );
+    },
+    timeoutFor(4, 2_000),
+  );
+});
