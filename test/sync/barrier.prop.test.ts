@@ -67,6 +67,26 @@ describe("Barrier (property, real workers)", () => {
   );
 
   it(
+    "keeps working past 2048 generations (its state word keeps the generation mod 2^11)",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 2040, max: 2600 }), seedArb, async (parties, gens, seed) => {
+          const barrier = new Barrier(parties);
+          const [arrived, left, leaders] = [0, 1, 2].map(() => new Int32Array(new SharedArrayBuffer(gens * 4)));
+          const hs = [...Array(parties)].map((_, i) =>
+            spawn<number>(workerUrl("barrier-gens.mjs"), barrier, arrived, left, leaders, parties, gens, "mixed", seed + i, 0),
+          );
+          expect(await joinAll(hs)).toEqual(hs.map(() => 0));
+          expect(leaders!.every((n) => n === 1), "one leader per generation").toBe(true);
+          expect(left!.every((n) => n === parties)).toBe(true);
+        }),
+        fcParams(2),
+      );
+    },
+    timeoutFor(2, 6_000),
+  );
+
+  it(
     "waiters that time out or abort withdraw: the next full set of parties trips it exactly once",
     async () => {
       await fc.assert(
