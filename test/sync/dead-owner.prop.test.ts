@@ -117,7 +117,7 @@ async function expectJoin(h: WorkerHandle<unknown>, how: How, kind: Kind): Promi
 }
 
 describe("dead owners poison what they held (property, real workers)", () => {
-  const RUNS = 15;
+  const RUNS = 12;
   it(
     "waiters wake with PoisonError holding the lock; after unlock + clearPoison it works again",
     async () => {

@@ -111,7 +111,7 @@ async function mainAttempt(prim: any, a: Attempt, reason: Error, permits: number
 }
 
 describe("timeouts and aborts leave each primitive usable (property, real workers)", () => {
-  const RUNS = 15;
+  const RUNS = 12;
   it(
     "contenders time out / abort / find it taken while it is held; afterwards everyone uses it and totals are exact",
     async () => {
