@@ -7,9 +7,9 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Condvar, Mutex, spawn, type MutexGuard } from "../../dist/index.js";
+import { Condvar, Mutex, spawn, type MutexGuard, type WorkerHandle } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
-import { arrange, fcParams, joinAll, layoutArb, rejection, seedArb, timeoutFor, within, words, HANG_MS } from "../prop-helpers.js";
+import { arrange, fcParams, joinAll, layoutArb, rejection, seedArb, sleep, timeoutFor, until, within, words, HANG_MS } from "../prop-helpers.js";
 
 const HEAD = 0, TAIL = 1, LEN = 2, TAKEN = 3, CAP = 4, SLOTS = 5;
 const STRIDE = 1024; // seen[] index = producer * STRIDE + seq
@@ -156,5 +156,86 @@ describe("Condvar (property, real workers)", () => {
       );
     },
     timeoutFor(5, 2_000),
+  );
+});
+
+describe("Condvar: an aborted waitAsync (property, real workers)", () => {
+  // BUG: src/sync/condvar.ts `waitAsync` + src/sys/index.ts `waitAsyncImpl`. Aborting a
+  // `Condvar.waitAsync` leaves its native `Atomics.waitAsync` queued on SEQ — with no timeout, as
+  // condvar waits are not sliced — so the next `notifyOne()` wakes that abandoned waiter instead
+  // of a live one. `waitAsyncImpl` passes such a wake-up on (`Atomics.notify(…, 1)`), but only
+  // from the aborting thread's event loop: while that thread is blocked (in a blocking
+  // `cv.wait`, a lock, or any synchronous work) the wake-up is lost, and a waiter sleeps forever
+  // although it was notified. Minimal repro (test/workers/condvar-abort-then-wait.mjs): a worker
+  // aborts `cv.waitAsync(g, { signal })`, then loops `cv.wait(g)` until a flag is set; the main
+  // thread sets the flag and calls `cv.notifyOne()` under the lock: the worker never wakes.
+  // (Possible fixes: slice condvar waits like the locks' parks, or keep a per-condvar count of
+  // abandoned waiters and notify that many extra.)
+  const NOTIFIED_WITHIN_MS = 5_000;
+
+  it(
+    "a notifyOne after an aborted waitAsync still wakes the waiter (same thread, now blocking)",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0, max: 20 }), async (abortMs) => {
+          const m = new Mutex(new Int32Array(new SharedArrayBuffer(8)));
+          const cv = new Condvar();
+          const ctl = new Int32Array(new SharedArrayBuffer(4));
+          const h = spawn<number>(workerUrl("condvar-abort-then-wait.mjs"), m, cv, ctl, abortMs);
+          await until(() => Atomics.load(ctl, 0) === 1, "the worker reaching its blocking wait").catch(async (e) => {
+            await h.terminate();
+            throw e;
+          });
+          await sleep(20); // let it park
+          await m.withLockAsync((v) => {
+            v[0] = 1;
+            cv.notifyOne();
+          });
+          expect(await joinAll([h], NOTIFIED_WITHIN_MS)).toEqual([1]);
+        }),
+        fcParams(2, { examples: [[5]] }),
+      );
+    },
+    timeoutFor(2, 8_000),
+  );
+
+  it(
+    "a notifyOne after an aborted waitAsync still wakes a waiter on another thread while the aborting thread is busy",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0, max: 20 }), fc.constantFrom("sync", "async"), async (abortMs, style) => {
+          const m = new Mutex(new Int32Array(new SharedArrayBuffer(8))); // [0] flag · [1] waiters parked
+          const cv = new Condvar();
+          const ctl = new Int32Array(new SharedArrayBuffer(8));
+          const aborter = spawn<string>(workerUrl("condvar-abort-then-block.mjs"), m, cv, ctl, abortMs);
+          let waiter: WorkerHandle<number> | undefined;
+          const waiting = () => {
+            const g = m.tryLock();
+            if (g === null) return false;
+            const n = g.value[1];
+            g.unlock();
+            return n === 1;
+          };
+          try {
+            await until(() => Atomics.load(ctl, 0) === 1, "the aborter to give up and move on");
+            waiter = spawn<number>(workerUrl("condvar-waiter.mjs"), m, cv, style);
+            await until(waiting, "the waiter to wait");
+            await sleep(20);
+            await m.withLockAsync((v) => {
+              v[0] = 1;
+              cv.notifyOne();
+            });
+            // The waiter must wake while the aborting thread is still busy.
+            expect(await joinAll([waiter], NOTIFIED_WITHIN_MS)).toEqual([1]);
+          } finally {
+            Atomics.store(ctl, 1, 1);
+            Atomics.notify(ctl, 1);
+            await Promise.allSettled([aborter.join(), waiter?.terminate()]);
+          }
+        }),
+        fcParams(2),
+      );
+    },
+    timeoutFor(2, 8_000),
   );
 });
