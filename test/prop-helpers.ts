@@ -176,13 +176,3 @@ export async function rejection(p: Promise<unknown>): Promise<unknown> {
     return e;
   }
 }
-
-/** Captures what a sync call throws (or `undefined`). */
-export function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    return e;
-  }
-}
