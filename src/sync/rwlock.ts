@@ -144,11 +144,15 @@ export class RwLock<T = void> implements SharedPrimitive {
   }
 
   private tryReadFast(): boolean {
-    const s = sys.load(this.words, STATE);
-    const ok = isReadLockable(s) || (this.local.reads > 0 && (s & MASK) < MAX_READERS);
-    if (ok && sys.cas(this.words, STATE, s, s + 1) === s) {
-      this.local.reads++;
-      return true;
+    // Retry while the lock stays read-lockable: another reader changing the count is no reason
+    // to give up (Rust's try_read loops the same way).
+    for (let s = sys.load(this.words, STATE); isReadLockable(s) || (this.local.reads > 0 && (s & MASK) < MAX_READERS); ) {
+      const seen = sys.cas(this.words, STATE, s, s + 1);
+      if (seen === s) {
+        this.local.reads++;
+        return true;
+      }
+      s = seen;
     }
     return false;
   }

@@ -160,7 +160,7 @@ describe("Condvar (property, real workers)", () => {
 });
 
 describe("Condvar: an aborted waitAsync (property, real workers)", () => {
-  // BUG: src/sync/condvar.ts `waitAsync` + src/sys/index.ts `waitAsyncImpl`. Aborting a
+  // Regression (found as a bug, now fixed): src/sync/condvar.ts `waitAsync` + src/sys/index.ts `waitAsyncImpl`. Aborting a
   // `Condvar.waitAsync` leaves its native `Atomics.waitAsync` queued on SEQ — with no timeout, as
   // condvar waits are not sliced — so the next `notifyOne()` wakes that abandoned waiter instead
   // of a live one. `waitAsyncImpl` passes such a wake-up on (`Atomics.notify(…, 1)`), but only

@@ -100,7 +100,7 @@ describe("RwLock (property, real workers)", () => {
 });
 
 describe("RwLock: never-waiting reads and abandoned writers (property, real workers)", () => {
-  // BUG: src/sync/rwlock.ts `tryReadFast` makes a single CAS attempt; when another reader changes
+  // Regression (found as a bug, now fixed): src/sync/rwlock.ts `tryReadFast` makes a single CAS attempt; when another reader changes
   // the reader count between its load and its CAS, `tryRead()` returns null although no writer
   // holds or waits for the lock (it should retry while the state is still read-lockable, as Rust's
   // `try_read` does with `fetch_update`). Repro: 4 workers × 200 000 `tryRead()` + unlock on one
@@ -123,7 +123,7 @@ describe("RwLock: never-waiting reads and abandoned writers (property, real work
     timeoutFor(3, 4_000),
   );
 
-  // BUG: src/sync/rwlock.ts `writeSlow`: a writer that gives up (TimeoutError, or abort) while
+  // Regression (found as a bug, now fixed): src/sync/rwlock.ts `writeSlow`: a writer that gives up (TimeoutError, or abort) while
   // the lock is *read*-locked leaves WRITERS_WAITING set (its catch block only hands the lock on
   // when it is unlocked). No writer waits any more, but `isReadLockable` still sees the flag, so
   // every new reader on another thread is kept out — `tryRead()` returns null and `read()` times
@@ -167,7 +167,7 @@ describe("RwLock: never-waiting reads and abandoned writers (property, real work
 });
 
 describe("RwLock: an aborted writeAsync (property, real workers)", () => {
-  // BUG: src/sync/rwlock.ts `wakeWriterOrReaders` / `wakeWriter`. A `writeAsync` aborted while the
+  // Regression (found as a bug, now fixed): src/sync/rwlock.ts `wakeWriterOrReaders` / `wakeWriter`. A `writeAsync` aborted while the
   // lock is write-held leaves WRITERS_WAITING set and its native `Atomics.waitAsync` queued on
   // WRITER_NOTIFY (for up to one 100 ms slice). When the holder unlocks with readers parked
   // (state READERS_WAITING | WRITERS_WAITING), `wakeWriterOrReaders` clears WRITERS_WAITING, and
