@@ -136,35 +136,88 @@ interface Lease {
 const claimLease = (lease: Lease | null): boolean => lease === null || sys.exchange(lease.words, lease.index, 1) === 0;
 
 /** @internal The channel behind an open end (select). Throws ClosedError for a closed end. */
-export let chanOf: (end: Sender<any> | Receiver<any>, where: string) => Chan<any> = (_end, where) => {
-  throw new TypeError(`${where}: not a channel end`);
-};
+export let chanOf: (end: Sender<any> | Receiver<any>, where: string) => Chan<any>;
 
-/** The sending end of a channel. */
-export class Sender<T> implements SharedPrimitive, Disposable {
+/**
+ * What both ends share: the channel, the closed flag, the lease, and the counted reference
+ * (`side` is SENDERS or RECEIVERS) that `clone`, sharing and `close` move.
+ */
+abstract class ChannelEnd<T> implements SharedPrimitive, Disposable {
   #chan: Chan<T>;
   #closed = false;
   #lease: Lease | null = null;
+  readonly #side: number;
+  readonly #name: string;
 
   static {
-    const prev = chanOf;
     chanOf = (end, where) => {
-      if (end instanceof Sender) {
-        if (end.#closed) throw new ClosedError(`${where}: this Sender was closed`);
-        return end.#chan;
-      }
-      return prev(end, where);
+      if (!(end instanceof ChannelEnd)) throw new TypeError(`${where}: not a channel end`);
+      return (end as ChannelEnd<unknown>).open(where) as Chan<any>;
     };
   }
 
-  /** @internal */
-  constructor(chan: Chan<T>) {
+  protected constructor(chan: Chan<T>, side: number, name: string) {
     this.#chan = chan;
+    this.#side = side;
+    this.#name = name;
   }
 
-  private open(what: string): Chan<T> {
-    if (this.#closed) throw new ClosedError(`Sender.${what}: this Sender was closed`);
+  /** The channel, for an operation named `what`; throws ClosedError once this handle is closed. */
+  protected open(what: string): Chan<T> {
+    if (this.#closed) throw new ClosedError(`${what.includes(".") || what.includes(":") ? what : `${this.#name}.${what}`}: this ${this.#name} was closed`);
     return this.#chan;
+  }
+
+  /** The channel whether or not this handle is closed (snapshots: len, capacity, isClosed). */
+  protected get chan(): Chan<T> {
+    return this.#chan;
+  }
+
+  protected get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Counts one more reference of this side (clone, share). */
+  protected addRef(what: string): Chan<T> {
+    const chan = this.open(what);
+    sys.add(chan.header, this.#side, 1);
+    return chan;
+  }
+
+  /** Releases this handle; the last handle of a side closing disconnects the channel. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (claimLease(this.#lease)) release(this.#chan as Chan<unknown>, this.#side);
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** @internal Ties this handle's reference to a lease word (spawn). */
+  [LEASE](words: Int32Array, index: number): void {
+    this.#lease = { words, index };
+  }
+
+  /** @internal Releases, on a dead worker's behalf, the reference it held through lease `index`. */
+  [RELEASE_FOR](words: Int32Array, index: number): void {
+    if (sys.exchange(words, index, 1) === 0) release(this.#chan as Chan<unknown>, this.#side);
+  }
+
+  /** @internal Sharing an end counts as a clone: the wire holds a reference. */
+  [SHARE](): PrimitiveWire {
+    const chan = this.addRef("share") as Chan<unknown>;
+    const extra: EndWire = { codec: chan.codec.name, arena: chan.arena?.buffer ?? null };
+    return { kind: this.#name, buffer: chan.header.buffer as SharedArrayBuffer, byteOffset: 0, extra };
+  }
+}
+
+/** The sending end of a channel. */
+export class Sender<T> extends ChannelEnd<T> {
+  /** @internal */
+  constructor(chan: Chan<T>) {
+    super(chan, L.SENDERS, "Sender");
   }
 
   /**
@@ -216,77 +269,24 @@ export class Sender<T> implements SharedPrimitive, Disposable {
     }
   }
 
-  /** Allocation statistics of the channel's shared arena (large messages, unbounded blocks), or null if it has none. */
-  arenaStats(): ArenaStats | null {
-    return this.#chan.arena?.stats() ?? null;
-  }
-
   /** Whether this handle was closed, or every receiver is gone. */
   get isClosed(): boolean {
-    return this.#closed || this.#chan.isDisconnected;
+    return this.closed || this.chan.isDisconnected;
   }
 
   /** Another handle to the same channel (closing one does not close the other). */
   clone(): Sender<T> {
-    const chan = this.open("clone");
-    sys.add(chan.header, L.SENDERS, 1);
-    return new Sender(chan);
+    return new Sender(this.addRef("clone"));
   }
 
-  /** Releases this handle. The last Sender closing disconnects the channel (receivers drain first). */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (claimLease(this.#lease)) release(this.#chan as Chan<unknown>, L.SENDERS);
-  }
 
-  /** @internal Ties this handle's reference to a lease word (spawn). */
-  [LEASE](words: Int32Array, index: number): void {
-    this.#lease = { words, index };
-  }
-
-  /** @internal Releases, on a dead worker's behalf, the reference it held through lease `index`. */
-  [RELEASE_FOR](words: Int32Array, index: number): void {
-    if (sys.exchange(words, index, 1) === 0) release(this.#chan as Chan<unknown>, L.SENDERS);
-  }
-
-  [Symbol.dispose](): void {
-    this.close();
-  }
-
-  /** @internal Sharing a Sender counts as a clone: the wire holds a reference. */
-  [SHARE](): PrimitiveWire {
-    const chan = this.open("share");
-    sys.add(chan.header, L.SENDERS, 1);
-    return wireOf("Sender", chan);
-  }
 }
 
 /** The receiving end of a channel. */
-export class Receiver<T> implements SharedPrimitive, Disposable, Iterable<T>, AsyncIterable<T> {
-  #chan: Chan<T>;
-  #closed = false;
-  #lease: Lease | null = null;
-
-  static {
-    const prev = chanOf;
-    chanOf = (end, where) => {
-      if (end instanceof Receiver) {
-        if (end.#closed) throw new ClosedError(`${where}: this Receiver was closed`);
-        return end.#chan;
-      }
-      return prev(end, where);
-    };
-  }
-
+export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIterable<T> {
   /** @internal */
   constructor(chan: Chan<T>) {
-    this.#chan = chan;
-  }
-
-  private open(what: string): Chan<T> {
-    if (this.#closed) throw new ClosedError(`Receiver.${what}: this Receiver was closed`);
-    return this.#chan;
+    super(chan, L.RECEIVERS, "Receiver");
   }
 
   /**
@@ -348,19 +348,14 @@ export class Receiver<T> implements SharedPrimitive, Disposable, Iterable<T>, As
     return out;
   }
 
-  /** Allocation statistics of the channel's shared arena (large messages, unbounded blocks), or null if it has none. */
-  arenaStats(): ArenaStats | null {
-    return this.#chan.arena?.stats() ?? null;
-  }
-
   /** Messages waiting now. */
   get len(): number {
-    return this.#chan.len();
+    return this.chan.len();
   }
 
   /** The channel's capacity (`Infinity` unbounded, `0` rendezvous). */
   get capacity(): number {
-    return this.#chan.cap;
+    return this.chan.cap;
   }
 
   get isEmpty(): boolean {
@@ -368,41 +363,19 @@ export class Receiver<T> implements SharedPrimitive, Disposable, Iterable<T>, As
   }
 
   get isFull(): boolean {
-    return this.len >= this.#chan.cap;
+    return this.len >= this.chan.cap;
   }
 
   /** Whether this handle was closed, or every sender is gone and nothing is left. */
   get isClosed(): boolean {
-    return this.#closed || (this.#chan.isDisconnected && this.len === 0);
+    return this.closed || (this.chan.isDisconnected && this.len === 0);
   }
 
   /** Another handle to the same channel. */
   clone(): Receiver<T> {
-    const chan = this.open("clone");
-    sys.add(chan.header, L.RECEIVERS, 1);
-    return new Receiver(chan);
+    return new Receiver(this.addRef("clone"));
   }
 
-  /** Releases this handle. The last Receiver closing makes sends fail (the value handed back). */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (claimLease(this.#lease)) release(this.#chan as Chan<unknown>, L.RECEIVERS);
-  }
-
-  /** @internal Ties this handle's reference to a lease word (spawn). */
-  [LEASE](words: Int32Array, index: number): void {
-    this.#lease = { words, index };
-  }
-
-  /** @internal Releases, on a dead worker's behalf, the reference it held through lease `index`. */
-  [RELEASE_FOR](words: Int32Array, index: number): void {
-    if (sys.exchange(words, index, 1) === 0) release(this.#chan as Chan<unknown>, L.RECEIVERS);
-  }
-
-  [Symbol.dispose](): void {
-    this.close();
-  }
 
   /** Iterates until the channel is disconnected and drained (blocking). */
   *[Symbol.iterator](): Iterator<T> {
@@ -432,18 +405,8 @@ export class Receiver<T> implements SharedPrimitive, Disposable, Iterable<T>, As
     }
   }
 
-  /** @internal */
-  [SHARE](): PrimitiveWire {
-    const chan = this.open("share");
-    sys.add(chan.header, L.RECEIVERS, 1);
-    return wireOf("Receiver", chan);
-  }
 }
 
-function wireOf(kind: string, chan: Chan<unknown>): PrimitiveWire {
-  const extra: EndWire = { codec: chan.codec.name, arena: chan.arena?.buffer ?? null };
-  return { kind, buffer: chan.header.buffer as SharedArrayBuffer, byteOffset: 0, extra };
-}
 
 registerKind("Sender", (w) => new Sender(attachChan(w)));
 registerKind("Receiver", (w) => new Receiver(attachChan(w)));
