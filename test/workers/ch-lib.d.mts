@@ -16,6 +16,7 @@ export interface ProduceConfig {
 }
 export interface ConsumeConfig {
   mode: string;
+  limit?: number;
   batch?: number;
   sizes?: readonly number[];
   codec?: string;

@@ -135,27 +135,31 @@ export async function produce(tx, { id, count, mode, batch = 1, sizes = [], code
 }
 
 /**
- * Receives until the channel is disconnected and drained, in `mode`; returns the history as an
+ * Receives until the channel is disconnected and drained (or `limit` messages arrived), in
+ * `mode`; returns the history as an
  * Int32Array of (p, s) pairs in arrival order, and the number of malformed messages.
  * Modes: recv · recvMany · iter · tryRecv (falls back to recv) · select · recvAsync · forAwait ·
  * recvManyAsync · selectAsync.
  */
-export async function consume(rx, { mode, batch = 1, sizes = [], codec = "structured" }) {
+export async function consume(rx, { mode, batch = 1, sizes = [], codec = "structured", limit = Infinity }) {
   const seen = [];
   let bad = 0;
   let sample;
+  const full = () => seen.length / 2 + bad >= limit;
   const take = (m) => {
     const ps = readMsg(codec, m, sizes);
     if (ps === null) {
       bad++;
       sample ??= String(m).slice(0, 200);
     } else seen.push(ps[0], ps[1]);
+    if (full()) throw LIMIT;
   };
   const ended = (e) => {
     if (e instanceof RecvError) return true;
     throw e;
   };
   try {
+    if (full()) throw LIMIT;
     switch (mode) {
       case "recv":
         for (;;) {
@@ -229,11 +233,15 @@ export async function consume(rx, { mode, batch = 1, sizes = [], codec = "struct
       default:
         throw new Error(`unknown consume mode ${mode}`);
     }
+  } catch (e) {
+    if (e !== LIMIT) throw e;
   } finally {
     rx.close();
   }
   return { seen: Int32Array.from(seen), bad, sample };
 }
+
+const LIMIT = Symbol("limit reached");
 
 /** Blocks this thread for `ms` milliseconds (workers only). */
 export function sleep(ms) {

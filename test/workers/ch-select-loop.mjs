@@ -2,8 +2,9 @@
  * Select-driven loops over several channels.
  *
  * default(ends, cfg) with cfg.mode:
- *   "recv"  — select (or selectAsync) over every receiver in ends.rxs until all are disconnected;
- *             returns one (producer, seq) history per channel (see ch-lib consume).
+ *   "recv"  — select (or selectAsync) over every receiver in ends.rxs until all are disconnected
+ *             (or, with cfg.quota, until quota[k] messages came from channel k); returns one
+ *             (producer, seq) history per channel (see ch-lib consume).
  *   "send"  — cfg.counts[k] messages (producer cfg.id) into ends.txs[k], all through one select of
  *             send arms; a channel whose quota is done leaves the arm list (Go's TestSelectStress).
  *   "hits"  — cfg.count selects over ends.rxs (duplicates allowed); returns how often each arm won.
@@ -19,7 +20,8 @@ export default async function (ends, cfg) {
   try {
     if (mode === "recv") {
       const rxs = ends.rxs;
-      const live = rxs.map((_, i) => i);
+      const quota = cfg.quota;
+      const live = rxs.map((_, i) => i).filter((k) => quota === undefined || quota[k] > 0);
       const seen = rxs.map(() => []);
       const bad = rxs.map(() => 0);
       while (live.length > 0) {
@@ -34,6 +36,7 @@ export default async function (ends, cfg) {
         const ps = readMsg(codec, r.value, sizes);
         if (ps === null) bad[k]++;
         else seen[k].push(ps[0], ps[1]);
+        if (quota !== undefined && seen[k].length / 2 + bad[k] === quota[k]) live.splice(r.index, 1);
       }
       return seen.map((s, k) => ({ seen: Int32Array.from(s), bad: bad[k] }));
     }
