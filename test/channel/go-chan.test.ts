@@ -89,7 +89,7 @@ describe("TestChan", () => {
 });
 
 describe("non-blocking select races", () => {
-  const ROUNDS = 300;
+  const ROUNDS = 2000;
 
   /**
    * Runs the worker side (ch-go-races.mjs) while `mainRound(i, go)` does the main side of round
@@ -128,6 +128,10 @@ describe("non-blocking select races", () => {
   });
 
   it("TestNonblockSelectRace: with c1 or c2 always ready, the non-blocking select never finds neither", async () => {
+    // BUG: trySelect makes one pass over the arms (src/channel/select.ts attempt), so it can try c2
+    // just before it is sent and c1 just after it is taken, and return null although some arm was
+    // ready at every moment. Go locks all channels; crossbeam (golang.rs keeps this test) registers
+    // and makes a second pass before giving up. Fails in ~0.5% of rounds here.
     const c1 = chans(1), c2 = chans(1);
     await race(c1.map((c) => c[1].clone()), c2.map((c) => c[1].clone()), (i, go) => {
       c1[i]![0].send(1);
@@ -138,6 +142,7 @@ describe("non-blocking select races", () => {
   });
 
   it("TestNonblockSelectRace2: the same with close(c2) on a rendezvous channel instead of a send", async () => {
+    // BUG: same single-pass trySelect as above.
     const c1 = chans(1), c2 = chans(0);
     await race(c1.map((c) => c[1].clone()), c2.map((c) => c[1].clone()), (i, go) => {
       c1[i]![0].send(1);

@@ -7,7 +7,7 @@ import {
   CapacityError, DataCloneError, Mutex, TrySendError, channel, codecs, selectAsync, sendArm, spawn,
 } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
-import { joinAll, runs, waitFlag, within } from "./util.js";
+import { joinAll, runs, setFlag, waitFlag, within } from "./util.js";
 
 describe("rendezvous channels and select", () => {
   it("a send-arm select and a recv-arm select on one rendezvous channel pair up", async () => {
@@ -61,6 +61,34 @@ describe("rendezvous channels and select", () => {
     const got = await pending.catch((e) => (e as Error).name);
     expect(sent).toBe("send");
     expect(got).toBe(1);
+  });
+});
+
+describe("trySelect is linearizable", () => {
+  it("never returns null while some arm is ready at every moment (Go's TestNonblockSelectRace, 5000 rounds)", async () => {
+    // BUG: src/channel/select.ts trySelect → attempt() makes a single pass over the arms. Round i:
+    // c1 holds a value; the worker's trySelect([c1, c2]) races the main thread doing c2.send(1)
+    // then c1.tryRecv(). Starting from c2 (rotation), it can see c2 still empty and then c1
+    // already empty, and return null. A second pass (crossbeam registers, re-checks, then tries
+    // again before returning "not ready") finds c2, which stays ready once sent.
+    const ROUNDS = 5000;
+    const c1 = Array.from({ length: ROUNDS }, () => channel<number>({ capacity: 1, codec: codecs.i32 }));
+    const c2 = Array.from({ length: ROUNDS }, () => channel<number>({ capacity: 1, codec: codecs.i32 }));
+    const flags = new Int32Array(new SharedArrayBuffer(8));
+    const h = spawn(workerUrl("ch-go-races.mjs"), { flags, a: c1.map((c) => c[1].clone()), b: c2.map((c) => c[1].clone()) }, ROUNDS);
+    for (let i = 0; i < ROUNDS; i++) {
+      c1[i]![0].send(1);
+      setFlag(flags, 0, i + 1);
+      c2[i]![0].send(1);
+      try {
+        c1[i]![1].tryRecv();
+      } catch {
+        /* the worker took it */
+      }
+      await within(waitFlag(flags, 1, i + 1), `round ${i}`);
+    }
+    const [notReady] = await joinAll<number[]>([h], "trySelect worker");
+    expect(notReady).toEqual([]);
   });
 });
 

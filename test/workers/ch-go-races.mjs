@@ -9,7 +9,9 @@ import { trySelect } from "../../dist/index.js";
 export default function (ends, rounds) {
   const { flags, a, b } = ends;
   const notReady = [];
+  // Spin first: a worker that reacts within nanoseconds to "go" is what makes the race likely.
   const wait = (i, v) => {
+    for (let k = 0; k < 200_000 && Atomics.load(flags, i) < v; k++);
     while (Atomics.load(flags, i) < v) Atomics.wait(flags, i, Atomics.load(flags, i), 100);
   };
   try {
