@@ -69,6 +69,14 @@ export abstract class Chan<T> {
   abstract disconnect(): void;
   /** Whether the channel is disconnected (some side fully closed). */
   abstract readonly isDisconnected: boolean;
+  /**
+   * A number that changes whenever a send or receive completes (the queue positions): `trySelect`
+   * re-scans until none of its channels changed during a scan, so "nothing ready" is a true
+   * snapshot, not an artifact of checking arms one after another.
+   */
+  version(): number {
+    return sys.load(this.header, L.TAIL) ^ Math.imul(sys.load(this.header, L.HEAD), 0x9e3779b1);
+  }
   /** Whether a send could complete now (for select and readiness). */
   readyToSend(): boolean {
     return this.isDisconnected || this.len() < this.cap;
@@ -199,7 +207,11 @@ export abstract class Chan<T> {
 
   /** Blocking send. Throws SendError (value back), SendTimeoutError, DataCloneError, abort reason. */
   send(v: T, d: Deadline, what: string): void {
-    const e = this.encode(v, false);
+    this.sendEncoded(v, this.encode(v, false), d, what);
+  }
+
+  /** Blocking send of a message `encode` already prepared (its arena block is freed on failure). */
+  sendEncoded(v: T, e: Encoded | null, d: Deadline, what: string): void {
     for (let t = 0; t < SPIN_TRIES; t++) {
       const r = this.trySendEncoded(v, e);
       if (r === SENT) return;

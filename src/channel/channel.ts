@@ -16,7 +16,7 @@ import { checkCount, deadlineOf, type WaitOptions } from "../sync/options.js";
 import { ArrayChan, ArrayQueue } from "./flavors/array.js";
 import { ListChan } from "./flavors/list.js";
 import { ZeroChan } from "./flavors/zero.js";
-import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_FULL, SENT } from "./chan.js";
+import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_FULL, SENT, type Encoded } from "./chan.js";
 import { codecByName, codecs, type AnyCodec } from "./codec.js";
 import * as L from "./layout.js";
 
@@ -70,7 +70,15 @@ export function channel<T = unknown>(opts: ChannelOptions<T> = {}): [Sender<T>, 
     flavor === L.Flavor.Array ? ArrayChan.byteLength(capacity, codec, slot)
     : flavor === L.Flavor.Zero ? ZeroChan.byteLength(codec, slot)
     : L.HEADER_BYTES;
-  const buffer = new SharedArrayBuffer(byteLength);
+  let buffer: SharedArrayBuffer;
+  try {
+    buffer = new SharedArrayBuffer(byteLength);
+  } catch {
+    throw new RangeError(
+      `channel: capacity ${capacity} needs ${byteLength} bytes of shared memory (slots of ${codec.fixedBytes || slot + 8} bytes), ` +
+        `more than can be allocated; use a smaller capacity, a smaller slotBytes, or an unbounded channel`,
+    );
+  }
   const h = new Int32Array(buffer, 0, L.HEADER_BYTES >> 2);
   sys.store(h, L.FLAVOR, flavor);
   sys.store(h, L.CAP, flavor === L.Flavor.Array ? capacity : 0);
@@ -257,12 +265,19 @@ export class Sender<T> extends ChannelEnd<T> {
     const chan = this.open("sendMany");
     const d = deadlineOf("Sender.sendMany", opts);
     const list = Array.isArray(values) ? values : Array.from(values);
-    // Validate every value first for fixed codecs (cheap), so a bad one sends nothing.
-    if (chan.codec.fixedBytes > 0) for (const v of list) chan.encode(v, false);
+    // Encode every value first, so one the codec cannot carry sends nothing at all.
+    const encoded: (Encoded | null)[] = [];
+    try {
+      for (const v of list) encoded.push(chan.encode(v, true));
+    } catch (e) {
+      for (const enc of encoded) chan.discard(enc);
+      throw e;
+    }
     for (let i = 0; i < list.length; i++) {
       try {
-        chan.send(list[i]!, d, "Sender.sendMany");
+        chan.sendEncoded(list[i]!, encoded[i]!, d, "Sender.sendMany");
       } catch (e) {
+        for (let j = i + 1; j < list.length; j++) chan.discard(encoded[j]!);
         if (e !== null && typeof e === "object" && "value" in e) (e as { value: unknown }).value = list.slice(i);
         throw e;
       }

@@ -76,7 +76,7 @@ export const codecs = {
   u8: numeric<number>("u8", 1, Uint8Array as any, checkNumber("u8", 0, 0xff, true)),
   i64: numeric<bigint>("i64", 8, BigInt64Array as any, checkBigint("i64", true)),
   u64: numeric<bigint>("u64", 8, BigUint64Array as any, checkBigint("u64", false)),
-  bytes: undefined as unknown as VarCodec<Uint8Array>,
+  bytes: undefined as unknown as VarCodec<Uint8Array | ArrayBuffer>,
   json: undefined as unknown as VarCodec<unknown>,
   structured: undefined as unknown as VarCodec<unknown>,
 };
@@ -162,6 +162,7 @@ const enum T {
   UNDEF = 0, NULL = 1, FALSE = 2, TRUE = 3, INT = 4, F64 = 5, BIGINT = 6, STR8 = 7, STR16 = 8,
   ARRAY = 9, HOLE = 10, OBJECT = 11, MAP = 12, SET = 13, DATE = 14, REGEXP = 15, REF = 16,
   ARRAYBUFFER = 17, TYPED = 18, DATAVIEW = 19, ERROR = 20, SMALLINT = 21, END = 22,
+  BOXED_NUMBER = 23, BOXED_STRING = 24, BOXED_BOOLEAN = 25, BOXED_BIGINT = 26,
 }
 
 const typedKinds = [
@@ -244,7 +245,17 @@ function encodeStructured(value: unknown, w: Writer): void {
         enc(o[i]);
         path.pop();
       }
-      return;
+      // Non-index own properties, as structured clone keeps them.
+      const keys = Object.keys(o);
+      for (let k = o.length < keys.length ? 0 : keys.length; k < keys.length; k++) {
+        const key = keys[k]!;
+        if (isIndex(key, o.length)) continue;
+        w.str(key);
+        path.push(`.${key}`);
+        enc((o as any)[key]);
+        path.pop();
+      }
+      return w.u8(T.END);
     }
     const proto = Object.getPrototypeOf(o);
     if (proto === Object.prototype || proto === null) {
@@ -289,21 +300,44 @@ function encodeStructured(value: unknown, w: Writer): void {
       return w.str(o.flags);
     }
     if (ArrayBuffer.isView(o)) {
-      if (o instanceof DataView) {
-        w.u8(T.DATAVIEW);
-      } else {
-        const kind = typedKinds.findIndex((K) => o instanceof K);
-        if (kind < 0) return fail(`a ${typeName(o)}`);
-        w.u8(T.TYPED);
-        w.u8(kind);
+      // As structured clone does: the view's whole buffer travels (once per message, so views
+      // sharing a buffer still share one), then the view's offset and length.
+      if (!(o.buffer instanceof ArrayBuffer)) {
+        return fail(`a ${typeName(o)} over a SharedArrayBuffer (channels copy bytes; share its buffer with spawn/share instead)`);
       }
-      w.u32(o.byteLength);
-      return w.raw(new Uint8Array(o.buffer, o.byteOffset, o.byteLength));
+      let kind = -1;
+      if (!(o instanceof DataView)) {
+        kind = typedKinds.findIndex((K) => o instanceof K);
+        if (kind < 0) return fail(`a ${typeName(o)}`);
+      }
+      w.u8(kind < 0 ? T.DATAVIEW : T.TYPED);
+      if (kind >= 0) w.u8(kind);
+      enc(o.buffer);
+      w.u32(o.byteOffset);
+      return w.u32(kind < 0 ? o.byteLength : (o as unknown as { length: number }).length);
     }
     if (o instanceof ArrayBuffer) {
       w.u8(T.ARRAYBUFFER);
       w.u32(o.byteLength);
       return w.raw(new Uint8Array(o));
+    }
+    if (o instanceof SharedArrayBuffer) {
+      return fail("a SharedArrayBuffer (channels copy bytes; share it with spawn/share instead)");
+    }
+    if (o instanceof Number) {
+      w.u8(T.BOXED_NUMBER);
+      return w.f64(o.valueOf());
+    }
+    if (o instanceof String) {
+      w.u8(T.BOXED_STRING);
+      return w.str(o.valueOf());
+    }
+    if (o instanceof Boolean) {
+      return w.u8(T.BOXED_BOOLEAN), w.u8(o.valueOf() ? 1 : 0);
+    }
+    if (o instanceof BigInt) {
+      w.u8(T.BOXED_BIGINT);
+      return encBigint(o.valueOf() as bigint);
     }
     if (o instanceof Error) {
       w.u8(T.ERROR);
@@ -337,8 +371,22 @@ function encodeStructured(value: unknown, w: Writer): void {
     for (const l of limbs) w.u32(l);
   };
 
-  enc(value);
+  try {
+    enc(value);
+  } catch (e) {
+    // structured clone handles any depth; a recursive encoder runs out of stack first.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new DataCloneError("the value is nested too deeply to send (structured codec)");
+    }
+    throw e;
+  }
 }
+
+/** Whether `key` is an array index of an array of length `len`. */
+const isIndex = (key: string, len: number): boolean => {
+  const n = Number(key);
+  return Number.isInteger(n) && n >= 0 && n < len && String(n) === key;
+};
 
 /** Reads the structured format from shared memory. */
 function decodeStructured(bytes: Uint8Array, offset: number, length: number): unknown {
@@ -411,7 +459,36 @@ function decodeStructured(bytes: Uint8Array, offset: number, length: number): un
           }
           a[i] = dec();
         }
+        while (bytes[p] !== T.END) {
+          const k = str();
+          (a as any)[k] = dec();
+        }
+        p++;
         return a;
+      }
+      case T.BOXED_NUMBER: {
+        const b = Object(view.getFloat64(p + 1, true));
+        p += 9;
+        refs.push(b);
+        return b;
+      }
+      case T.BOXED_STRING: {
+        p++;
+        const slot = refs.length;
+        refs.push(undefined);
+        return (refs[slot] = Object(str()));
+      }
+      case T.BOXED_BOOLEAN: {
+        const b = Object(bytes[p + 1] === 1);
+        p += 2;
+        refs.push(b);
+        return b;
+      }
+      case T.BOXED_BIGINT: {
+        p++;
+        const slot = refs.length;
+        refs.push(undefined);
+        return (refs[slot] = Object(dec()));
       }
       case T.OBJECT: {
         p++;
@@ -471,14 +548,14 @@ function decodeStructured(bytes: Uint8Array, offset: number, length: number): un
       case T.DATAVIEW: {
         const kind = tag === T.TYPED ? bytes[p + 1]! : -1;
         p += tag === T.TYPED ? 2 : 1;
-        const n = view.getUint32(p, true);
-        p += 4;
-        const ab = bytes.slice(p, p + n).buffer;
-        p += n;
+        const slot = refs.length;
+        refs.push(undefined);
+        const ab = dec() as ArrayBuffer;
+        const off = view.getUint32(p, true);
+        const len = view.getUint32(p + 4, true);
+        p += 8;
         const K: any = kind < 0 ? DataView : typedKinds[kind];
-        const out = kind < 0 ? new DataView(ab) : new K(ab, 0, n / K.BYTES_PER_ELEMENT);
-        refs.push(out);
-        return out;
+        return (refs[slot] = new K(ab, off, len));
       }
       case T.ERROR: {
         p++;
@@ -513,9 +590,10 @@ codecs.structured = Object.freeze({
 codecs.bytes = Object.freeze({
   name: "bytes",
   fixedBytes: 0 as const,
-  encode(v: Uint8Array, w: Writer) {
+  encode(v: Uint8Array | ArrayBuffer, w: Writer) {
+    if (v instanceof ArrayBuffer) return w.raw(new Uint8Array(v));
     if (!(v instanceof Uint8Array)) {
-      throw new DataCloneError(`codec bytes: expected a Uint8Array, got ${v === null ? "null" : typeof v === "object" ? typeName(v) : typeof v}`);
+      throw new DataCloneError(`codec bytes: expected a Uint8Array or ArrayBuffer, got ${v === null ? "null" : typeof v === "object" ? typeName(v) : typeof v}`);
     }
     w.raw(v);
   },

@@ -160,12 +160,18 @@ export function select(arms: readonly SelectArm[], opts?: WaitOptions): Selected
 /** Completes one ready arm without waiting, or returns `null` if none is ready. */
 export function trySelect(arms: readonly SelectArm[]): Selected | null {
   const ps = prepare(arms, "trySelect");
-  const r = attempt(ps);
-  if (r === null) {
-    release(ps, -1);
-    return null;
+  const seen = new Array<number>(ps.length);
+  for (;;) {
+    for (let i = 0; i < ps.length; i++) seen[i] = ps[i]!.chan.version();
+    const r = attempt(ps);
+    if (r !== null) return finish(ps, r);
+    // Arms are checked one after another; report "none ready" only if no channel moved meanwhile
+    // (Go's select locks every channel for the same guarantee).
+    if (ps.every((p, i) => p.chan.version() === seen[i])) {
+      release(ps, -1);
+      return null;
+    }
   }
-  return finish(ps, r);
 }
 
 /** Async twin of `select`: never blocks the event loop. */

@@ -61,7 +61,7 @@ export class Arena {
   /** Creates an arena of `initialBytes`, growable up to `maxByteLength`. */
   constructor(maxByteLength: number, initialBytes = 64 * 1024, buffer?: SharedArrayBuffer) {
     if (buffer === undefined) {
-      const max = Math.max(initialBytes, Math.min(maxByteLength, 2 ** 32));
+      const max = Math.max(HEAP, Math.min(maxByteLength, 2 ** 32));
       buffer = new (SharedArrayBuffer as any)(Math.min(initialBytes, max), { maxByteLength: max }) as SharedArrayBuffer;
     }
     this.buffer = buffer;

@@ -27,8 +27,12 @@ import { FLAVOR_WORDS, HEADER_BYTES } from "../layout.js";
 
 const ZLOCK = FLAVOR_WORDS, ZSTATE = FLAVOR_WORDS + 1, ZWAITING = FLAVOR_WORDS + 2, ZDISC = FLAVOR_WORDS + 3;
 const EMPTY = 0, OFFERED = 1, CLAIMED = 2, TAKEN = 3;
-/** How long `trySend` lets a waiting receiver take its offer before withdrawing it (ms). */
-const TRY_HANDOFF_MS = 2;
+/**
+ * How long `trySend` (and a `select` send arm) lets a waiting receiver take its offer before
+ * withdrawing it (ms). The receiver is parked and must be woken and scheduled: on a loaded 2-core
+ * machine that takes milliseconds.
+ */
+const TRY_HANDOFF_MS = 25;
 
 export class ZeroChan<T> extends Chan<T> {
   readonly cap = 0;
@@ -170,8 +174,27 @@ export class ZeroChan<T> extends Chan<T> {
     }
   }
 
+  /** A `select` with a receive arm here is a waiting receiver too: trySend may hand over to it. */
+  override registerSelect(recv: boolean, slot: number): number {
+    const entry = super.registerSelect(recv, slot);
+    if (recv && entry >= 0) {
+      sys.add(this.header, ZWAITING, 1);
+      this.wakeSender();
+    }
+    return entry;
+  }
+
+  override unregisterSelect(recv: boolean, entry: number): void {
+    if (recv) sys.sub(this.header, ZWAITING, 1);
+    super.unregisterSelect(recv, entry);
+  }
+
   len(): number {
     return 0;
+  }
+
+  override version(): number {
+    return sys.load(this.header, ZSTATE) | (sys.load(this.header, ZWAITING) << 2);
   }
 
   override readyToSend(): boolean {
