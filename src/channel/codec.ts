@@ -16,6 +16,8 @@
  * `DataCloneError` before anything enters the channel.
  */
 import { DataCloneError } from "../errors.js";
+import { SHARE, isPrimitive, reviveRecord } from "../share/index.js";
+import { bufferOf, idOf } from "../share/directory.js";
 
 /** A codec for a channel's messages. */
 export interface Codec<T> {
@@ -76,7 +78,8 @@ export const codecs = {
   u8: numeric<number>("u8", 1, Uint8Array as any, checkNumber("u8", 0, 0xff, true)),
   i64: numeric<bigint>("i64", 8, BigInt64Array as any, checkBigint("i64", true)),
   u64: numeric<bigint>("u64", 8, BigUint64Array as any, checkBigint("u64", false)),
-  bytes: undefined as unknown as VarCodec<Uint8Array | ArrayBuffer>,
+  /** `Uint8Array` messages (an `ArrayBuffer` is accepted too, and arrives as a `Uint8Array`). */
+  bytes: undefined as unknown as VarCodec<Uint8Array>,
   json: undefined as unknown as VarCodec<unknown>,
   structured: undefined as unknown as VarCodec<unknown>,
 };
@@ -163,6 +166,7 @@ const enum T {
   ARRAY = 9, HOLE = 10, OBJECT = 11, MAP = 12, SET = 13, DATE = 14, REGEXP = 15, REF = 16,
   ARRAYBUFFER = 17, TYPED = 18, DATAVIEW = 19, ERROR = 20, SMALLINT = 21, END = 22,
   BOXED_NUMBER = 23, BOXED_STRING = 24, BOXED_BOOLEAN = 25, BOXED_BIGINT = 26,
+  SHARED_BUFFER = 27, PRIMITIVE = 28,
 }
 
 const typedKinds = [
@@ -301,10 +305,8 @@ function encodeStructured(value: unknown, w: Writer): void {
     }
     if (ArrayBuffer.isView(o)) {
       // As structured clone does: the view's whole buffer travels (once per message, so views
-      // sharing a buffer still share one), then the view's offset and length.
-      if (!(o.buffer instanceof ArrayBuffer)) {
-        return fail(`a ${typeName(o)} over a SharedArrayBuffer (channels copy bytes; share its buffer with spawn/share instead)`);
-      }
+      // sharing a buffer still share one; a SharedArrayBuffer is shared, not copied), then the
+      // view's offset and length.
       let kind = -1;
       if (!(o instanceof DataView)) {
         kind = typedKinds.findIndex((K) => o instanceof K);
@@ -322,7 +324,21 @@ function encodeStructured(value: unknown, w: Writer): void {
       return w.raw(new Uint8Array(o));
     }
     if (o instanceof SharedArrayBuffer) {
-      return fail("a SharedArrayBuffer (channels copy bytes; share it with spawn/share instead)");
+      w.u8(T.SHARED_BUFFER);
+      return w.u32(idOf(o));
+    }
+    if (isPrimitive(o)) {
+      // A weft primitive (or channel end) is shared, not copied: its kind, buffer and offset
+      // travel, and the receiver rebuilds it over the same memory (as share/revive do).
+      const rec = o[SHARE]((x) => x);
+      w.u8(T.PRIMITIVE);
+      w.str(rec.kind);
+      w.u32(idOf(rec.buffer));
+      w.u32(rec.byteOffset);
+      path.push(`<${rec.kind}>`);
+      enc(rec.extra);
+      path.pop();
+      return;
     }
     if (o instanceof Number) {
       w.u8(T.BOXED_NUMBER);
@@ -466,6 +482,23 @@ function decodeStructured(bytes: Uint8Array, offset: number, length: number): un
         p++;
         return a;
       }
+      case T.SHARED_BUFFER: {
+        const sab = bufferOf(view.getUint32(p + 1, true));
+        p += 5;
+        refs.push(sab);
+        return sab;
+      }
+      case T.PRIMITIVE: {
+        p++;
+        const slot = refs.length;
+        refs.push(undefined);
+        const kind = str();
+        const buffer = bufferOf(view.getUint32(p, true));
+        const byteOffset = view.getUint32(p + 4, true);
+        p += 8;
+        const extra = dec();
+        return (refs[slot] = reviveRecord({ kind, buffer, byteOffset, extra }));
+      }
       case T.BOXED_NUMBER: {
         const b = Object(view.getFloat64(p + 1, true));
         p += 9;
@@ -590,8 +623,8 @@ codecs.structured = Object.freeze({
 codecs.bytes = Object.freeze({
   name: "bytes",
   fixedBytes: 0 as const,
-  encode(v: Uint8Array | ArrayBuffer, w: Writer) {
-    if (v instanceof ArrayBuffer) return w.raw(new Uint8Array(v));
+  encode(v: Uint8Array, w: Writer) {
+    if ((v as unknown) instanceof ArrayBuffer) return w.raw(new Uint8Array(v as unknown as ArrayBuffer));
     if (!(v instanceof Uint8Array)) {
       throw new DataCloneError(`codec bytes: expected a Uint8Array or ArrayBuffer, got ${v === null ? "null" : typeof v === "object" ? typeName(v) : typeof v}`);
     }

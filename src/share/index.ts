@@ -58,6 +58,13 @@ export interface SharedPrimitive {
 type Reviver = (wire: PrimitiveWire, decode: (v: unknown) => unknown) => unknown;
 const revivers = new Map<string, Reviver>();
 
+/** Rebuilds one primitive from its record (its `extra` already decoded). Used by the channel codec. */
+export function reviveRecord(w: PrimitiveWire): unknown {
+  const reviver = revivers.get(w.kind);
+  if (reviver === undefined) throw new TypeError(`revive: unknown weft primitive kind ${JSON.stringify(w.kind)}`);
+  return reviver(w, (v) => v);
+}
+
 /** Registers how a kind is rebuilt by `revive`. Called once per primitive module. */
 export function registerKind(kind: string, reviver: Reviver): void {
   revivers.set(kind, reviver);

@@ -10,6 +10,7 @@
  *   [0] TAG     TypeTag.Registry
  *   [1] ID      random non-zero id: tells two registries apart after structured clone
  *   [2] NEXT    the last slot handed out (slots start at 1; 0 means "no thread")
+ *   [3] BUFFERS the last buffer id handed out (share/directory: buffers inside channel messages)
  *   [HEADER + 3·slot]     LIFE    0 never used, 1 alive, 2 dead
  *   [HEADER + 3·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
  *   [HEADER + 3·slot + 2] PARK    the thread's parker: a futex word others bump to wake it (select)
@@ -28,7 +29,7 @@ import * as sys from "../sys/index.js";
 import { TypeTag } from "../memory/layout.js";
 import { WeftError } from "../errors.js";
 
-const TAG = 0, ID = 1, NEXT = 2, HEADER = 4;
+const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, HEADER = 4;
 const LIFE = 0, NATIVE = 1, PARK = 2, SLOT_WORDS = 3;
 const NEVER = 0, ALIVE = 1, DEAD = 2;
 
@@ -134,6 +135,15 @@ function claimSlot(): number {
  * mark it dead on terminate without asking the child).
  */
 export const allocateSlot = (): number => claimSlot();
+
+/** A new process-wide id for a shared buffer (see share/directory). */
+export const allocateBufferId = (): number => sys.add(registryWords(), BUFFERS, 1) + 1;
+
+/** The registry's id (tells registries apart). */
+export const registryId = (): number => {
+  registryWords();
+  return state.id;
+};
 
 function onThisThreadExit(slot: number): void {
   if (workerThreads === undefined || workerThreads.isMainThread) return;

@@ -122,7 +122,7 @@ describe("maxArenaBytes: CapacityError, nothing lost", () => {
   });
 
   it("a small limit (16 KiB) is honoured", () => {
-    // BUG: an arena is never smaller than its 64 KiB initial size — src/memory/arena.ts takes
+    // Regression (found as a bug, now fixed): an arena is never smaller than its 64 KiB initial size — src/memory/arena.ts takes
     // maxByteLength = max(initialBytes, maxArenaBytes) — so { maxArenaBytes: 16384 } accepts 27
     // messages of ~1000 bytes (and 47 bare 1000-char strings) before CapacityError.
     const limit = 16 * 1024;

@@ -26,7 +26,7 @@ describe("channel() options", () => {
   });
 
   it("a capacity too big to allocate is a RangeError naming the capacity, not a bare allocation failure", () => {
-    // BUG: channel({ capacity: 2 ** 28 }) (the documented maximum) with the default codec needs
+    // Regression (found as a bug, now fixed): channel({ capacity: 2 ** 28 }) (the documented maximum) with the default codec needs
     // ~35 GB and fails with V8's "RangeError: Array buffer allocation failed" (and 2 ** 26 with
     // "Invalid typed array length: 8053063680"), which names neither the option nor the value.
     let e: any;

@@ -65,7 +65,7 @@ describe("unsendable values: DataCloneError, nothing enters the channel", () => 
   });
 
   it("sendMany with one unsendable value in the middle sends nothing (as it does for numeric codecs)", () => {
-    // BUG: with a variable-size codec (structured, the default) sendMany sends the values before
+    // Regression (found as a bug, now fixed): with a variable-size codec (structured, the default) sendMany sends the values before
     // the bad one and then throws a DataCloneError that does not say how many went out; with a
     // numeric codec it validates everything first and sends nothing. Spec: "a value the codec
     // cannot carry is a DataCloneError-like typed error thrown by send before anything enters the
@@ -139,7 +139,7 @@ describe("bytes codec", () => {
   });
 
   it("accepts an ArrayBuffer, as the spec says (`bytes` for Uint8Array/ArrayBuffer)", () => {
-    // BUG: codecs.bytes throws DataCloneError "expected a Uint8Array, got ArrayBuffer". Issue #4:
+    // Regression (found as a bug, now fixed): codecs.bytes throws DataCloneError "expected a Uint8Array, got ArrayBuffer". Issue #4:
     // "`bytes` for `Uint8Array`/`ArrayBuffer`".
     const [tx, rx] = channel<any>({ codec: codecs.bytes });
     tx.send(new Uint8Array([1, 2, 3]).buffer);
@@ -178,7 +178,7 @@ describe("structured codec details", () => {
   });
 
   it("typed arrays that share one ArrayBuffer still share one after the trip (shared references)", () => {
-    // BUG: each typed array is copied on its own (only its view's bytes, byteOffset reset to 0),
+    // Regression (found as a bug, now fixed): each typed array is copied on its own (only its view's bytes, byteOffset reset to 0),
     // so views that shared a buffer no longer do, and a view's byteOffset/buffer differ from
     // structuredClone's. Issue #4: "structured-clone fidelity (… typed arrays, … nested and shared
     // references)".
@@ -191,7 +191,7 @@ describe("structured codec details", () => {
   });
 
   it("a typed array over a SharedArrayBuffer arrives over the same memory (as structuredClone shares it)", () => {
-    // BUG: the structured codec copies the bytes into a plain ArrayBuffer, so writes on one side
+    // Regression (found as a bug, now fixed): the structured codec copies the bytes into a plain ArrayBuffer, so writes on one side
     // are not seen on the other, and a bare SharedArrayBuffer is rejected with DataCloneError.
     // structuredClone / postMessage share SharedArrayBuffers; for a shared-memory library this
     // is the surprising direction to differ in.
@@ -203,7 +203,7 @@ describe("structured codec details", () => {
   });
 
   it("boxed primitives and array extra properties survive as structuredClone keeps them", () => {
-    // BUG (minor): new Number(1) / new String("s") / Object(1n) throw DataCloneError, and an
+    // Regression (found as a bug, now fixed): new Number(1) / new String("s") / Object(1n) throw DataCloneError, and an
     // array's non-index properties are dropped; structuredClone keeps both.
     const arr = Object.assign([1, 2], { extra: "kept" });
     expect(scDiff(roundTrip(arr), structuredClone(arr))).toBeNull();
@@ -213,7 +213,7 @@ describe("structured codec details", () => {
   });
 
   it("a deeply nested value fails with a typed error and leaves the channel intact", () => {
-    // BUG (minor): structuredClone handles this depth; the codec's recursive encoder overflows the
+    // Regression (found as a bug, now fixed): structuredClone handles this depth; the codec's recursive encoder overflows the
     // stack and send throws a bare RangeError "Maximum call stack size exceeded" (the channel is
     // intact, but the error is not a DataCloneError naming the problem).
     let deep: unknown = 0;
@@ -235,7 +235,7 @@ describe("structured codec details", () => {
 
 describe("weft primitives inside messages", () => {
   it("a Sender sent through a channel arrives as a working Sender (crossbeam channel_through_channel)", async () => {
-    // BUG: issue #4 says "Weft primitives inside a message are shared (share/revive), not copied",
+    // Regression (found as a bug, now fixed): issue #4 says "Weft primitives inside a message are shared (share/revive), not copied",
     // but the structured codec throws DataCloneError ("a _Sender (only plain objects, …)") for a
     // Sender, a Receiver or a Mutex in a message. At least the error is typed and clear-ish (the
     // class name shows tsup's `_Sender`).
@@ -256,7 +256,7 @@ describe("weft primitives inside messages", () => {
   });
 
   it("a Mutex inside a message is shared, not copied", async () => {
-    // BUG: same as above for a Mutex.
+    // Regression (found as a bug, now fixed): same as above for a Mutex.
     const [tx, rx] = channel<{ m: Mutex<Int32Array> }>();
     const m = new Mutex(new Int32Array(new SharedArrayBuffer(4)));
     tx.send({ m });

@@ -294,7 +294,7 @@ for (const f of flavors) {
 
     if (zero) {
       it("fairness (zero.rs): a worker's select of two recv arms vs a select of two send arms", async () => {
-        // BUG: hangs — select ↔ select never pairs on a rendezvous channel (regressions.test.ts).
+        // Regression (found as a bug, now fixed): hangs — select ↔ select never pairs on a rendezvous channel (regressions.test.ts).
         const COUNT = 200;
         const [s1, r1] = channel<null>({ capacity: 0 });
         const [s2, r2] = channel<null>({ capacity: 0 });

@@ -128,7 +128,7 @@ describe("non-blocking select races", () => {
   });
 
   it("TestNonblockSelectRace: with c1 or c2 always ready, the non-blocking select never finds neither", async () => {
-    // BUG: trySelect makes one pass over the arms (src/channel/select.ts attempt), so it can try c2
+    // Regression (found as a bug, now fixed): trySelect makes one pass over the arms (src/channel/select.ts attempt), so it can try c2
     // just before it is sent and c1 just after it is taken, and return null although some arm was
     // ready at every moment. Go locks all channels; crossbeam (golang.rs keeps this test) registers
     // and makes a second pass before giving up. Fails in ~0.5% of rounds here.
@@ -142,7 +142,7 @@ describe("non-blocking select races", () => {
   });
 
   it("TestNonblockSelectRace2: the same with close(c2) on a rendezvous channel instead of a send", async () => {
-    // BUG: same single-pass trySelect as above.
+    // Regression (found as a bug, now fixed): same single-pass trySelect as above.
     const c1 = chans(1), c2 = chans(0);
     await race(c1.map((c) => c[1].clone()), c2.map((c) => c[1].clone()), (i, go) => {
       c1[i]![0].send(1);
@@ -163,7 +163,7 @@ describe("select tests", () => {
   });
 
   it("TestSelfSelect, cap 0: the same on a rendezvous channel, and nobody receives its own value", async () => {
-    // BUG: hangs — a send-arm select and a recv-arm select on a rendezvous channel never pair up
+    // Regression (found as a bug, now fixed): hangs — a send-arm select and a recv-arm select on a rendezvous channel never pair up
     // (see regressions.test.ts for the minimal case). The known-hang bound is short on purpose.
     const [tx, rx] = channel<number>({ capacity: 0, codec: codecs.i32 });
     const hs = [0, 1].map((id) => spawn(workerUrl("ch-select-loop.mjs"), { tx, rx }, { mode: "self", id, count: 1000 }));
@@ -207,7 +207,7 @@ describe("select tests", () => {
   });
 
   it("TestSelectStress as in Go (caps 0, 0, 2, 3)", async () => {
-    // BUG: can hang on the two rendezvous channels when the select sender's message can only be
+    // Regression (found as a bug, now fixed): can hang on the two rendezvous channels when the select sender's message can only be
     // taken by the select receiver (select ↔ select never pairs on a rendezvous channel).
     await selectStress([0, 0, 2, 3], 2000, 10_000);
   });
