@@ -97,7 +97,7 @@ describe("trySelect is linearizable", () => {
 
 describe("unbounded channel: disconnect vs a sender crossing a block boundary", () => {
   it("sends fail once the last receiver closes, however the close interleaves with the sender (stress)", async () => {
-    // BUG (race, rarely hit on real timing): src/channel/flavors/list.ts startSend, after the CAS
+    // Regression (found as a bug, now fixed; a race rarely hit on real timing): src/channel/flavors/list.ts startSend, after the CAS
     // that takes a block's last slot, publishes the next position with a plain
     // `sys.store(h, TAIL, (next + STEP) | 0)`. A receiver-side disconnect that lands between
     // that CAS and the store (`sys.or(TAIL, MARK)`) is overwritten: the channel looks connected

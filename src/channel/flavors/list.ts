@@ -120,9 +120,11 @@ export class ListChan<T> extends Chan<T> {
         const seen = sys.cas(h, TAIL, tail, next);
         if (seen === tail) {
           if (offset + 1 === BLOCK_CAP) {
-            // We took the last slot: install the next block, then step TAIL over the boundary.
+            // We took the last slot: install the next block, then step TAIL over the boundary —
+            // with an add, not a store, so a disconnect MARK set meanwhile is kept (others only
+            // spin while TAIL sits on the boundary, so nothing else moves it).
             sys.store(h, TAIL_BLOCK, spare);
-            sys.store(h, TAIL, (next + STEP) | 0);
+            sys.add(h, TAIL, STEP);
             this.cover(block);
             sys.store(this.a32, block >> 2, spare);
             spare = 0;
