@@ -141,6 +141,7 @@ function printCase(suite, kase, rows, weft) {
   for (const row of table) {
     out("  " + row.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd());
   }
+  for (const r of rows) if (r.note) out(`  note: ${r.impl}: ${r.note}`);
 }
 if (failures.length > 0) {
   log(`bench: ${failures.length} case(s) failed: ${failures.join(", ")}`);

@@ -24,6 +24,11 @@
  *         perWorker: (threads) => [{ value, transfer }], // optional: one worker's own data (e.g. a MessagePort)
  *         reset: (shared) => {},                       // before each round (workers are parked)
  *         check: (shared, iters, threads) => null,     // after each round: an error string or null
+ *         note: (shared, iters, threads) => "…",       // optional, after each round (warm-up included): a remark;
+ *                                                      // the last round's is printed under the case's table and
+ *                                                      // put in the JSON row as "note" (e.g. a peer's wrong
+ *                                                      // results, which must not fail the run: keep a tally in
+ *                                                      // `shared` to report every round's)
  *       }],
  *     }],
  *   }
@@ -87,6 +92,7 @@ class Group {
     this.shared = spec.shared ? spec.shared() : {};
     this.samples = [];
     this.errors = [];
+    this.notes = [];
     this.workers = [];
     this.round = 0;
   }
@@ -163,6 +169,8 @@ class Group {
     if (this.failed()) return this.raise(`failed in round ${r}`);
     const bad = this.spec.check?.(this.shared, this.iters, this.threads);
     if (bad) throw new Error(`${this.suite.suite}/${this.case.name}/${this.impl}: wrong result in round ${r}: ${bad}`);
+    const note = this.spec.note?.(this.shared, this.iters, this.threads);
+    if (note) this.notes.push(note);
     return ms;
   }
 
@@ -174,7 +182,7 @@ class Group {
 
   result() {
     const ms = median(this.samples);
-    return {
+    const row = {
       suite: this.suite.suite,
       case: this.case.name,
       impl: this.impl,
@@ -182,6 +190,8 @@ class Group {
       ms: round3(ms),
       opsPerSec: Math.round((this.ops / ms) * 1000),
     };
+    if (this.notes.length > 0) row.note = this.notes.at(-1);
+    return row;
   }
 
   /** The timed rounds' wall times, in ms (for --verbose). */
