@@ -31,6 +31,8 @@ const SPIN_TRIES = 128;
 
 /** Scratch writer shared by every channel of this thread (sync paths only: no await while in use). */
 const scratch = new Writer();
+/** The scratch writer holds a message being encoded (a getter of it may send: re-entrancy). */
+let scratchBusy = false;
 
 /** A variable-size message encoded and ready to be placed. */
 export interface Encoded {
@@ -94,17 +96,24 @@ export abstract class Chan<T> {
       (codec as FixedCodec<T>).check(v);
       return null;
     }
-    scratch.reset();
-    (codec as VarCodec<T>).encode(v, scratch);
-    const len = scratch.pos;
+    // A getter that sends while this value is being encoded must not reuse the scratch writer.
+    const w = scratchBusy ? new Writer() : scratch;
+    w.reset();
+    scratchBusy = true;
+    try {
+      (codec as VarCodec<T>).encode(v, w);
+    } finally {
+      if (w === scratch) scratchBusy = false;
+    }
+    const len = w.pos;
     let ref = 0;
     if (len > this.slotBytes) {
       if (this.arena === null) throw new CapacityError(`channel: a ${len}-byte message does not fit a ${this.slotBytes}-byte slot`);
       if (len > MAX_ALLOCATION) throw new CapacityError(`channel: a ${len}-byte message exceeds the ${MAX_ALLOCATION}-byte limit`);
       ref = this.arena.alloc(len);
-      this.arena.bytes.set(scratch.buf.subarray(0, len), ref);
+      this.arena.bytes.set(w.buf.subarray(0, len), ref);
     }
-    return { len, ref, bytes: own && ref === 0 ? scratch.buf.slice(0, len) : null };
+    return { len, ref, bytes: (own || w !== scratch) && ref === 0 ? w.buf.slice(0, len) : null };
   }
 
   /** Gives back what `encode` took (an arena block) when the message is not sent after all. */
@@ -153,10 +162,17 @@ export abstract class Chan<T> {
   private wake(sleepers: number, seq: number, sel: number): void {
     // Our publish came before this load. A sleeper counts itself before reading the sequence
     // and re-checking; if we read 0 here, its re-check comes after our publish and sees it.
-    if (sys.load(this.header, sleepers) !== 0) {
-      sys.add(this.header, seq, 1);
-      sys.notify(this.header, seq, 1);
-      if (sys.load(this.header, sel) !== 0) this.wakeSelectors(sel);
+    const h = this.header;
+    if (sys.load(h, sleepers) !== 0) {
+      // PENDING (seq + 2) set: a wake-up is on its way and no sleeper has re-checked since; the
+      // sleeper it reaches clears PENDING after reading the sequence, then re-checks (and sees
+      // our publish). Only the first publisher bumps and notifies: no notify per message while
+      // a woken sleeper is still getting up.
+      if (sys.load(h, seq + 2) === 0 && sys.exchange(h, seq + 2, 1) === 0) {
+        sys.add(h, seq, 1);
+        sys.notify(h, seq, 1);
+      }
+      if (sys.load(h, sel) !== 0) this.wakeSelectors(sel);
     }
   }
 
@@ -252,8 +268,15 @@ export abstract class Chan<T> {
     try {
       for (;;) {
         const seq = sys.load(this.header, L.TX_SEQ);
+        sys.store(this.header, L.TX_SEQ + 2, 0);
         const r = this.trySendEncoded(v, e);
-        if (r === SENT) return;
+        if (r === SENT) {
+          // One wake-up stands for every room freed while it was pending: pass it on.
+          sys.sub(this.header, L.TX_SLEEPERS, 1);
+          counted = false;
+          if (sys.load(this.header, L.TX_SLEEPERS) !== 0 && this.readyToSend()) this.wakeSender();
+          return;
+        }
         if (r === SEND_DISCONNECTED) throw new SendError(v);
         this.park.index = L.TX_SEQ;
         this.park.value = seq;
@@ -264,6 +287,9 @@ export abstract class Chan<T> {
       // there, pass it on to the next sleeping sender.
       sys.sub(this.header, L.TX_SLEEPERS, 1);
       counted = false;
+      // A wake-up may have been meant for us (PENDING set on our account): clear it, so the
+      // pass-on below really notifies the next sleeper.
+      sys.store(this.header, L.TX_SEQ + 2, 0);
       if (this.readyToSend()) this.wakeSender();
       throw err;
     } finally {
@@ -296,9 +322,16 @@ export abstract class Chan<T> {
     try {
       for (;;) {
         const seq = sys.load(this.header, L.RX_SEQ);
+        sys.store(this.header, L.RX_SEQ + 2, 0);
         const r = this.tryRecv();
         if (r === RECV_DISCONNECTED) throw new RecvError();
-        if (r !== RECV_EMPTY) return r as T;
+        if (r !== RECV_EMPTY) {
+          // One wake-up stands for every message sent while it was pending: pass it on.
+          sys.sub(this.header, L.RX_SLEEPERS, 1);
+          counted = false;
+          if (sys.load(this.header, L.RX_SLEEPERS) !== 0 && this.len() > 0) this.wakeReceiver();
+          return r as T;
+        }
         this.park.index = L.RX_SEQ;
         this.park.value = seq;
         yield this.park;
@@ -306,7 +339,9 @@ export abstract class Chan<T> {
     } catch (err) {
       sys.sub(this.header, L.RX_SLEEPERS, 1);
       counted = false;
-      // Leaving without a message: pass on a wake-up that may have been ours.
+      // Leaving without a message: pass on a wake-up that may have been ours (clearing PENDING
+      // first, so the pass-on really notifies).
+      sys.store(this.header, L.RX_SEQ + 2, 0);
       if (this.len() > 0) this.wakeReceiver();
       throw err;
     } finally {

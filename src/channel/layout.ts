@@ -11,8 +11,11 @@
  *   [32] HEAD         (byte 128, own cache line) next position to read
  *   [48] RX_SEQ       (byte 192) event count receivers park on: bumped when a message arrives
  *   [49] RX_SLEEPERS  receivers parked or about to park; senders skip the bump+notify at 0
+ *   [50] RX_PENDING   1 while a wake-up is on its way to a receiver that has not re-checked yet:
+ *                     later senders skip the bump+notify (the woken one passes it on if needed)
  *   [64] TX_SEQ       (byte 256) event count senders park on: bumped when room appears
  *   [65] TX_SLEEPERS
+ *   [66] TX_PENDING
  *   [80..96)          flavor-specific words (byte 320)
  *   [96]  SEL_RX      (byte 384) selects waiting for a message: count, then SEL_ENTRIES thread slots
  *   [112] SEL_TX      (byte 448) selects waiting for room: count, then SEL_ENTRIES thread slots

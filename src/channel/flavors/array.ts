@@ -42,9 +42,28 @@ export class ArrayQueue {
   /** Largest capacity the position encoding allows. */
   static readonly MAX_CAPACITY = 1 << 28;
 
+  /** Where this thread's last send / receive left TAIL / HEAD: the likely current value. */
+  private nextTail = 0;
+  private nextHead = 0;
+
   /** Reserves a slot for writing: its index, or FULL, or DISCONNECTED. Follow with endSend. */
   startSend(): number {
     const { header, stamps, mark, oneLap, cap } = this;
+    // Fast path: TAIL is most likely where our last claim left it (always, with one sender).
+    // A wrong guess only costs the CAS: it fails and we read TAIL as usual. A marked TAIL
+    // (disconnected) never equals a guess, so the CAS fails and the loop reports it.
+    {
+      const tail = this.nextTail;
+      const index = tail & (mark - 1);
+      if (((sys.load(stamps, index) + index) | 0) === tail) {
+        const next = index + 1 < cap ? (tail + 1) | 0 : ((tail & ~(oneLap - 1)) + oneLap) | 0;
+        if (sys.cas(header, TAIL, tail, next) === tail) {
+          this.nextTail = next;
+          this.stamp = (tail + 1) | 0;
+          return index;
+        }
+      }
+    }
     let tail = sys.load(header, TAIL);
     for (let spins = 0; ; spins++) {
       if ((tail & mark) !== 0) return DISCONNECTED;
@@ -56,6 +75,7 @@ export class ArrayQueue {
         const next = index + 1 < cap ? (tail + 1) | 0 : (lap + oneLap) | 0;
         const seen = sys.cas(header, TAIL, tail, next);
         if (seen === tail) {
+          this.nextTail = next;
           this.stamp = (tail + 1) | 0;
           return index;
         }
@@ -82,6 +102,18 @@ export class ArrayQueue {
   /** Reserves a full slot for reading: its index, or EMPTY, or DISCONNECTED (empty and closed). */
   startRecv(): number {
     const { header, stamps, mark, oneLap, cap } = this;
+    {
+      const head = this.nextHead;
+      const index = head & (mark - 1);
+      if (((sys.load(stamps, index) + index) | 0) === ((head + 1) | 0)) {
+        const next = index + 1 < cap ? (head + 1) | 0 : ((head & ~(oneLap - 1)) + oneLap) | 0;
+        if (sys.cas(header, HEAD, head, next) === head) {
+          this.nextHead = next;
+          this.stamp = (head + oneLap) | 0;
+          return index;
+        }
+      }
+    }
     let head = sys.load(header, HEAD);
     for (let spins = 0; ; spins++) {
       const index = head & (mark - 1);
@@ -91,6 +123,7 @@ export class ArrayQueue {
         const next = index + 1 < cap ? (head + 1) | 0 : (lap + oneLap) | 0;
         const seen = sys.cas(header, HEAD, head, next);
         if (seen === head) {
+          this.nextHead = next;
           this.stamp = (head + oneLap) | 0;
           return index;
         }
