@@ -2,8 +2,30 @@
  * Helpers for the channel tests: soak scaling, hang guards, history checking, a structured-clone
  * aware deep equality, and a peek at a channel's arena statistics.
  */
+import { Worker } from "node:worker_threads";
+import { afterEach, beforeEach } from "vitest";
 import { revive, share, type Receiver, type Sender, type WorkerHandle } from "../../dist/index.js";
 import type { History } from "../workers/ch-lib.mjs";
+
+// ---------------------------------------------------------------------------------------------
+// Watchdog. A channel that is broken can block the *main* thread in a synchronous send / recv /
+// select, where no timer (vitest's test timeout, `within`) can fire, and the suite would stall.
+// A small watchdog thread watches a heartbeat the main thread's event loop bumps; if the loop
+// has not turned for BLOCKED_MS it names the running test on stderr and kills this test process,
+// so the file fails (vitest reports the fork as crashed) instead of hanging.
+
+const BLOCKED_MS = 30_000;
+const wd = new Int32Array(new SharedArrayBuffer(8 + 1024));
+const wdName = new Uint8Array(wd.buffer, 8);
+new Worker(new URL("./watchdog.cjs", import.meta.url), { workerData: { sab: wd.buffer, blockedMs: BLOCKED_MS } }).unref();
+setInterval(() => Atomics.add(wd, 0, 1), 250).unref();
+beforeEach((ctx) => {
+  wdName.fill(0);
+  wdName.set(new TextEncoder().encode(`${ctx.task.file?.name ?? ""} > ${ctx.task.name}`.slice(0, 1000)).subarray(0, 1023));
+});
+afterEach(() => {
+  wdName.fill(0);
+});
 
 /** `WEFT_SOAK=1` multiplies run counts ~20×. */
 export const SOAK = process.env.WEFT_SOAK ? 20 : 1;
