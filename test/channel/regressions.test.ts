@@ -103,18 +103,22 @@ describe("unbounded channel: disconnect vs a sender crossing a block boundary", 
     // that CAS and the store (`sys.or(TAIL, MARK)`) is overwritten: the channel looks connected
     // again and every later send "succeeds" into a channel nobody can receive from. crossbeam
     // uses `tail.index.fetch_add(1 << SHIFT)` there, which keeps the mark. Widening that window
-    // with a busy loop in a copy of dist/ makes this test fail in ~1% of trials; unmodified it
-    // passes almost always.
-    const N = runs(300);
+    // with a busy loop in a copy of dist/ makes ~5% of trials fail. Unmodified it is hit too,
+    // ~1 trial in 300 here: TAIL read right after close() was 127 (position 63 = a block's
+    // boundary offset 31, MARK set); the sender's store then wrote 128 (no MARK) and three more
+    // sends that began after the close went through. The worker only counts sends that began
+    // after the close was confirmed, so a slow close cannot pass for the bug.
+    const N = runs(1000);
     const chans = Array.from({ length: N }, () => channel<number>({ codec: codecs.i32 }));
     const flags = new Int32Array(new SharedArrayBuffer(4 * N));
-    const h = spawn(workerUrl("ch-send-until-error.mjs"), chans.map((c) => c[0]), flags, 300_000);
+    const h = spawn(workerUrl("ch-send-until-error.mjs"), chans.map((c) => c[0]), flags);
     for (const [tx] of chans) tx.close();
     for (let i = 0; i < N; i++) {
       await within(waitFlag(flags, i, 1), `channel ${i} started`);
       const spin = Math.random() * 3000;
       for (let k = 0; k < spin; k++) Math.sqrt(k);
       chans[i]![1].close();
+      setFlag(flags, i, 2); // from now on every send on channel i must fail
     }
     const [lost] = await joinAll<number[]>([h], "sender", 60_000);
     expect(lost).toEqual([]);
