@@ -20,11 +20,11 @@ const MAIN_PRODUCE = ["sendAsync", "selectAsync"] as const;
 const WORKER_CONSUME = ["recv", "recvMany", "iter", "tryRecv", "select", "recvAsync", "forAwait"] as const;
 const MAIN_CONSUME = ["recvAsync", "forAwait", "recvManyAsync", "selectAsync"] as const;
 
-// Known hangs on rendezvous channels (see regressions.test.ts): a send-arm select only hands its
-// message to a receiver parked in recv/recvAsync of *another* thread — never to a receiver that
-// is itself in a select, nor to an async receiver on the select's own thread. Scenarios where some
-// select-sending producer has no such partner are kept out of this property, so that one known
-// hang does not hide everything else; flip this to false once those are fixed.
+// Known hang on rendezvous channels (see regressions.test.ts): a send-arm selectAsync cannot hand
+// its message to an async receiver on its own thread. (A receiver in select on another thread now
+// pairs up — that part was fixed — but this filter still keeps out every scenario where a
+// select-sending producer has no recv/recvAsync partner on another thread.) Flip this to false
+// once the same-thread case is fixed.
 const KNOWN_ZERO_SELECT_HANG = true;
 
 interface Role {
