@@ -147,6 +147,42 @@ export abstract class Chan<T> {
     }
   }
 
+  /**
+   * Sends values[from…] without waiting, as many as fit now (values already encoded/checked for
+   * fixed codecs). Returns the count sent (0: full) or -1 (disconnected). Flavors with a batch
+   * reservation override this; the default sends one at a time.
+   */
+  trySendMany(values: T[], from: number): number {
+    let k = from;
+    while (k < values.length) {
+      const v = values[k]!;
+      const e = this.encode(v, false);
+      const r = this.trySendEncoded(v, e);
+      if (r !== SENT) {
+        this.discard(e);
+        if (r === SEND_DISCONNECTED && k === from) return -1;
+        break;
+      }
+      k++;
+    }
+    return k - from;
+  }
+
+  /** Receives up to `max` messages without waiting into `out`: the count, or -1 empty / -2 disconnected. */
+  tryRecvMany(out: T[], max: number): number {
+    let n = 0;
+    while (n < max) {
+      const r = this.tryRecv();
+      if (r === RECV_EMPTY || r === RECV_DISCONNECTED) {
+        if (n === 0) return r === RECV_EMPTY ? -1 : -2;
+        break;
+      }
+      out.push(r as T);
+      n++;
+    }
+    return n;
+  }
+
   // ---------------------------------------------------------------------------- wake-ups
 
   /** After publishing a message: wake one receiver if any sleeps. */

@@ -273,9 +273,18 @@ export class Sender<T> extends ChannelEnd<T> {
       for (const enc of encoded) chan.discard(enc);
       throw e;
     }
-    for (let i = 0; i < list.length; i++) {
+    const fixed = chan.codec.fixedBytes > 0;
+    for (let i = 0; i < list.length; ) {
+      // Fixed codecs: as many as fit now with one reservation (where the flavor has it).
+      const n = fixed ? chan.trySendMany(list, i) : 0;
+      if (n > 0) {
+        i += n;
+        continue;
+      }
+      // Full (or disconnected): send one the ordinary way, waiting for room (or failing).
       try {
         chan.sendEncoded(list[i]!, encoded[i]!, d, "Sender.sendMany");
+        i++;
       } catch (e) {
         for (let j = i + 1; j < list.length; j++) chan.discard(encoded[j]!);
         if (e !== null && typeof e === "object" && "value" in e) (e as { value: unknown }).value = list.slice(i);
@@ -341,12 +350,12 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
   recvMany(max: number, opts?: WaitOptions): T[] {
     checkCount("Receiver.recvMany", "max", max, 1, 0x7fffffff);
     const chan = this.open("recvMany");
-    const out: T[] = [chan.recv(deadlineOf("Receiver.recvMany", opts), "Receiver.recvMany")];
-    while (out.length < max) {
-      const r = chan.tryRecv();
-      if (r === RECV_EMPTY || r === RECV_DISCONNECTED) break;
-      out.push(r as T);
-    }
+    const d = deadlineOf("Receiver.recvMany", opts);
+    const out: T[] = [];
+    // Whatever is there now, with one reservation where the flavor has it; else wait for one.
+    if (chan.tryRecvMany(out, max) > 0) return out;
+    out.push(chan.recv(d, "Receiver.recvMany"));
+    if (max > 1) chan.tryRecvMany(out, max - 1);
     return out;
   }
 
@@ -354,12 +363,11 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
   async recvManyAsync(max: number, opts?: WaitOptions): Promise<T[]> {
     checkCount("Receiver.recvManyAsync", "max", max, 1, 0x7fffffff);
     const chan = this.open("recvManyAsync");
-    const out: T[] = [await chan.recvAsync(deadlineOf("Receiver.recvManyAsync", opts), "Receiver.recvManyAsync")];
-    while (out.length < max) {
-      const r = chan.tryRecv();
-      if (r === RECV_EMPTY || r === RECV_DISCONNECTED) break;
-      out.push(r as T);
-    }
+    const d = deadlineOf("Receiver.recvManyAsync", opts);
+    const out: T[] = [];
+    if (chan.tryRecvMany(out, max) > 0) return out;
+    out.push(await chan.recvAsync(d, "Receiver.recvManyAsync"));
+    if (max > 1) chan.tryRecvMany(out, max - 1);
     return out;
   }
 

@@ -93,6 +93,115 @@ export class ArrayQueue {
     }
   }
 
+  /** The position after `pos` (the next lap's first position after the last index). */
+  private advance(pos: number): number {
+    const index = pos & (this.mark - 1);
+    return index + 1 < this.cap ? (pos + 1) | 0 : ((pos & ~(this.oneLap - 1)) + this.oneLap) | 0;
+  }
+
+  /** First position of the run reserved by startSendMany / startRecvMany (this thread's). */
+  private runPos = 0;
+
+  /**
+   * Reserves up to `max` consecutive free slots with one CAS: the count reserved (≥ 1), FULL or
+   * DISCONNECTED. Their indices follow `runIndex()`; publish them with endSendMany.
+   */
+  startSendMany(max: number): number {
+    const { header, stamps, mark } = this;
+    let tail = sys.load(header, TAIL);
+    for (let spins = 0; ; spins++) {
+      if ((tail & mark) !== 0) return DISCONNECTED;
+      // Count the free slots from the tail: each is free in this lap iff its stamp is its position.
+      let n = 0;
+      let pos = tail;
+      while (n < max) {
+        const index = pos & (mark - 1);
+        if (((sys.load(stamps, index) + index) | 0) !== pos) break;
+        n++;
+        pos = this.advance(pos);
+      }
+      if (n > 0) {
+        const seen = sys.cas(header, TAIL, tail, pos);
+        if (seen === tail) {
+          this.runPos = tail;
+          return n;
+        }
+        tail = seen;
+        continue;
+      }
+      const index = tail & (mark - 1);
+      const stamp = (sys.load(stamps, index) + index) | 0;
+      if (((stamp + this.oneLap) | 0) === ((tail + 1) | 0)) {
+        const head = sys.load(header, HEAD);
+        if (((head + this.oneLap) | 0) === tail) return FULL;
+      } else {
+        sys.snooze(spins);
+      }
+      tail = sys.load(header, TAIL);
+    }
+  }
+
+  /** Slot index of the first slot of the reserved run (the others follow, wrapping at cap). */
+  runIndex(): number {
+    return this.runPos & (this.mark - 1);
+  }
+
+  /** Publishes `n` slots reserved by startSendMany (after their payloads are written). */
+  endSendMany(n: number): void {
+    const { stamps, mark } = this;
+    let pos = this.runPos;
+    for (let k = 0; k < n; k++) {
+      const index = pos & (mark - 1);
+      sys.store(stamps, index, (pos + 1 - index) | 0);
+      pos = this.advance(pos);
+    }
+  }
+
+  /** Reserves up to `max` consecutive full slots with one CAS: the count (≥ 1), EMPTY or DISCONNECTED. */
+  startRecvMany(max: number): number {
+    const { header, stamps, mark } = this;
+    let head = sys.load(header, HEAD);
+    for (let spins = 0; ; spins++) {
+      let n = 0;
+      let pos = head;
+      while (n < max) {
+        const index = pos & (mark - 1);
+        if (((sys.load(stamps, index) + index) | 0) !== ((pos + 1) | 0)) break;
+        n++;
+        pos = this.advance(pos);
+      }
+      if (n > 0) {
+        const seen = sys.cas(header, HEAD, head, pos);
+        if (seen === head) {
+          this.runPos = head;
+          return n;
+        }
+        head = seen;
+        continue;
+      }
+      const index = head & (mark - 1);
+      const stamp = (sys.load(stamps, index) + index) | 0;
+      if (stamp === head) {
+        const tail = sys.load(header, TAIL);
+        if ((tail & ~mark) === head) return (tail & mark) !== 0 ? DISCONNECTED : EMPTY;
+      } else {
+        sys.snooze(spins);
+      }
+      head = sys.load(header, HEAD);
+    }
+  }
+
+  /** Releases `n` slots reserved by startRecvMany (after their payloads are read). */
+  endRecvMany(n: number): void {
+    const { stamps, mark, oneLap } = this;
+    let pos = this.runPos;
+    for (let k = 0; k < n; k++) {
+      const index = pos & (mark - 1);
+      sys.store(stamps, index, (pos + oneLap - index) | 0);
+      pos = this.advance(pos);
+    }
+  }
+
   /** Publishes the slot reserved by startSend (after its payload is written). */
   endSend(index: number): void {
     // The stamp store is the release: a receiver that sees it sees the payload written before it.
@@ -227,6 +336,45 @@ export class ArrayChan<T> extends Chan<T> {
       this.queue.endRecv(i);
       this.wakeSender();
     }
+  }
+
+  /**
+   * Fixed codecs: sends values[from…] into as many free slots as one reservation gives (values
+   * already checked). Returns how many were sent (0: full) or -1 (disconnected).
+   */
+  override trySendMany(values: T[], from: number): number {
+    if (this.fixed === null) return super.trySendMany(values, from);
+    const q = this.queue;
+    const n = q.startSendMany(values.length - from);
+    if (n < 0) return n === FULL ? 0 : -1;
+    const fixed = this.fixed;
+    const cap = this.cap;
+    let i = q.runIndex();
+    for (let k = 0; k < n; k++) {
+      fixed[i] = values[from + k];
+      if (++i === cap) i = 0;
+    }
+    q.endSendMany(n);
+    this.wakeReceiver();
+    return n;
+  }
+
+  /** Fixed codecs: appends up to `max` messages to `out` with one reservation; the count, or -1 empty / -2 disconnected. */
+  override tryRecvMany(out: T[], max: number): number {
+    if (this.fixed === null) return super.tryRecvMany(out, max);
+    const q = this.queue;
+    const n = q.startRecvMany(max);
+    if (n < 0) return n === DISCONNECTED ? -2 : -1;
+    const fixed = this.fixed;
+    const cap = this.cap;
+    let i = q.runIndex();
+    for (let k = 0; k < n; k++) {
+      out.push(fixed[i]);
+      if (++i === cap) i = 0;
+    }
+    q.endRecvMany(n);
+    this.wakeSender();
+    return n;
   }
 
   len(): number {
