@@ -14,6 +14,7 @@ export default defineConfig({
   clean: true,
   shims: true,
   treeshake: false,
-  // Keep class names (Mutex.name === "Mutex"): they appear in messages and in users' logs.
-  keepNames: true,
+  // No keepNames: it wraps every function, per-call closures included, in __name(); the exported
+  // classes get their names in src/names.ts instead.
+  keepNames: false,
 });

@@ -1,7 +1,8 @@
 /**
  * weft: Rust-grade concurrency for JavaScript workers over SharedArrayBuffer.
- * This file is the public surface and nothing else.
+ * This file is the public surface (plus the one-time class-name fix in names.ts).
  */
+import "./names.js";
 export {
   WeftError,
   TimeoutError,
