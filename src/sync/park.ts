@@ -55,11 +55,3 @@ export async function parkAsync<R>(gen: SlowPath<R>, d: Deadline, what: string):
   }
   return r.value;
 }
-
-/** Runs a slow path that must not wait at all; returns `undefined` where it would have parked. */
-export function parkNever<R>(gen: SlowPath<R>): R | undefined {
-  const r = gen.next();
-  if (r.done) return r.value;
-  gen.return(undefined as any);
-  return undefined;
-}

@@ -7,11 +7,10 @@
  * All-zero is a valid, empty WaitGroup.
  */
 import * as sys from "../sys/index.js";
-import { claimTag, placeWords } from "../memory/layout.js";
+import { claimTag, describeValue, placeWords } from "../memory/layout.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import { deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
-import { describeValue } from "../memory/layout.js";
 
 const TAG = 0, COUNT = 1;
 
