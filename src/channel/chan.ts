@@ -79,6 +79,22 @@ export abstract class Chan<T> {
   version(): number {
     return sys.load(this.header, L.TAIL) ^ Math.imul(sys.load(this.header, L.HEAD), 0x9e3779b1);
   }
+  /**
+   * Cheap hints for spinning callers: false only when an attempt would certainly fail now
+   * (flavors that can tell from one load override them).
+   */
+  mayRecv(): boolean {
+    return true;
+  }
+  maySend(): boolean {
+    return true;
+  }
+  /**
+   * Called by a sleeper after it counted itself and read the sequence, before its re-check:
+   * flavors whose publishers wake only on request (the array flavor's WAITING bit) record the
+   * request here. The default does nothing: those flavors' publishers always check sleepers.
+   */
+  markWaiting(_recv: boolean): void {}
   /** Whether a send could complete now (for select and readiness). */
   readyToSend(): boolean {
     return this.isDisconnected || this.len() < this.cap;
@@ -265,6 +281,7 @@ export abstract class Chan<T> {
   /** Blocking send of a message `encode` already prepared (its arena block is freed on failure). */
   sendEncoded(v: T, e: Encoded | null, d: Deadline, what: string): void {
     for (let t = 0; t < SPIN_TRIES; t++) {
+      if (t > 0 && !this.maySend()) continue;
       const r = this.trySendEncoded(v, e);
       if (r === SENT) return;
       if (r === SEND_DISCONNECTED) {
@@ -305,6 +322,7 @@ export abstract class Chan<T> {
       for (;;) {
         const seq = sys.load(this.header, L.TX_SEQ);
         sys.store(this.header, L.TX_SEQ + 2, 0);
+        this.markWaiting(false);
         const r = this.trySendEncoded(v, e);
         if (r === SENT) {
           // One wake-up stands for every room freed while it was pending: pass it on.
@@ -336,6 +354,7 @@ export abstract class Chan<T> {
   /** Blocking receive. Throws RecvError when disconnected and drained, TimeoutError, abort reason. */
   recv(d: Deadline, what: string): T {
     for (let t = 0; t < SPIN_TRIES; t++) {
+      if (t > 0 && !this.mayRecv()) continue;
       const r = this.tryRecv();
       if (r === RECV_EMPTY) continue;
       if (r === RECV_DISCONNECTED) throw new RecvError();
@@ -359,6 +378,7 @@ export abstract class Chan<T> {
       for (;;) {
         const seq = sys.load(this.header, L.RX_SEQ);
         sys.store(this.header, L.RX_SEQ + 2, 0);
+        this.markWaiting(true);
         const r = this.tryRecv();
         if (r === RECV_DISCONNECTED) throw new RecvError();
         if (r !== RECV_EMPTY) {

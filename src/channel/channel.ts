@@ -17,7 +17,7 @@ import { ArrayChan, ArrayQueue } from "./flavors/array.js";
 import { ListChan } from "./flavors/list.js";
 import { ZeroChan } from "./flavors/zero.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_FULL, SENT, type Encoded } from "./chan.js";
-import { codecByName, codecs, type AnyCodec } from "./codec.js";
+import { codecByName, codecs, type AnyCodec, type FixedCodec } from "./codec.js";
 import * as L from "./layout.js";
 
 /** Options of `channel()`. */
@@ -265,15 +265,21 @@ export class Sender<T> extends ChannelEnd<T> {
     const chan = this.open("sendMany");
     const d = deadlineOf("Sender.sendMany", opts);
     const list = Array.isArray(values) ? values : Array.from(values);
-    // Encode every value first, so one the codec cannot carry sends nothing at all.
-    const encoded: (Encoded | null)[] = [];
-    try {
-      for (const v of list) encoded.push(chan.encode(v, true));
-    } catch (e) {
-      for (const enc of encoded) chan.discard(enc);
-      throw e;
+    // Check / encode every value first, so one the codec cannot carry sends nothing at all.
+    const codec = chan.codec;
+    const fixed = codec.fixedBytes > 0;
+    let encoded: (Encoded | null)[] | null = null;
+    if (fixed) {
+      for (let i = 0; i < list.length; i++) (codec as FixedCodec<T>).check(list[i]);
+    } else {
+      encoded = [];
+      try {
+        for (const v of list) encoded.push(chan.encode(v, true));
+      } catch (e) {
+        for (const enc of encoded) chan.discard(enc);
+        throw e;
+      }
     }
-    const fixed = chan.codec.fixedBytes > 0;
     for (let i = 0; i < list.length; ) {
       // Fixed codecs: as many as fit now with one reservation (where the flavor has it).
       const n = fixed ? chan.trySendMany(list, i) : 0;
@@ -283,10 +289,10 @@ export class Sender<T> extends ChannelEnd<T> {
       }
       // Full (or disconnected): send one the ordinary way, waiting for room (or failing).
       try {
-        chan.sendEncoded(list[i]!, encoded[i]!, d, "Sender.sendMany");
+        chan.sendEncoded(list[i]!, encoded === null ? null : encoded[i]!, d, "Sender.sendMany");
         i++;
       } catch (e) {
-        for (let j = i + 1; j < list.length; j++) chan.discard(encoded[j]!);
+        if (encoded !== null) for (let j = i + 1; j < list.length; j++) chan.discard(encoded[j]!);
         if (e !== null && typeof e === "object" && "value" in e) (e as { value: unknown }).value = list.slice(i);
         throw e;
       }

@@ -112,6 +112,7 @@ function* selectSlow(ps: Prepared[]): SlowPath<Selected> {
       for (const p of ps) {
         p.entry = p.chan.registerSelect(p.recv, slot);
         if (p.entry < 0) polling = true;
+        else p.chan.markWaiting(p.recv);
       }
       const r = attempt(ps);
       if (r !== null) return r;

@@ -22,6 +22,7 @@ export const FULL = -1, EMPTY = -1, DISCONNECTED = -2;
 
 export class ArrayQueue {
   readonly cap: number;
+  /** The disconnect bit on TAIL; in a stamp, the WAITING bit (stamps never use it otherwise). */
   private readonly mark: number;
   private readonly oneLap: number;
   /** Stamp to publish in endSend / endRecv for the slot just reserved (this thread's). */
@@ -30,6 +31,13 @@ export class ArrayQueue {
   constructor(
     private readonly header: Int32Array,
     private readonly stamps: Int32Array,
+    /**
+     * Run lengths, one per slot, plain memory: whoever publishes a run of slots (a batch send,
+     * or a batch receive freeing them) writes, for each slot, how many slots of the run start
+     * there — before the release that publishes the run. Whoever acquires the slot may read it
+     * and take the whole run with one reservation, without an atomic load per slot.
+     */
+    private readonly runs: Int32Array,
     cap: number,
   ) {
     this.cap = cap;
@@ -46,16 +54,21 @@ export class ArrayQueue {
   private nextTail = 0;
   private nextHead = 0;
 
+  /** A slot's stamp as a position (relative storage undone, WAITING bit dropped). */
+  private stampAt(index: number): number {
+    return ((sys.load(this.stamps, index) + index) | 0) & ~this.mark;
+  }
+
   /** Reserves a slot for writing: its index, or FULL, or DISCONNECTED. Follow with endSend. */
   startSend(): number {
-    const { header, stamps, mark, oneLap, cap } = this;
+    const { header, mark, oneLap, cap } = this;
     // Fast path: TAIL is most likely where our last claim left it (always, with one sender).
     // A wrong guess only costs the CAS: it fails and we read TAIL as usual. A marked TAIL
     // (disconnected) never equals a guess, so the CAS fails and the loop reports it.
     {
       const tail = this.nextTail;
       const index = tail & (mark - 1);
-      if (((sys.load(stamps, index) + index) | 0) === tail) {
+      if (this.stampAt(index) === tail) {
         const next = index + 1 < cap ? (tail + 1) | 0 : ((tail & ~(oneLap - 1)) + oneLap) | 0;
         if (sys.cas(header, TAIL, tail, next) === tail) {
           this.nextTail = next;
@@ -69,7 +82,7 @@ export class ArrayQueue {
       if ((tail & mark) !== 0) return DISCONNECTED;
       const index = tail & (mark - 1);
       const lap = tail & ~(oneLap - 1);
-      const stamp = (sys.load(stamps, index) + index) | 0;
+      const stamp = this.stampAt(index);
       if (tail === stamp) {
         // The slot is free in this lap: claim the position.
         const next = index + 1 < cap ? (tail + 1) | 0 : (lap + oneLap) | 0;
@@ -93,128 +106,140 @@ export class ArrayQueue {
     }
   }
 
-  /** The position after `pos` (the next lap's first position after the last index). */
-  private advance(pos: number): number {
-    const index = pos & (this.mark - 1);
-    return index + 1 < this.cap ? (pos + 1) | 0 : ((pos & ~(this.oneLap - 1)) + this.oneLap) | 0;
-  }
-
   /** First position of the run reserved by startSendMany / startRecvMany (this thread's). */
   private runPos = 0;
 
+  /** The position `n` slots after `pos`, within one lap's run (`index + n ≤ cap`). */
+  private skip(pos: number, index: number, n: number): number {
+    return index + n < this.cap ? (pos + n) | 0 : ((pos & ~(this.oneLap - 1)) + this.oneLap) | 0;
+  }
+
   /**
    * Reserves up to `max` consecutive free slots with one CAS: the count reserved (≥ 1), FULL or
-   * DISCONNECTED. Their indices follow `runIndex()`; publish them with endSendMany.
+   * DISCONNECTED. Their indices follow `runIndex()` (never wrapping); publish with endSendMany.
+   * The free run is the one a batch receive released (its length in `runs`), or the whole
+   * unused first lap.
    */
   startSendMany(max: number): number {
-    const { header, stamps, mark } = this;
+    const { header, mark, oneLap, cap } = this;
     let tail = sys.load(header, TAIL);
     for (let spins = 0; ; spins++) {
       if ((tail & mark) !== 0) return DISCONNECTED;
-      // Count the free slots from the tail: each is free in this lap iff its stamp is its position.
-      let n = 0;
-      let pos = tail;
-      while (n < max) {
-        const index = pos & (mark - 1);
-        if (((sys.load(stamps, index) + index) | 0) !== pos) break;
-        n++;
-        pos = this.advance(pos);
-      }
-      if (n > 0) {
-        const seen = sys.cas(header, TAIL, tail, pos);
+      const index = tail & (mark - 1);
+      const stamp = this.stampAt(index);
+      if (stamp === tail) {
+        // Free in this lap; so is the rest of the run it was freed with (the acquire above
+        // orders our reads after that run's writes). 0 = never written: the first lap.
+        const run = this.runs[index]!;
+        let n = run > 0 ? run : cap - index;
+        if (n > cap - index) n = cap - index; // a stale read on a lost race: the CAS fails
+        if (n > max) n = max;
+        const seen = sys.cas(header, TAIL, tail, this.skip(tail, index, n));
         if (seen === tail) {
           this.runPos = tail;
+          this.nextTail = this.skip(tail, index, n);
           return n;
         }
         tail = seen;
-        continue;
-      }
-      const index = tail & (mark - 1);
-      const stamp = (sys.load(stamps, index) + index) | 0;
-      if (((stamp + this.oneLap) | 0) === ((tail + 1) | 0)) {
+      } else if (((stamp + oneLap) | 0) === ((tail + 1) | 0)) {
         const head = sys.load(header, HEAD);
-        if (((head + this.oneLap) | 0) === tail) return FULL;
+        if (((head + oneLap) | 0) === tail) return FULL;
+        tail = sys.load(header, TAIL);
       } else {
         sys.snooze(spins);
+        tail = sys.load(header, TAIL);
       }
-      tail = sys.load(header, TAIL);
     }
   }
 
-  /** Slot index of the first slot of the reserved run (the others follow, wrapping at cap). */
+  /** Slot index of the first slot of the reserved run (the others follow it). */
   runIndex(): number {
     return this.runPos & (this.mark - 1);
   }
 
-  /** Publishes `n` slots reserved by startSendMany (after their payloads are written). */
-  endSendMany(n: number): void {
-    const { stamps, mark } = this;
-    let pos = this.runPos;
-    for (let k = 0; k < n; k++) {
-      const index = pos & (mark - 1);
-      sys.store(stamps, index, (pos + 1 - index) | 0);
-      pos = this.advance(pos);
+  /**
+   * Publishes a run of `n` slots (payloads written), `value` being the first slot's stored
+   * stamp (the same for every slot of a run, stamps being stored relative to their index).
+   * The later slots get plain stores: nobody acquires them before the first one, whose store is
+   * last and the release of the whole run. Returns whether a waiter marked the first slot —
+   * no other slot of the run can be marked (a waiter marks only the slot at HEAD / TAIL).
+   */
+  private publishRun(index: number, n: number, value: number): boolean {
+    const { stamps, runs } = this;
+    for (let k = n - 1; k > 0; k--) {
+      runs[index + k] = n - k;
+      stamps[index + k] = value;
     }
+    runs[index] = n;
+    return (sys.exchange(stamps, index, value) & this.mark) !== 0;
   }
 
-  /** Reserves up to `max` consecutive full slots with one CAS: the count (≥ 1), EMPTY or DISCONNECTED. */
+  /** Publishes `n` slots reserved by startSendMany; true if a receiver waits to be woken. */
+  endSendMany(n: number): boolean {
+    const index = this.runPos & (this.mark - 1);
+    return this.publishRun(index, n, (this.runPos + 1 - index) | 0);
+  }
+
+  /**
+   * Reserves up to `max` consecutive full slots with one CAS: the count (≥ 1), EMPTY or
+   * DISCONNECTED — the run published with the slot at HEAD (its length in `runs`).
+   */
   startRecvMany(max: number): number {
-    const { header, stamps, mark } = this;
+    const { header, mark, cap } = this;
     let head = sys.load(header, HEAD);
     for (let spins = 0; ; spins++) {
-      let n = 0;
-      let pos = head;
-      while (n < max) {
-        const index = pos & (mark - 1);
-        if (((sys.load(stamps, index) + index) | 0) !== ((pos + 1) | 0)) break;
-        n++;
-        pos = this.advance(pos);
-      }
-      if (n > 0) {
-        const seen = sys.cas(header, HEAD, head, pos);
-        if (seen === head) {
-          this.runPos = head;
-          return n;
-        }
-        head = seen;
-        continue;
-      }
       const index = head & (mark - 1);
-      const stamp = (sys.load(stamps, index) + index) | 0;
-      if (stamp === head) {
+      const stamp = this.stampAt(index);
+      if (stamp === ((head + 1) | 0)) {
+        let n = this.runs[index]!;
+        if (n > cap - index) n = cap - index; // a stale read on a lost race: the CAS fails
+        if (n > max) n = max;
+        if (n > 0) {
+          const seen = sys.cas(header, HEAD, head, this.skip(head, index, n));
+          if (seen === head) {
+            this.runPos = head;
+            this.nextHead = this.skip(head, index, n);
+            return n;
+          }
+          head = seen;
+          continue;
+        }
+        head = sys.load(header, HEAD);
+      } else if (stamp === head) {
         const tail = sys.load(header, TAIL);
         if ((tail & ~mark) === head) return (tail & mark) !== 0 ? DISCONNECTED : EMPTY;
+        sys.snooze(spins);
+        head = sys.load(header, HEAD);
       } else {
         sys.snooze(spins);
+        head = sys.load(header, HEAD);
       }
-      head = sys.load(header, HEAD);
     }
   }
 
-  /** Releases `n` slots reserved by startRecvMany (after their payloads are read). */
-  endRecvMany(n: number): void {
-    const { stamps, mark, oneLap } = this;
-    let pos = this.runPos;
-    for (let k = 0; k < n; k++) {
-      const index = pos & (mark - 1);
-      sys.store(stamps, index, (pos + oneLap - index) | 0);
-      pos = this.advance(pos);
-    }
+  /** Releases `n` slots reserved by startRecvMany (payloads read); true if a sender waits. */
+  endRecvMany(n: number): boolean {
+    const index = this.runPos & (this.mark - 1);
+    return this.publishRun(index, n, (this.runPos + this.oneLap - index) | 0);
   }
 
-  /** Publishes the slot reserved by startSend (after its payload is written). */
-  endSend(index: number): void {
-    // The stamp store is the release: a receiver that sees it sees the payload written before it.
-    sys.store(this.stamps, index, (this.stamp - index) | 0);
+  /**
+   * Publishes the slot reserved by startSend (payload written). Returns whether a receiver
+   * marked it WAITING (then the caller wakes receivers; otherwise nobody sleeps on it).
+   */
+  endSend(index: number): boolean {
+    // The exchange is the release: a receiver that sees the stamp sees the payload before it.
+    this.runs[index] = 1;
+    return (sys.exchange(this.stamps, index, (this.stamp - index) | 0) & this.mark) !== 0;
   }
 
   /** Reserves a full slot for reading: its index, or EMPTY, or DISCONNECTED (empty and closed). */
   startRecv(): number {
-    const { header, stamps, mark, oneLap, cap } = this;
+    const { header, mark, oneLap, cap } = this;
     {
       const head = this.nextHead;
       const index = head & (mark - 1);
-      if (((sys.load(stamps, index) + index) | 0) === ((head + 1) | 0)) {
+      if (this.stampAt(index) === ((head + 1) | 0)) {
         const next = index + 1 < cap ? (head + 1) | 0 : ((head & ~(oneLap - 1)) + oneLap) | 0;
         if (sys.cas(header, HEAD, head, next) === head) {
           this.nextHead = next;
@@ -227,7 +252,7 @@ export class ArrayQueue {
     for (let spins = 0; ; spins++) {
       const index = head & (mark - 1);
       const lap = head & ~(oneLap - 1);
-      const stamp = (sys.load(stamps, index) + index) | 0;
+      const stamp = this.stampAt(index);
       if (((head + 1) | 0) === stamp) {
         const next = index + 1 < cap ? (head + 1) | 0 : (lap + oneLap) | 0;
         const seen = sys.cas(header, HEAD, head, next);
@@ -249,9 +274,47 @@ export class ArrayQueue {
     }
   }
 
-  /** Releases the slot reserved by startRecv (after its payload is read). */
-  endRecv(index: number): void {
-    sys.store(this.stamps, index, (this.stamp - index) | 0);
+  /** Releases the slot reserved by startRecv (payload read); true if a sender waits on it. */
+  endRecv(index: number): boolean {
+    this.runs[index] = 1;
+    return (sys.exchange(this.stamps, index, (this.stamp - index) | 0) & this.mark) !== 0;
+  }
+
+  /**
+   * Whether a receive might succeed now, from one load (spinning receivers poll this instead of
+   * a full attempt, which also reads the senders' TAIL line): false only if the slot at this
+   * thread's last HEAD is still unwritten for that position.
+   */
+  mayRecv(): boolean {
+    const head = this.nextHead;
+    return this.stampAt(head & (this.mark - 1)) !== head;
+  }
+
+  /** Whether a send might succeed now (one load): false only if the guessed slot still holds last lap's message. */
+  maySend(): boolean {
+    const tail = this.nextTail;
+    return ((this.stampAt(tail & (this.mark - 1)) + this.oneLap) | 0) !== ((tail + 1) | 0);
+  }
+
+  /**
+   * Before parking: marks WAITING the slot whose publish (`recv`) or release (otherwise) this
+   * thread waits for, so that the thread publishing / releasing it wakes sleepers. Any other
+   * state means the caller's re-check will not need to park.
+   */
+  markWaiting(recv: boolean): void {
+    const { header, stamps, mark, oneLap } = this;
+    if (recv) {
+      const head = sys.load(header, HEAD);
+      const index = head & (mark - 1);
+      const stored = sys.load(stamps, index);
+      if (((stored + index) | 0) === head) sys.cas(stamps, index, stored, stored | mark);
+    } else {
+      const tail = sys.load(header, TAIL);
+      if ((tail & mark) !== 0) return;
+      const index = tail & (mark - 1);
+      const stored = sys.load(stamps, index);
+      if (((stored + index + oneLap) | 0) === ((tail + 1) | 0)) sys.cas(stamps, index, stored, stored | mark);
+    }
   }
 
   /** Messages in the channel now. */
@@ -283,7 +346,7 @@ export class ArrayQueue {
 /**
  * The bounded channel: an `ArrayQueue` plus the slots' payload.
  *
- * Regions after the header: stamps (Int32 × cap), then the payload (8-aligned): for a fixed
+ * Regions after the header: stamps (Int32 × cap), runs (Int32 × cap), then the payload (8-aligned): for a fixed
  * codec, the codec's typed array × cap; for a variable codec, lens Int32 × cap, refs Int32 × cap,
  * then cap × slotBytes inline bytes. A message longer than slotBytes lives in the arena.
  */
@@ -298,8 +361,13 @@ export class ArrayChan<T> extends Chan<T> {
   constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena | null, cap: number) {
     super(buffer, codec, arena);
     this.cap = cap;
-    const payloadAt = alignUp(HEADER_BYTES + 4 * cap, 8);
-    this.queue = new ArrayQueue(this.header, new Int32Array(buffer, HEADER_BYTES, cap), cap);
+    const payloadAt = alignUp(HEADER_BYTES + 8 * cap, 8);
+    this.queue = new ArrayQueue(
+      this.header,
+      new Int32Array(buffer, HEADER_BYTES, cap),
+      new Int32Array(buffer, HEADER_BYTES + 4 * cap, cap),
+      cap,
+    );
     if (codec.fixedBytes > 0) {
       this.fixed = new (codec as FixedCodec<T>).view(buffer, payloadAt, cap);
       this.lens = this.refs = this.inline = null;
@@ -313,7 +381,7 @@ export class ArrayChan<T> extends Chan<T> {
 
   /** Bytes a bounded channel's buffer needs. */
   static byteLength(cap: number, codec: AnyCodec<unknown>, slotBytes: number): number {
-    const payloadAt = alignUp(HEADER_BYTES + 4 * cap, 8);
+    const payloadAt = alignUp(HEADER_BYTES + 8 * cap, 8);
     return payloadAt + (codec.fixedBytes > 0 ? codec.fixedBytes * cap : cap * (8 + slotBytes));
   }
 
@@ -322,8 +390,7 @@ export class ArrayChan<T> extends Chan<T> {
     if (i < 0) return i === FULL ? SEND_FULL : SEND_DISCONNECTED;
     if (e === null) this.fixed![i] = v;
     else this.putVar(e, this.lens!, i, this.refs!, i, this.inline!, i * this.slotBytes);
-    this.queue.endSend(i);
-    this.wakeReceiver();
+    if (this.queue.endSend(i)) this.wakeReceiver();
     return SENT;
   }
 
@@ -333,52 +400,71 @@ export class ArrayChan<T> extends Chan<T> {
     try {
       return this.fixed !== null ? this.fixed[i] : this.takeVar(this.lens!, i, this.refs!, i, this.inline!, i * this.slotBytes);
     } finally {
-      this.queue.endRecv(i);
-      this.wakeSender();
+      if (this.queue.endRecv(i)) this.wakeSender();
     }
   }
 
   /**
-   * Fixed codecs: sends values[from…] into as many free slots as one reservation gives (values
-   * already checked). Returns how many were sent (0: full) or -1 (disconnected).
+   * Fixed codecs: sends values[from…] into the free slots there are now, one reservation per
+   * free run (values already checked). Returns how many were sent (0: full) or -1 (disconnected).
    */
   override trySendMany(values: T[], from: number): number {
     if (this.fixed === null) return super.trySendMany(values, from);
     const q = this.queue;
-    const n = q.startSendMany(values.length - from);
-    if (n < 0) return n === FULL ? 0 : -1;
     const fixed = this.fixed;
-    const cap = this.cap;
-    let i = q.runIndex();
-    for (let k = 0; k < n; k++) {
-      fixed[i] = values[from + k];
-      if (++i === cap) i = 0;
+    let sent = 0;
+    while (from + sent < values.length) {
+      const n = q.startSendMany(values.length - from - sent);
+      if (n < 0) {
+        if (sent > 0) break;
+        return n === FULL ? 0 : -1;
+      }
+      const i = q.runIndex();
+      const at = from + sent;
+      for (let k = 0; k < n; k++) fixed[i + k] = values[at + k];
+      if (q.endSendMany(n)) this.wakeReceiver();
+      sent += n;
     }
-    q.endSendMany(n);
-    this.wakeReceiver();
-    return n;
+    return sent;
   }
 
-  /** Fixed codecs: appends up to `max` messages to `out` with one reservation; the count, or -1 empty / -2 disconnected. */
+  /**
+   * Fixed codecs: appends up to `max` of the messages there are now to `out`, one reservation
+   * per published run; the count, or -1 empty / -2 disconnected.
+   */
   override tryRecvMany(out: T[], max: number): number {
     if (this.fixed === null) return super.tryRecvMany(out, max);
     const q = this.queue;
-    const n = q.startRecvMany(max);
-    if (n < 0) return n === DISCONNECTED ? -2 : -1;
     const fixed = this.fixed;
-    const cap = this.cap;
-    let i = q.runIndex();
-    for (let k = 0; k < n; k++) {
-      out.push(fixed[i]);
-      if (++i === cap) i = 0;
+    let got = 0;
+    while (got < max) {
+      const n = q.startRecvMany(max - got);
+      if (n < 0) {
+        if (got > 0) break;
+        return n === DISCONNECTED ? -2 : -1;
+      }
+      const i = q.runIndex();
+      for (let k = 0; k < n; k++) out.push(fixed[i + k]);
+      if (q.endRecvMany(n)) this.wakeSender();
+      got += n;
     }
-    q.endRecvMany(n);
-    this.wakeSender();
-    return n;
+    return got;
   }
 
   len(): number {
     return this.queue.len();
+  }
+
+  override mayRecv(): boolean {
+    return this.queue.mayRecv();
+  }
+
+  override maySend(): boolean {
+    return this.queue.maySend();
+  }
+
+  override markWaiting(recv: boolean): void {
+    this.queue.markWaiting(recv);
   }
 
   disconnect(): void {
