@@ -95,6 +95,17 @@ export abstract class Chan<T> {
    * request here. The default does nothing: those flavors' publishers always check sleepers.
    */
   markWaiting(_recv: boolean): void {}
+  /**
+   * Rendezvous only (`selectAsync`): offer `v` and leave the offer up while parked; false where
+   * the flavor has no such offer (buffered flavors never need one) or it cannot be made now.
+   */
+  postOffer(_v: T, _e: Encoded | null): boolean {
+    return false;
+  }
+  /** Takes back what `postOffer` posted: true if withdrawn, false if it was taken (sent). */
+  retractOffer(): boolean {
+    return true;
+  }
   /** Whether a send could complete now (for select and readiness). */
   readyToSend(): boolean {
     return this.isDisconnected || this.len() < this.cap;

@@ -99,10 +99,27 @@ function attempt(ps: Prepared[]): Selected | null {
   return null;
 }
 
-function* selectSlow(ps: Prepared[]): SlowPath<Selected> {
+/**
+ * The waiting part of select. `offering` (selectAsync): before parking, a rendezvous send arm
+ * posts its offer and leaves it up, so that a receiver pending on this same thread — which can
+ * run only once we yield to the event loop — can take it; on waking (or timeout/abort) the offer
+ * is retracted, and if a receiver took it meanwhile, that send arm is the one that completed.
+ * One arm at a time holds an offer (two taken offers would be two completed arms).
+ */
+function* selectSlow(ps: Prepared[], offering: boolean): SlowPath<Selected> {
   const slot = currentSlot();
   const pk = parker();
   const park: Park = { words: pk.words, index: pk.index, value: 0 };
+  let offered = -1;
+  /** Retracts the posted offer; the arm's result if it was taken meanwhile. */
+  const retract = (): Selected | null => {
+    const o = offered;
+    if (o < 0) return null;
+    offered = -1;
+    if (ps[o]!.chan.retractOffer()) return null;
+    ps[o]!.enc = null; // delivered: the receiver owned the encoding
+    return { index: o, kind: "send" };
+  };
   for (;;) {
     // Read the parker before registering and re-checking: an unpark after this read changes it
     // and the park returns at once.
@@ -116,6 +133,12 @@ function* selectSlow(ps: Prepared[]): SlowPath<Selected> {
       }
       const r = attempt(ps);
       if (r !== null) return r;
+      if (offering) {
+        for (let k = 0; k < ps.length && offered < 0; k++) {
+          const p = ps[k]!;
+          if (!p.recv && p.chan.postOffer(p.value, p.enc)) offered = k;
+        }
+      }
       if (polling) {
         // Some channel's select table is full: nap instead of parking indefinitely.
         park.words = napWords;
@@ -125,6 +148,13 @@ function* selectSlow(ps: Prepared[]): SlowPath<Selected> {
       yield park;
       park.words = pk.words;
       park.index = pk.index;
+      const sent = retract();
+      if (sent !== null) return sent;
+    } catch (err) {
+      // Timeout or abort while our offer was up: if it was taken, the send happened.
+      const sent = retract();
+      if (sent !== null) return sent;
+      throw err;
     } finally {
       for (const p of ps) {
         if (p.entry >= 0) p.chan.unregisterSelect(p.recv, p.entry);
@@ -150,7 +180,7 @@ export function select(arms: readonly SelectArm[], opts?: WaitOptions): Selected
   const d = deadlineOf("select", opts);
   const ps = prepare(arms, "select");
   try {
-    const r = attempt(ps) ?? parkSync(selectSlow(ps), d, "select", "selectAsync");
+    const r = attempt(ps) ?? parkSync(selectSlow(ps, false), d, "select", "selectAsync");
     return finish(ps, r);
   } catch (e) {
     release(ps, -1);
@@ -180,7 +210,7 @@ export async function selectAsync(arms: readonly SelectArm[], opts?: WaitOptions
   const d = deadlineOf("selectAsync", opts);
   const ps = prepare(arms, "selectAsync");
   try {
-    const r = attempt(ps) ?? (await parkAsync(selectSlow(ps), d, "selectAsync"));
+    const r = attempt(ps) ?? (await parkAsync(selectSlow(ps, true), d, "selectAsync"));
     return finish(ps, r);
   } catch (e) {
     release(ps, -1);

@@ -20,13 +20,6 @@ const MAIN_PRODUCE = ["sendAsync", "selectAsync"] as const;
 const WORKER_CONSUME = ["recv", "recvMany", "iter", "tryRecv", "select", "recvAsync", "forAwait"] as const;
 const MAIN_CONSUME = ["recvAsync", "forAwait", "recvManyAsync", "selectAsync"] as const;
 
-// Known hang on rendezvous channels (see regressions.test.ts): a send-arm selectAsync cannot hand
-// its message to an async receiver on its own thread. (A receiver in select on another thread now
-// pairs up — that part was fixed — but this filter still keeps out every scenario where a
-// select-sending producer has no recv/recvAsync partner on another thread.) Flip this to false
-// once the same-thread case is fixed.
-const KNOWN_ZERO_SELECT_HANG = true;
-
 interface Role {
   main: boolean;
   mode: string;
@@ -57,12 +50,7 @@ const scenarioArb = fc
     sizes: fc.array(fc.oneof(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 100, max: 5000 })), { minLength: 1, maxLength: 4 }),
     slotBytes: fc.constantFrom(undefined, 8, 64, 1024),
     batch: fc.integer({ min: 1, max: 64 }),
-  })
-  .filter((s) => !(KNOWN_ZERO_SELECT_HANG && s.capacity === 0 && s.producers.some((p) => p.mode.startsWith("select") && !hasPartner(p, s.consumers))));
-
-/** Whether a select-sending producer has a consumer that its rendezvous offer can reach. */
-const hasPartner = (p: Role, consumers: Role[]) =>
-  consumers.some((c) => !c.mode.startsWith("select") && (!p.main || !c.main));
+  });
 
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
 

@@ -48,11 +48,8 @@ describe("rendezvous channels and select", () => {
     expect(ok).toBe(true);
   });
 
-  // Known limitation, issue 4 still open: a rendezvous send arm in selectAsync offers and spins for
-  // a taker, which a receiver on the same thread can never be. Skipped until select gets an
-  // async offer-and-wait path for rendezvous send arms (see the issue note).
-  it.skip("an async send-arm select hands over to a recvAsync pending on the same thread", async () => {
-    // Found as a bug: selectAsync([sendArm(tx, v)]) never completes (TimeoutError) when the only receiver is
+  it("an async send-arm select hands over to a recvAsync pending on the same thread", async () => {
+    // Regression (found as a bug, now fixed: selectAsync posts its rendezvous offer and leaves it up while parked): selectAsync([sendArm(tx, v)]) never completes (TimeoutError) when the only receiver is
     // a recvAsync on the same thread. Zero-flavor trySendEncoded offers and then *busy-waits*
     // TRY_HANDOFF_MS (2 ms) for the receiver to take it; a receiver on the same thread cannot run
     // during that spin, so the offer is withdrawn every time, and selectSlow has no async "offer

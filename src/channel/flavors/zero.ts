@@ -81,10 +81,16 @@ export class ZeroChan<T> extends Chan<T> {
     for (let spins = 0; sys.load(this.header, ZSTATE) !== TAKEN; spins++) sys.snooze(spins);
   }
 
-  /** Succeeds only if a receiver is waiting and takes the message within a moment. */
+  /**
+   * This thread's receivers among ZWAITING (async `recvAsync` / `selectAsync` pending here): they
+   * cannot take an offer while this thread spins, so they do not count for `trySend`.
+   */
+  private localWaiting = 0;
+
+  /** Succeeds only if a receiver (on another thread) is waiting and takes the message within a moment. */
   trySendEncoded(v: T, e: Encoded | null): number {
     if (this.isDisconnected) return SEND_DISCONNECTED;
-    if (sys.load(this.header, ZWAITING) === 0) return SEND_FULL;
+    if (sys.load(this.header, ZWAITING) <= this.localWaiting) return SEND_FULL;
     if (sys.cas(this.header, ZLOCK, 0, 1) !== 0) return SEND_FULL;
     this.offer(v, e);
     const deadline = sys.now() + TRY_HANDOFF_MS;
@@ -102,6 +108,25 @@ export class ZeroChan<T> extends Chan<T> {
     }
     this.finish();
     return SENT;
+  }
+
+  /**
+   * For a parking `selectAsync`: offers the message and leaves the offer up while the select
+   * parks (a receiver pending on this very thread can take it once the event loop runs). False if
+   * another sender owns the packet. Follow with `retractOffer`.
+   */
+  override postOffer(v: T, e: Encoded | null): boolean {
+    if (this.isDisconnected || sys.cas(this.header, ZLOCK, 0, 1) !== 0) return false;
+    this.offer(v, e);
+    return true;
+  }
+
+  /** Takes back a posted offer: true if withdrawn, false if a receiver took it (the send happened). */
+  override retractOffer(): boolean {
+    const withdrawn = sys.cas(this.header, ZSTATE, OFFERED, EMPTY) === OFFERED;
+    if (!withdrawn) this.awaitTaken();
+    this.finish();
+    return withdrawn;
   }
 
   protected override *sendSlow(v: T, e: Encoded | null): SlowPath<void> {
@@ -156,6 +181,8 @@ export class ZeroChan<T> extends Chan<T> {
       } finally {
         sys.store(h, ZSTATE, TAKEN);
         sys.notifyAll(h, ZSTATE);
+        // A parked selectAsync may own the offer (postOffer): it waits on its parker.
+        this.wakeSender();
       }
       return v;
     }
@@ -166,10 +193,12 @@ export class ZeroChan<T> extends Chan<T> {
     // Say a receiver is waiting, so trySend may hand over to us (and a select with a send arm
     // on this channel wakes to try).
     sys.add(this.header, ZWAITING, 1);
+    this.localWaiting++;
     this.wakeSender();
     try {
       return yield* super.recvSlow();
     } finally {
+      this.localWaiting--;
       sys.sub(this.header, ZWAITING, 1);
     }
   }
@@ -179,13 +208,17 @@ export class ZeroChan<T> extends Chan<T> {
     const entry = super.registerSelect(recv, slot);
     if (recv && entry >= 0) {
       sys.add(this.header, ZWAITING, 1);
+      this.localWaiting++;
       this.wakeSender();
     }
     return entry;
   }
 
   override unregisterSelect(recv: boolean, entry: number): void {
-    if (recv) sys.sub(this.header, ZWAITING, 1);
+    if (recv) {
+      this.localWaiting--;
+      sys.sub(this.header, ZWAITING, 1);
+    }
     super.unregisterSelect(recv, entry);
   }
 
