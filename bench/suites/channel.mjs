@@ -205,6 +205,9 @@ const batch1024 = kase({
       check: numbersCheck(),
     },
     postMessage1p1c(1_000_000),
+    // With room for one batch only, producer and consumer take turns (each waits for the other's
+    // whole batch); postMessage's queue is unbounded. Shown, not a target: room for 8 batches.
+    { ...weft1p1c(1_000_000, { capacity: 8 * CAP, codec: codecs.f64 }), impl: "weft-cap8192" },
   ],
 });
 

@@ -248,6 +248,8 @@ export const kinds = {
     };
   },
 
+  "batch-1024/weft-cap8192": (ctx) => kinds["batch-1024/weft"](ctx),
+
   "batch-1024/ringbuf.js": async ({ shared, iters, index }) => {
     const rb = new RingBuffer(shared.ring, Float64Array);
     const buf = new Float64Array(1024);
