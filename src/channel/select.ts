@@ -172,11 +172,36 @@ function finish(ps: Prepared[], r: Selected): Selected {
 }
 
 /**
- * Blocks until one arm completes; returns which and its outcome. A disconnected channel's arm
- * completes with `error` set (RecvError, or SendError carrying the value back).
+ * The arms and options of a select call: `(arms[], opts?)`, or the arms as separate arguments
+ * with an optional options object last (`select(rx1, rx2, { timeout: 10 })`).
+ */
+function selectArgs(args: readonly unknown[], where: string): [readonly SelectArm[], WaitOptions | undefined] {
+  if (Array.isArray(args[0])) {
+    if (args.length > 2) throw new TypeError(`${where}: expected (arms[], options?), got ${args.length} arguments`);
+    return [args[0] as SelectArm[], args[1] as WaitOptions | undefined];
+  }
+  const last = args[args.length - 1];
+  const isOptions =
+    args.length > 0 && last !== null && typeof last === "object" && !(last instanceof Receiver) && !("sender" in (last as object));
+  return isOptions ? [args.slice(0, -1) as SelectArm[], last as WaitOptions] : [args as SelectArm[], undefined];
+}
+
+/**
+ * Blocks until one arm completes; returns which (`index`: the arm's position) and its outcome. A
+ * disconnected channel's arm completes with `error` set (RecvError, or SendError carrying the
+ * value back). Arms: Receivers and `sendArm(tx, value)`s, as an array or as separate arguments.
+ *
+ * ```ts
+ * const r = select([rx1, rx2, sendArm(tx, 42)], { timeout: 100 });
+ * const s = select(rx1, rx2); // the same, arms as arguments
+ * ```
  * @throws TimeoutError; `signal.reason` on abort; DataCloneError for an unsendable value; TypeError for bad arms.
  */
-export function select(arms: readonly SelectArm[], opts?: WaitOptions): Selected {
+export function select(arms: readonly SelectArm[], opts?: WaitOptions): Selected;
+export function select(...arms: SelectArm[]): Selected;
+export function select(...args: [...arms: SelectArm[], opts: WaitOptions]): Selected;
+export function select(...args: unknown[]): Selected {
+  const [arms, opts] = selectArgs(args, "select");
   const d = deadlineOf("select", opts);
   const ps = prepare(arms, "select");
   try {
@@ -188,8 +213,12 @@ export function select(arms: readonly SelectArm[], opts?: WaitOptions): Selected
   }
 }
 
-/** Completes one ready arm without waiting, or returns `null` if none is ready. */
-export function trySelect(arms: readonly SelectArm[]): Selected | null {
+/** Completes one ready arm without waiting, or returns `null` if none is ready (arms as for `select`). */
+export function trySelect(arms: readonly SelectArm[]): Selected | null;
+export function trySelect(...arms: SelectArm[]): Selected | null;
+export function trySelect(...args: unknown[]): Selected | null {
+  const [arms, opts] = selectArgs(args, "trySelect");
+  if (opts !== undefined) throw new TypeError("trySelect: takes no options (it never waits)");
   const ps = prepare(arms, "trySelect");
   const seen = new Array<number>(ps.length);
   for (;;) {
@@ -205,8 +234,12 @@ export function trySelect(arms: readonly SelectArm[]): Selected | null {
   }
 }
 
-/** Async twin of `select`: never blocks the event loop. */
-export async function selectAsync(arms: readonly SelectArm[], opts?: WaitOptions): Promise<Selected> {
+/** Async twin of `select`: never blocks the event loop (arms as for `select`). */
+export function selectAsync(arms: readonly SelectArm[], opts?: WaitOptions): Promise<Selected>;
+export function selectAsync(...arms: SelectArm[]): Promise<Selected>;
+export function selectAsync(...args: [...arms: SelectArm[], opts: WaitOptions]): Promise<Selected>;
+export async function selectAsync(...args: unknown[]): Promise<Selected> {
+  const [arms, opts] = selectArgs(args, "selectAsync");
   const d = deadlineOf("selectAsync", opts);
   const ps = prepare(arms, "selectAsync");
   try {
@@ -217,4 +250,3 @@ export async function selectAsync(arms: readonly SelectArm[], opts?: WaitOptions
     throw e;
   }
 }
-

@@ -273,3 +273,26 @@ describe("select: timeouts and aborts leave channels usable", () => {
     expect(log[3].ok).toMatchObject({ index: 0, error: "RecvError" });
   });
 });
+
+describe("select: arms as separate arguments", () => {
+  it("select(rx1, rx2), select(rx1, sendArm, { timeout }), trySelect(...) and selectAsync(...) take arms as arguments", async () => {
+    const [tx1, rx1] = channel<number>({ capacity: 1 });
+    const [tx2, rx2] = channel<string>({ capacity: 1 });
+    tx2.send("b");
+    expect(select(rx1, rx2)).toEqual({ index: 1, kind: "recv", value: "b" });
+    // A send arm and a trailing options object.
+    const r = select(rx2, sendArm(tx1, 7), { timeout: 1000 });
+    expect(r).toEqual({ index: 1, kind: "send" });
+    expect(rx1.tryRecv()).toBe(7);
+    // Options last with nothing ready: the timeout applies.
+    expect(() => select(rx1, rx2, { timeout: 5 })).toThrow(TimeoutError);
+    expect(trySelect(rx1, rx2)).toBeNull();
+    tx1.send(3);
+    expect(trySelect(rx2, rx1)).toEqual({ index: 1, kind: "recv", value: 3 });
+    tx2.send("c");
+    await expect(selectAsync(rx1, rx2, { timeout: 1000 })).resolves.toEqual({ index: 1, kind: "recv", value: "c" });
+    // trySelect never waits: options are a TypeError, not silently ignored.
+    expect(() => (trySelect as any)(rx1, { timeout: 5 })).toThrow(TypeError);
+    expect(() => (select as any)()).toThrow(TypeError);
+  });
+});
