@@ -107,6 +107,10 @@ describe("channel histories (real workers)", () => {
   const corners: [string, Partial<Scenario>][] = [
     ["rendezvous, 4 producers × 4 worker consumers, blocking", { capacity: 0, producers: Array(4).fill({ main: false, mode: "send" }), consumers: Array(4).fill({ main: false, mode: "recv" }) }],
     ["capacity 1, arena-sized structured messages, sendMany/recvMany", { capacity: 1, sizes: [5000, 0, 300], producers: Array(2).fill({ main: false, mode: "sendMany" }), consumers: Array(2).fill({ main: false, mode: "recvMany" }) }],
+    // Bounded + fixed codec: batches reserve and publish whole runs of slots (one atomic per run);
+    // runs split by wrap-around, partial takes, and single sends/receives mixed in.
+    ["f64, capacity 7, runs: sendMany ×3 and send → recvMany ×2 and recv", { capacity: 7, codec: "f64", batch: 5, counts: [2000, 2000, 2000, 2000], producers: [...Array(3).fill({ main: false, mode: "sendMany" }), { main: false, mode: "send" }], consumers: [{ main: false, mode: "recvMany" }, { main: false, mode: "recvMany" }, { main: false, mode: "recv" }] }],
+    ["i32, capacity 64, runs of 64 against tryRecv, select and a main-thread recvManyAsync", { capacity: 64, codec: "i32", batch: 64, counts: [3000, 3000, 3000, 3000], producers: Array(2).fill({ main: false, mode: "sendMany" }), consumers: [{ main: false, mode: "tryRecv" }, { main: false, mode: "select" }, { main: true, mode: "recvManyAsync" }] }],
     ["unbounded, main-thread async consumers only", { capacity: Infinity, producers: Array(3).fill({ main: false, mode: "send" }), consumers: [{ main: true, mode: "forAwait" }, { main: true, mode: "recvAsync" }, { main: true, mode: "selectAsync" }] }],
   ];
   for (const [name, over] of corners) {
