@@ -30,7 +30,7 @@ import type { SharedPrimitive } from "./share/index.js";
  * `Semaphore`, `Barrier`, `WaitGroup`, `Once`, channel `Sender`/`Receiver`). Sending one shares it:
  * the other worker gets the same primitive over the same memory, not a copy.
  */
-export type Sync = SharedPrimitive;
+export interface Sync extends SharedPrimitive {}
 
 declare const NOT_SENDABLE: unique symbol;
 declare const NOT_SHAREABLE: unique symbol;

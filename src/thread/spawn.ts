@@ -136,7 +136,14 @@ function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): W
     const words = new Int32Array(leases);
     ends.forEach((end, i) => end[RELEASE_FOR](words, i));
   };
-  const data: SpawnData = { registry: registryBuffer(), slot, url, args: share(args), leases };
+  let wire: Wire<unknown[]>;
+  try {
+    wire = share<unknown[]>(args);
+  } catch (e) {
+    markDead(slot);
+    throw e instanceof MovedError ? new MovedError(`spawn: an argument holds an ArrayBuffer that was moved (detached) by an earlier send or transfer`) : e;
+  }
+  const data: SpawnData = { registry: registryBuffer(), slot, url, args: wire, leases };
   let worker: any;
   try {
     worker = new workerThreads.Worker(new URL("./worker.js", import.meta.url), {
