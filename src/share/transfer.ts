@@ -83,6 +83,24 @@ export function ownedBuffers(value: unknown, where: string): ArrayBuffer[] {
 }
 
 /**
+ * Where moved buffers are posted to be detached: a MessagePort whose peer is closed, so the
+ * message (and the memory it took over) is dropped at once. Posting there detaches in ~4 µs per
+ * call on Node 20, against ~7 µs for `structuredClone(b, { transfer: [b] })`, which also builds a
+ * copy we would throw away (bench/suites/move.mjs measures the whole move).
+ */
+let sink: { postMessage(message: null, transfer: ArrayBuffer[]): void } | null | undefined;
+
+function detachSink(): typeof sink {
+  if (sink !== undefined) return sink;
+  const MC = (globalThis as { MessageChannel?: new () => { port1: any; port2: any } }).MessageChannel;
+  if (typeof MC !== "function") return (sink = null);
+  const { port1, port2 } = new MC();
+  port2.close();
+  port1.unref?.(); // never keeps a Node process alive
+  return (sink = port1);
+}
+
+/**
  * Detaches each buffer, as a transfer would (their contents go nowhere: the message already holds
  * a copy). A buffer the runtime refuses to transfer — Node's pooled `Buffer` memory, anything
  * passed to `markAsUntransferable`, WebAssembly memory — stays as it is.
@@ -90,6 +108,7 @@ export function ownedBuffers(value: unknown, where: string): ArrayBuffer[] {
 export function detach(buffers: readonly ArrayBuffer[]): void {
   if (buffers.length === 0) return;
   const live = buffers.filter((b) => !isDetached(b));
+  if (live.length === 0) return;
   if (typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === "function") {
     for (const b of live) {
       try {
@@ -101,9 +120,11 @@ export function detach(buffers: readonly ArrayBuffer[]): void {
     return;
   }
   try {
-    structuredClone(live, { transfer: live });
+    const port = detachSink();
+    if (port !== null && port !== undefined) port.postMessage(null, live);
+    else structuredClone(live, { transfer: live });
   } catch {
-    // One of them cannot be transferred (e.g. WebAssembly memory): detach the others one by one.
+    // One of them cannot be transferred: detach the others one by one.
     for (const b of live) {
       try {
         structuredClone(b, { transfer: [b] });
