@@ -1,7 +1,9 @@
 /**
  * A/B of the two ways to detach a moved ArrayBuffer on Node 20 (no ArrayBuffer.prototype.transfer):
- * structuredClone(b, { transfer: [b] }) against posting it to a MessagePort whose peer is closed
- * (src/share/transfer.ts uses the port). One thread, rounds interleaved, medians.
+ * structuredClone(b, { transfer: [b] }) against posting it to a MessagePort whose peer is closed.
+ * One thread, rounds interleaved, medians. The port wins here (0.6 vs 2.3 µs per 64-byte buffer)
+ * but lost end to end — a worker moving 64 KiB frames (`npm run bench -- move-64k`) was 3.5–5× a
+ * copy with it, 0.5–1.2× with structuredClone — so src/share/transfer.ts uses structuredClone.
  *   node bench/micro/detach-ab.mjs [bytes]
  */
 const size = +(process.argv[2] ?? 64);

@@ -83,24 +83,6 @@ export function ownedBuffers(value: unknown, where: string): ArrayBuffer[] {
 }
 
 /**
- * Where moved buffers are posted to be detached: a MessagePort whose peer is closed, so the
- * message (and the memory it took over) is dropped at once. Posting there detaches in ~4 µs per
- * call on Node 20, against ~7 µs for `structuredClone(b, { transfer: [b] })`, which also builds a
- * copy we would throw away (bench/suites/move.mjs measures the whole move).
- */
-let sink: { postMessage(message: null, transfer: ArrayBuffer[]): void } | null | undefined;
-
-function detachSink(): typeof sink {
-  if (sink !== undefined) return sink;
-  const MC = (globalThis as { MessageChannel?: new () => { port1: any; port2: any } }).MessageChannel;
-  if (typeof MC !== "function") return (sink = null);
-  const { port1, port2 } = new MC();
-  port2.close();
-  port1.unref?.(); // never keeps a Node process alive
-  return (sink = port1);
-}
-
-/**
  * Detaches each buffer, as a transfer would (their contents go nowhere: the message already holds
  * a copy). A buffer the runtime refuses to transfer — Node's pooled `Buffer` memory, anything
  * passed to `markAsUntransferable`, WebAssembly memory — stays as it is.
@@ -119,10 +101,11 @@ export function detach(buffers: readonly ArrayBuffer[]): void {
     }
     return;
   }
+  // (Posting them to a MessagePort whose closed peer drops the message detaches faster in one
+  // thread, 0.6 against 2.3 µs per small buffer, but made a worker sending 64 KiB frames 3.5–5×
+  // slower than a copy, against 0.5–1.2× this way: bench/suites/move.mjs, bench/micro/detach-ab.mjs.)
   try {
-    const port = detachSink();
-    if (port !== null && port !== undefined) port.postMessage(null, live);
-    else structuredClone(live, { transfer: live });
+    structuredClone(live, { transfer: live });
   } catch {
     // One of them cannot be transferred: detach the others one by one.
     for (const b of live) {
