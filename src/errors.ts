@@ -67,6 +67,14 @@ export class WorkerExitError extends WeftError {
 /** A value cannot be sent: the codec cannot carry it. Nothing entered the channel. */
 export class DataCloneError extends WeftError {}
 
+/**
+ * A value holds an `ArrayBuffer` that was moved away (detached) by an earlier `send(tx, value)`
+ * (or any transfer): it has no contents left, so weft refuses to send it rather than send an
+ * empty buffer. Rust's "use of moved value", caught at run time (the compiler catches it where
+ * it can see the move; aliases it cannot).
+ */
+export class MovedError extends DataCloneError {}
+
 /** A send failed because every receiver is gone. The value is handed back. */
 export class SendError<T = unknown> extends WeftError {
   constructor(readonly value: T) {

@@ -13,6 +13,7 @@ export {
   BlockingNotAllowedError,
   WorkerExitError,
   DataCloneError,
+  MovedError,
   SendError,
   TrySendError,
   SendTimeoutError,
@@ -30,8 +31,29 @@ export { Barrier, type BarrierWaitResult } from "./sync/barrier.js";
 export { WaitGroup } from "./sync/waitgroup.js";
 export { AtomicI32, AtomicU32, AtomicBool, AtomicI64 } from "./sync/atomic.js";
 export { share, revive, isWire, type Wire } from "./share/index.js";
-export { spawn, spawnWith, type WorkerHandle, type SpawnOptions } from "./thread/spawn.js";
+export { spawn, spawnWith, type WorkerHandle, type SpawnOptions, type SpawnArgs, type SpawnResult } from "./thread/spawn.js";
 export { track, currentSlot as threadSlot } from "./thread/registry.js";
 export { channel, Sender, Receiver, type ChannelOptions } from "./channel/channel.js";
 export { codecs, type Codec, type FixedCodec, type VarCodec } from "./channel/codec.js";
 export { select, trySelect, selectAsync, sendArm, type SelectArm, type SendArm, type Selected } from "./channel/select.js";
+export { send, trySend, sendAsync } from "./channel/move.js";
+export {
+  moduleRef,
+  defineWorker,
+  type Sendable,
+  type SendableValue,
+  type Send,
+  type IsSendable,
+  type NotSendable,
+  type Sync,
+  type Shareable,
+  type NotShareable,
+  type Moved,
+  type MovedBrand,
+  type WorkerFunction,
+  type WorkerModule,
+  type TaskName,
+  type TaskArgs,
+  type TaskResult,
+  type ModuleRef,
+} from "./types.js";

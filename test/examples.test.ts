@@ -11,7 +11,9 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 function run(example: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [`examples/${example}`], { cwd: root, timeout: 20_000 }, (err, stdout, stderr) => {
+    // "run-ts.mjs send-sync": a runner and its argument (the TypeScript examples).
+    const [script, ...args] = example.split(" ");
+    execFile(process.execPath, [`examples/${script}`, ...args], { cwd: root, timeout: 20_000 }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === "number" ? err.code : 1;
       resolve({ code, stdout, stderr });
     });
@@ -32,6 +34,10 @@ const cases: [example: string, keyLines: RegExp[]][] = [
   ["channel-worker-to-worker.mjs", [/^consumer received 100000 numbers/m, /^OK$/m]],
   ["channel-select.mjs", [/^received 50 fast and 5 slow messages$/m, /^OK$/m]],
   ["channel-async-main.mjs", [/^received 200 records in order: true/m, /^OK$/m]],
+  [
+    "run-ts.mjs send-sync",
+    [/^alias refused: MovedError: an ArrayBuffer at value\.pixels was moved/m, /^worker got 20 frames, checksum (\d+) \(expected \1\)$/m, /^OK$/m],
+  ],
 ];
 
 describe("examples", () => {

@@ -8,8 +8,13 @@ const classes = [
   "Mutex", "MutexGuard", "RwLock", "RwLockReadGuard", "RwLockWriteGuard", "Condvar", "Once", "Semaphore", "Barrier",
   "WaitGroup", "AtomicI32", "AtomicU32", "AtomicBool", "AtomicI64",
   "WeftError", "TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError",
+  "DataCloneError", "MovedError",
 ] as const;
-const functions = ["share", "revive", "isWire", "spawn", "spawnWith", "track", "threadSlot"] as const;
+const functions = [
+  "share", "revive", "isWire", "spawn", "spawnWith", "track", "threadSlot",
+  // Send and Sync: moves and worker-module typing
+  "send", "trySend", "sendAsync", "moduleRef", "defineWorker",
+] as const;
 
 describe("public surface", () => {
   it("exports every class and function of the std::sync family, spawn and share", () => {
@@ -17,7 +22,7 @@ describe("public surface", () => {
   });
 
   it("every error class extends WeftError and Error, and its instances are named after it", () => {
-    for (const name of ["TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError"] as const) {
+    for (const name of ["TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError", "DataCloneError", "MovedError"] as const) {
       const cls = (weft as any)[name];
       expect(cls.prototype, name).toBeInstanceOf(weft.WeftError);
       expect(cls.prototype, name).toBeInstanceOf(Error);
@@ -26,6 +31,8 @@ describe("public surface", () => {
     expect(new weft.TimeoutError("Thing.wait", 5).message).toBe("Thing.wait timed out after 5 ms");
     expect(new weft.BlockingNotAllowedError("Mutex.lock", "Mutex.lockAsync").message).toContain("use Mutex.lockAsync() instead");
     expect(new weft.WorkerExitError("gone", 3).exitCode).toBe(3);
+    expect(new weft.MovedError("x")).toBeInstanceOf(weft.DataCloneError);
+    expect(new weft.MovedError("x").name).toBe("MovedError");
   });
 
   // Regression (found as a bug, now fixed): tsup.config.ts builds without `keepNames`, and esbuild renames every class that has a

@@ -60,9 +60,12 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 /** A zeroed shared Int32Array of `n` words. */
 export const sharedInts = (n = 1): Int32Array => new Int32Array(new SharedArrayBuffer(4 * n));
 
-/** Spawns `workers/unit/ops.mjs` running `op`. */
+/**
+ * Spawns `workers/unit/ops.mjs` running `op`. (A generic `R` cannot pick spawn's typing at
+ * compile time — module type or result type — so the handle is typed by a cast.)
+ */
 export const op = <R = unknown>(name: string, ...args: unknown[]): WorkerHandle<R> =>
-  spawn<R>(workerUrl("unit/ops.mjs"), name, ...args);
+  spawn<unknown>(workerUrl("unit/ops.mjs"), name, ...args) as WorkerHandle<R>;
 
 /** The started/release flags of the ops handshake. */
 export function handshake(): { started: AtomicI32; release: AtomicI32; letGo(): void; whenStarted(): Promise<void> } {

@@ -19,6 +19,7 @@ import { ZeroChan } from "./flavors/zero.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_FULL, SENT, type Encoded } from "./chan.js";
 import { codecByName, codecs, type AnyCodec, type FixedCodec } from "./codec.js";
 import * as L from "./layout.js";
+import type { Send, Sendable } from "../types.js";
 
 /** Options of `channel()`. */
 export interface ChannelOptions<T> {
@@ -45,9 +46,11 @@ const DEFAULT_ARENA_BYTES = 2 ** 30;
  * tx.send(1.5);
  * rx.recv(); // 1.5
  * ```
+ * `T` must be `Sendable` (checked by the compiler: `channel<() => void>()` does not compile), and
+ * so must every value sent, by its own type (`channel<unknown>()` still checks what is sent).
  * @throws RangeError for a capacity that is negative, NaN or not an integer.
  */
-export function channel<T = unknown>(opts: ChannelOptions<T> = {}): [Sender<T>, Receiver<T>] {
+export function channel<T extends Send<T> = unknown>(opts: ChannelOptions<T> = {}): [Sender<T>, Receiver<T>] {
   if (opts === null || typeof opts !== "object") throw new TypeError(`channel: options must be an object, got ${describeValue(opts)}`);
   const capacity = opts.capacity ?? Infinity;
   if (capacity !== Infinity) {
@@ -233,7 +236,7 @@ export class Sender<T> extends ChannelEnd<T> {
    * @throws SendError (with `.value`) if every receiver is gone; SendTimeoutError (with `.value`);
    *   DataCloneError if the codec cannot carry `value` (nothing was sent); `signal.reason` on abort.
    */
-  send(value: T, opts?: WaitOptions): void {
+  send<V extends T>(value: V & Sendable<V>, opts?: WaitOptions): void {
     const chan = this.open("send");
     chan.send(value, deadlineOf("Sender.send", opts), "Sender.send");
   }
@@ -242,7 +245,7 @@ export class Sender<T> extends ChannelEnd<T> {
    * Sends `value` if there is room now.
    * @throws TrySendError `full` or `disconnected` (with `.value`); DataCloneError.
    */
-  trySend(value: T): void {
+  trySend<V extends T>(value: V & Sendable<V>): void {
     const chan = this.open("trySend");
     const e = chan.encode(value, false);
     const r = chan.trySendEncoded(value, e);
@@ -252,7 +255,7 @@ export class Sender<T> extends ChannelEnd<T> {
   }
 
   /** Async twin of `send`: waits for room without blocking the event loop. */
-  async sendAsync(value: T, opts?: WaitOptions): Promise<void> {
+  async sendAsync<V extends T>(value: V & Sendable<V>, opts?: WaitOptions): Promise<void> {
     const chan = this.open("sendAsync");
     await chan.sendAsync(value, deadlineOf("Sender.sendAsync", opts), "Sender.sendAsync");
   }
@@ -261,7 +264,7 @@ export class Sender<T> extends ChannelEnd<T> {
    * Sends every value in order (waiting for room as needed).
    * @throws SendError whose `.value` is the array of values not sent, if the receivers go away.
    */
-  sendMany(values: Iterable<T>, opts?: WaitOptions): void {
+  sendMany<V extends T>(values: Iterable<V & Sendable<V>>, opts?: WaitOptions): void {
     const chan = this.open("sendMany");
     const d = deadlineOf("Sender.sendMany", opts);
     const list = Array.isArray(values) ? values : Array.from(values);

@@ -15,8 +15,9 @@
  * What it cannot carry (functions, symbols, WeakMap, Promise, class instances) throws
  * `DataCloneError` before anything enters the channel.
  */
-import { DataCloneError } from "../errors.js";
+import { DataCloneError, MovedError } from "../errors.js";
 import { SHARE, isPrimitive, reviveRecord } from "../share/index.js";
+import { isDetached } from "../share/transfer.js";
 import { bufferOf, idOf } from "../share/directory.js";
 
 /** A codec for a channel's messages. */
@@ -394,6 +395,13 @@ function encodeStructured(value: unknown, w: Writer): void {
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       throw new DataCloneError("the value is nested too deeply to send (structured codec)");
     }
+    // Reading a moved (detached) ArrayBuffer throws a TypeError: `path` still names where it was.
+    if (e instanceof TypeError && /detached/i.test(e.message)) {
+      throw new MovedError(
+        `an ArrayBuffer at ${path.length ? "value" + path.join("") : "the top level"} was moved (detached) by an ` +
+          `earlier send or transfer; it has no contents left to send (structured codec)`,
+      );
+    }
     throw e;
   }
 }
@@ -620,14 +628,25 @@ codecs.structured = Object.freeze({
   decode: decodeStructured,
 });
 
+/** An empty buffer may be a moved (detached) one, which must not go out as an empty message. */
+function refuseMoved(buffer: ArrayBuffer): void {
+  if (buffer.byteLength === 0 && isDetached(buffer)) {
+    throw new MovedError("codec bytes: the ArrayBuffer was moved (detached) by an earlier send or transfer; it has no contents left to send");
+  }
+}
+
 codecs.bytes = Object.freeze({
   name: "bytes",
   fixedBytes: 0 as const,
   encode(v: Uint8Array, w: Writer) {
-    if ((v as unknown) instanceof ArrayBuffer) return w.raw(new Uint8Array(v as unknown as ArrayBuffer));
+    if ((v as unknown) instanceof ArrayBuffer) {
+      refuseMoved(v as unknown as ArrayBuffer);
+      return w.raw(new Uint8Array(v as unknown as ArrayBuffer));
+    }
     if (!(v instanceof Uint8Array)) {
       throw new DataCloneError(`codec bytes: expected a Uint8Array or ArrayBuffer, got ${v === null ? "null" : typeof v === "object" ? typeName(v) : typeof v}`);
     }
+    if (v.length === 0 && v.buffer instanceof ArrayBuffer) refuseMoved(v.buffer);
     w.raw(v);
   },
   decode: (bytes: Uint8Array, offset: number, length: number) => bytes.slice(offset, offset + length),

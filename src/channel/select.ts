@@ -15,6 +15,7 @@ import { deadlineOf, type WaitOptions } from "../sync/options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
 import { RECV_DISCONNECTED, RECV_EMPTY, SENT, SEND_DISCONNECTED, type Chan, type Encoded } from "./chan.js";
 import { chanOf, Receiver, Sender } from "./channel.js";
+import type { Sendable } from "../types.js";
 
 /** A send operation for `select`: made by `sendArm(tx, value)`. */
 export interface SendArm<T> {
@@ -22,8 +23,8 @@ export interface SendArm<T> {
   readonly value: T;
 }
 
-/** Describes a send for `select`. */
-export const sendArm = <T>(sender: Sender<T>, value: T): SendArm<T> => ({ sender, value });
+/** Describes a send for `select`. `value` must be `Sendable` (checked by the compiler). */
+export const sendArm = <T, V extends T>(sender: Sender<T>, value: V & Sendable<V>): SendArm<T> => ({ sender, value });
 
 /** An arm of `select`: a Receiver (receive from it) or a `sendArm(tx, value)`. */
 export type SelectArm = Receiver<any> | SendArm<any>;

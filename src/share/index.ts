@@ -10,6 +10,9 @@
  */
 import { adoptRegistry, registryBuffer } from "../thread/registry.js";
 import { describeValue } from "../memory/layout.js";
+import type { Sendable } from "../types.js";
+import { MovedError } from "../errors.js";
+import { isDetached } from "./transfer.js";
 
 /** Method by which a primitive describes itself for the wire. */
 export const SHARE: unique symbol = Symbol.for("weft.share") as any;
@@ -113,6 +116,11 @@ function encodeWith(memo: Map<object, unknown>) {
       for (const k of Object.keys(v)) out[k] = encode((v as any)[k]);
       return out;
     }
+    // A moved (detached) buffer would fail later, inside postMessage: say so here.
+    const buffer = v instanceof ArrayBuffer ? v : ArrayBuffer.isView(v) ? v.buffer : null;
+    if (buffer instanceof ArrayBuffer && isDetached(buffer)) {
+      throw new MovedError("share: the value holds an ArrayBuffer that was moved (detached) by an earlier send or transfer");
+    }
     return v; // typed arrays, Map, Date, …: structured clone's business
   };
   return encode;
@@ -123,7 +131,7 @@ function encodeWith(memo: Map<object, unknown>) {
  * `BroadcastChannel`; weft primitives inside it, at any depth, come back from `revive` as the same
  * primitives over the same memory. Sharing a channel end counts as a clone of it.
  */
-export function share<T>(value: T): Wire<T> {
+export function share<T>(value: T & Sendable<T>): Wire<T> {
   return { [WIRE]: 1, registry: registryBuffer(), value: encodeWith(new Map())(value) } as Wire<T>;
 }
 

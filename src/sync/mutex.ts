@@ -11,6 +11,7 @@
  * All-zero is a valid unlocked mutex.
  */
 import * as sys from "../sys/index.js";
+import type { Shareable } from "../types.js";
 import { claimTag, placeWords } from "../memory/layout.js";
 import { currentSlot, isAlive } from "../thread/registry.js";
 import { DeadlockError, LockError, PoisonError, TimeoutError } from "../errors.js";
@@ -64,9 +65,10 @@ export class Mutex<T = void> implements SharedPrimitive {
 
   /**
    * Creates a mutex in its own new shared buffer, guarding `value`.
+   * `value` must be `Shareable` — the compiler rejects, say, a typed array over an `ArrayBuffer`.
    * @throws TypeError if `value` is not shared memory (it would be copied, not shared).
    */
-  constructor(value?: T) {
+  constructor(value?: T & Shareable<T>) {
     checkGuarded("Mutex", value);
     const words = placing ?? placeWords("Mutex", new SharedArrayBuffer(Mutex.BYTE_LENGTH), 0, Mutex.BYTE_LENGTH);
     if (placing === null) claimTag("Mutex", words, TAG, 0);
@@ -81,7 +83,7 @@ export class Mutex<T = void> implements SharedPrimitive {
    * memory is an unlocked mutex; memory already holding a mutex is attached to as it is.
    * @throws TypeError for a non-shared buffer or memory holding another primitive; RangeError for a bad offset.
    */
-  static at<T = void>(buffer: SharedArrayBuffer, byteOffset: number, value?: T): Mutex<T> {
+  static at<T = void>(buffer: SharedArrayBuffer, byteOffset: number, value?: T & Shareable<T>): Mutex<T> {
     const words = placeWords("Mutex", buffer, byteOffset, Mutex.BYTE_LENGTH);
     checkGuarded("Mutex", value); // before the tag: a failed placement leaves the memory as it was
     claimTag("Mutex", words, TAG, byteOffset);

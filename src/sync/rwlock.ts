@@ -18,6 +18,7 @@
  * or write locks around code that may be terminated.
  */
 import * as sys from "../sys/index.js";
+import type { Shareable } from "../types.js";
 import { claimTag, placeWords } from "../memory/layout.js";
 import { currentSlot, isAlive } from "../thread/registry.js";
 import { DeadlockError, LockError, PoisonError } from "../errors.js";
@@ -73,9 +74,10 @@ export class RwLock<T = void> implements SharedPrimitive {
 
   /**
    * Creates a lock in its own new shared buffer, guarding `value`.
+   * `value` must be `Shareable` — the compiler rejects, say, a typed array over an `ArrayBuffer`.
    * @throws TypeError if `value` is not shared memory.
    */
-  constructor(value?: T) {
+  constructor(value?: T & Shareable<T>) {
     checkGuarded("RwLock", value);
     const words = placing ?? placeWords("RwLock", new SharedArrayBuffer(RwLock.BYTE_LENGTH), 0, RwLock.BYTE_LENGTH);
     if (placing === null) claimTag("RwLock", words, TAG, 0);
@@ -88,7 +90,7 @@ export class RwLock<T = void> implements SharedPrimitive {
   }
 
   /** Places a lock at `byteOffset` of `buffer` (zeroed memory is an unlocked lock). */
-  static at<T = void>(buffer: SharedArrayBuffer, byteOffset: number, value?: T): RwLock<T> {
+  static at<T = void>(buffer: SharedArrayBuffer, byteOffset: number, value?: T & Shareable<T>): RwLock<T> {
     const words = placeWords("RwLock", buffer, byteOffset, RwLock.BYTE_LENGTH);
     checkGuarded("RwLock", value);
     claimTag("RwLock", words, TAG, byteOffset);

@@ -18,8 +18,10 @@
 import { allocateSlot, markDead, registryBuffer } from "./registry.js";
 import { RELEASE_FOR, collectLeasables, revive, share, type Wire } from "../share/index.js";
 import { deserializeError, type ErrorRecord } from "./error-wire.js";
-import { WorkerExitError } from "../errors.js";
+import { MovedError, WorkerExitError } from "../errors.js";
+import { isDetachedCloneError } from "../share/transfer.js";
 import { describeValue } from "../memory/layout.js";
+import type { ModuleRef, Sendable, TaskArgs, TaskResult, WorkerModule } from "../types.js";
 
 /** Key of weft's data in a spawned worker's `workerData` and messages. */
 export const SPAWN_KEY = "\u0000weft.spawn";
@@ -80,20 +82,46 @@ export interface SpawnOptions {
 }
 
 /**
+ * What `spawn<M>` takes as arguments: the default export's parameters when `M` is a module type
+ * (`typeof import("./worker.js")`, or inferred from a `moduleRef`); any sendable values otherwise.
+ */
+export type SpawnArgs<M> = M extends WorkerModule ? TaskArgs<M> : readonly unknown[];
+
+/** What `join()` resolves to: the default export's awaited result for a module type, else `M` itself. */
+export type SpawnResult<M> = M extends WorkerModule ? TaskResult<M> : M;
+
+/**
  * Starts a worker running `moduleUrl`'s default export with `args` (shared with `share`, so weft
  * primitives inside them are the same primitives in the worker).
  *
+ * Typed three ways: with a `moduleRef`, the module's type is inferred and the arguments and
+ * result are checked; with an explicit module type, `spawn<typeof import("./w.js")>(url, …)`,
+ * the same; with neither, every argument must still be `Sendable` (and `spawn<R>(url, …)`, an
+ * explicit result type, is accepted as before).
+ *
  * ```ts
- * const h = spawn(new URL("./count.js", import.meta.url), mutex, 1000);
- * await h.join();
+ * const count = moduleRef<typeof import("./count.js")>(new URL("./count.js", import.meta.url));
+ * const h = spawn(count, mutex, 1000); // (mutex: Mutex<Int32Array>, n: number) checked
+ * const n = await h.join();            // typed as count.js's default export returns
  * ```
  */
-export function spawn<R = unknown>(moduleUrl: string | URL, ...args: unknown[]): WorkerHandle<R> {
-  return spawnWith<R>({}, moduleUrl, ...args);
+export function spawn<M = WorkerModule, A extends SpawnArgs<M> = SpawnArgs<M>>(
+  moduleUrl: ModuleRef<M> | string | URL,
+  ...args: A & Sendable<A>
+): WorkerHandle<SpawnResult<M>> {
+  return start({}, moduleUrl, args as unknown as unknown[]);
 }
 
 /** `spawn` with worker options. */
-export function spawnWith<R = unknown>(options: SpawnOptions, moduleUrl: string | URL, ...args: unknown[]): WorkerHandle<R> {
+export function spawnWith<M = WorkerModule, A extends SpawnArgs<M> = SpawnArgs<M>>(
+  options: SpawnOptions,
+  moduleUrl: ModuleRef<M> | string | URL,
+  ...args: A & Sendable<A>
+): WorkerHandle<SpawnResult<M>> {
+  return start(options, moduleUrl, args as unknown as unknown[]);
+}
+
+function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): WorkerHandle<R> {
   const url = moduleHref(moduleUrl);
   if (workerThreads === undefined) {
     throw new Error("spawn: this runtime has no node:worker_threads (browser support for spawn is not built yet)");
@@ -108,7 +136,14 @@ export function spawnWith<R = unknown>(options: SpawnOptions, moduleUrl: string 
     const words = new Int32Array(leases);
     ends.forEach((end, i) => end[RELEASE_FOR](words, i));
   };
-  const data: SpawnData = { registry: registryBuffer(), slot, url, args: share(args), leases };
+  let wire: Wire<unknown[]>;
+  try {
+    wire = share<unknown[]>(args);
+  } catch (e) {
+    markDead(slot);
+    throw e instanceof MovedError ? new MovedError(`spawn: an argument holds an ArrayBuffer that was moved (detached) by an earlier send or transfer`) : e;
+  }
+  const data: SpawnData = { registry: registryBuffer(), slot, url, args: wire, leases };
   let worker: any;
   try {
     worker = new workerThreads.Worker(new URL("./worker.js", import.meta.url), {
@@ -120,6 +155,9 @@ export function spawnWith<R = unknown>(options: SpawnOptions, moduleUrl: string 
     // No worker started (e.g. an argument structured clone cannot copy): give back what we took.
     markDead(slot);
     releaseEnds();
+    if (isDetachedCloneError(e)) {
+      throw new MovedError("spawn: an argument holds an ArrayBuffer that was moved (detached) by an earlier send or transfer", { cause: e });
+    }
     throw e;
   }
   let settled = false;

@@ -60,7 +60,9 @@ describe("unsendable values: DataCloneError, nothing enters the channel", () => 
 
   it("the DataCloneError names what could not be sent and where", () => {
     const [tx] = channel<unknown>();
+    // @ts-expect-error: not Sendable, so also a compile error; this checks the run-time error
     expect(() => tx.send({ a: [1, { b: () => 1 }] })).toThrow(/function.*a\[1\]\.b|a\[1\]\.b.*function/);
+    // @ts-expect-error: not Sendable, so also a compile error; this checks the run-time error
     expect(() => tx.send(new WithMethods())).toThrow(/WithMethods/);
   });
 
@@ -71,6 +73,7 @@ describe("unsendable values: DataCloneError, nothing enters the channel", () => 
     // cannot carry is a DataCloneError-like typed error thrown by send before anything enters the
     // channel". Minimal repro in regressions.test.ts.
     const [tx, rx] = channel<unknown>({ capacity: 8 });
+    // @ts-expect-error: not Sendable, so also a compile error; this checks the run-time error
     expect(() => tx.sendMany([1, 2, () => 3, 4])).toThrow(DataCloneError);
     expect(rx.len).toBe(0);
   });

@@ -152,6 +152,7 @@ describe("limits and codecs", () => {
     // Regression (found as a bug, now fixed): the first value is sent, then DataCloneError (src/channel/channel.ts sendMany validates
     // up front only when codec.fixedBytes > 0). The error does not say how many were sent.
     const [tx, rx] = channel<unknown>({ capacity: 4 });
+    // @ts-expect-error: not Sendable, so also a compile error; this checks the run-time error
     expect(() => tx.sendMany([1, () => 2])).toThrow(DataCloneError);
     expect(rx.len).toBe(0);
   });

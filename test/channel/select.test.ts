@@ -209,6 +209,7 @@ describe("select: disconnected arms and closed handles", () => {
     const [tx, rx] = channel<unknown>({ capacity: 2 });
     const [tx2, rx2] = channel<unknown>({ capacity: 2 });
     tx2.send("ready");
+    // @ts-expect-error: not Sendable, so also a compile error; this checks the run-time error
     expect(() => select([rx2, sendArm(tx, () => 1)])).toThrow(expect.objectContaining({ name: "DataCloneError" }));
     expect(rx2.len).toBe(1);
     expect(rx.len).toBe(0);
