@@ -66,7 +66,8 @@ class OwnerSubmitter extends Submitter {
 
   constructor(
     shared: PoolShared,
-    private readonly pool: ThreadPool,
+    /** Called after each submission (starts retired workers again). */
+    private readonly onSubmit: () => void,
   ) {
     super(shared, 0, "ThreadPool.run");
   }
@@ -82,6 +83,7 @@ class OwnerSubmitter extends Submitter {
   }
 
   protected submitted(): void {
+    this.onSubmit();
     if (!this.collecting) {
       this.collecting = true;
       void this.collect();
@@ -105,7 +107,7 @@ class OwnerSubmitter extends Submitter {
     const port = this.port;
     let lastTurn = sys.now();
     try {
-      while (this.outstanding > 0 && !this.stopped) {
+      while (this.pending > 0 && !this.stopped) {
         if (this.drain() > 0) {
           this.flushOverflow();
           // Let the settled promises' continuations run (they may submit more) before the next
@@ -118,7 +120,7 @@ class OwnerSubmitter extends Submitter {
         }
         this.flushOverflow();
         const seq = port.prepareSleep();
-        if (!this.hasCompletion() && this.outstanding > 0) {
+        if (!this.hasCompletion() && this.pending > 0) {
           // The pending wait holds the process open (sys.waitAsync keeps a ref'd handle meanwhile).
           await sys.waitAsync(port.words, L.SEQ, seq, this.overflow.length > 0 ? 1 : 1000);
           lastTurn = sys.now();
@@ -135,7 +137,7 @@ class OwnerSubmitter extends Submitter {
 
   /** Resolves once nothing submitted from this thread is pending. */
   whenIdle(): Promise<void> {
-    if (this.outstanding === 0) return Promise.resolve();
+    if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -196,7 +198,7 @@ export class ThreadPool implements Pool {
     this.threads = threads;
     this.opts = { threads, stackSizeMb, name: name ?? "weft-pool", idleTimeoutMs: idleTimeoutMs ?? Infinity };
     this.shared = PoolShared.create(threads);
-    this.sub = new OwnerSubmitter(this.shared, this);
+    this.sub = new OwnerSubmitter(this.shared, () => this.wakeRetired());
     this.workers = new Array(threads).fill(undefined);
     this.weftSlots = new Array(threads).fill(0);
     this.started = new Array(threads).fill(false);
@@ -233,7 +235,7 @@ export class ThreadPool implements Pool {
 
   /** Counters and queue depths (see `PoolStats`). */
   stats(): PoolStats {
-    return poolStats(this.shared, this.sub.outstanding);
+    return poolStats(this.shared, this.sub.pending);
   }
 
   /**
@@ -310,9 +312,22 @@ export class ThreadPool implements Pool {
 
   private onExit(k: number, worker: unknown, execId: number, code: number): void {
     markDead(this.weftSlots[k]!);
-    if (this.workers[k] !== worker) return; // stopped on purpose
+    if (this.workers[k] !== worker) return; // stopped on purpose, or retired and already replaced
     this.workers[k] = undefined;
+    // Retired after idleTimeoutMs (EXEC 0, nothing running): started again when work comes.
+    if (sys.load(this.shared.control, L.workerBase(k) + L.EXEC) === 0 && code === 0) return;
     this.recover(k, execId, code);
+  }
+
+  /** After a submission: starts again the slots whose workers retired (see Executor.retire). */
+  private wakeRetired(): void {
+    if (this.opts.idleTimeoutMs === Infinity || this.state === "closed") return;
+    const c = this.shared.control;
+    for (let k = 0; k < this.threads; k++) {
+      if (sys.load(c, L.workerBase(k) + L.EXEC) === 0 && this.started[k] && sys.cas(c, L.workerBase(k) + L.EXEC, 0, -1) === 0) {
+        this.startWorker(k);
+      }
+    }
   }
 
   /**
@@ -380,4 +395,17 @@ export function globalPool(): ThreadPool {
  */
 export function currentPool(): Pool {
   return workerPool() ?? globalPool();
+}
+
+/**
+ * Runs CPU-bound work off the calling thread (tokio's `spawn_blocking`): `exportName` of
+ * `moduleUrl` with `args`, on the global pool (inside a pool worker, on that worker's pool).
+ * Returns a promise; the caller's event loop is never blocked.
+ *
+ * ```ts
+ * const hash = await spawnBlocking<string>(new URL("./hash.js", import.meta.url), "sha256", bytes);
+ * ```
+ */
+export function spawnBlocking<R = unknown>(moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<R> {
+  return currentPool().run<R>(moduleUrl, exportName, ...args);
 }

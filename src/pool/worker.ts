@@ -98,7 +98,7 @@ export class Executor {
       if (ref >= 0) {
         const loading = this.execute(ref);
         if (loading !== undefined) await loading;
-        if (this.asyncPending > 0 || this.nested.outstanding > 0) {
+        if (this.asyncPending > 0 || this.nested.pending > 0) {
           this.nested.drain();
           // Let settled promises continue, and now and then timers and I/O too.
           if (++sinceTurn >= TASKS_PER_TURN) {
@@ -125,7 +125,11 @@ export class Executor {
     const spill = this.nested.spill;
     if (spill.length > 0) return spill.pop()!;
     ref = Q.injectTake(c);
-    if (ref >= 0) return ref;
+    if (ref >= 0) {
+      // More waiting: make sure someone else is on it too (wakes one only if none is searching).
+      if (Q.injectLen(c) > 0) this.shared.wakeWorker();
+      return ref;
+    }
     const n = this.shared.threads;
     for (let j = 1; j < n; j++) {
       const victim = L.workerBase((this.data.slot + j) % n);
@@ -134,6 +138,7 @@ export class Executor {
         if (s === Q.RETRY) continue;
         if (s >= 0) {
           sys.store(c, this.base + L.STOLEN, ++this.stolen);
+          if (Q.dequeLen(c, victim) > 0) this.shared.wakeWorker();
           return s;
         }
         break;
@@ -147,21 +152,44 @@ export class Executor {
   }
 
   private async idle(): Promise<void> {
-    for (let s = 0; s < SPINS; s++) if (this.hasWork()) return;
-    const port = this.nested.port;
     const c = this.c;
-    // Flag, count, then re-check: a submitter publishes, then reads SLEEPERS (see PoolShared.wakeWorker).
+    sys.add(c, L.SEARCHING, 1);
+    for (let s = 0; s < SPINS; s++) {
+      if (this.hasWork()) {
+        sys.sub(c, L.SEARCHING, 1);
+        return;
+      }
+    }
+    const port = this.nested.port;
+    // Flag, count, stop searching, then look once more: a submitter publishes, then reads
+    // SEARCHING and SLEEPERS (see PoolShared.wakeWorker).
     const seq = port.prepareSleep();
     sys.add(c, L.SLEEPERS, 1);
+    sys.sub(c, L.SEARCHING, 1);
+    const busy = this.asyncPending > 0 || this.nested.pending > 0;
+    let res: sys.AsyncWaitResult = "not-equal";
     if (!this.hasWork()) {
-      if (this.asyncPending > 0 || this.nested.outstanding > 0) {
-        await sys.waitAsync(port.words, L.SEQ, seq, sys.LIVENESS_SLICE_MS);
-      } else {
-        sys.wait(port.words, L.SEQ, seq, Infinity);
-      }
+      if (busy) res = await sys.waitAsync(port.words, L.SEQ, seq, sys.LIVENESS_SLICE_MS);
+      else res = sys.wait(port.words, L.SEQ, seq, this.data.idleTimeoutMs);
     }
     // If no waker claimed us (we re-checked, timed out, or woke spuriously), uncount ourselves.
     if (port.endSleep()) sys.sub(c, L.SLEEPERS, 1);
+    if (res === "timed-out" && !busy) this.retire();
+  }
+
+  /**
+   * Idle for `idleTimeoutMs`: leave. EXEC goes to 0 first, then we look for work once more. The
+   * owner publishes a task, then reads EXEC: if it read our id, our look comes after its publish
+   * and sees the task, and we stay (CAS 0 → id); if it read 0, it claimed the slot (0 → -1) to
+   * start a new worker, our CAS back fails, and we go.
+   */
+  private retire(): void {
+    const c = this.c;
+    const at = this.base + L.EXEC;
+    const me = this.data.execId;
+    if (sys.cas(c, at, me, 0) !== me) return;
+    if (this.hasWork() && sys.cas(c, at, 0, me) === 0) return;
+    (globalThis as any).process.exit(0);
   }
 
   /** Runs the task `ref` names, if it is still queued. Returns a promise when its module must load first. */
