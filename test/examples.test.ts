@@ -32,6 +32,8 @@ const cases: [example: string, keyLines: RegExp[]][] = [
   ["channel-worker-to-worker.mjs", [/^consumer received 100000 numbers/m, /^OK$/m]],
   ["channel-select.mjs", [/^received 50 fast and 5 slow messages$/m, /^OK$/m]],
   ["channel-async-main.mjs", [/^received 200 records in order: true/m, /^OK$/m]],
+  ["pool-custom.mjs", [/^deepSum\(200000\) = 20000100000 /m, /^the same on a default pool: RangeError: Maximum call stack size exceeded$/m, /^OK$/m]],
+  ["spawn-blocking.mjs", [/^primes below 600000: 49098$/m, /^the heartbeat ticked \d+ times during the \d+ ms of work$/m, /^OK$/m]],
 ];
 
 describe("examples", () => {
