@@ -77,6 +77,16 @@ const handle = (fn: number, count: number, bytes: Uint8Array, index: number, man
 
 const isMany = (h: Deferred | Many): h is Many => "results" in h;
 
+/**
+ * The resolving functions of the promise just made: `new Promise(capture)` runs `capture` at
+ * once, and one shared executor saves a closure per task.
+ */
+const captured: { resolve: Settle; reject: Settle } = { resolve: () => {}, reject: () => {} };
+const capture = (resolve: Settle, reject: Settle): void => {
+  captured.resolve = resolve;
+  captured.reject = reject;
+};
+
 export abstract class Submitter {
   readonly port: Port;
   private readonly free: number[] = [];
@@ -139,15 +149,14 @@ export abstract class Submitter {
     } catch (e) {
       return Promise.reject(e);
     }
-    const p = new Promise<R>((res, rej) => {
-      if (d !== undefined) {
-        d.resolve = res as Settle;
-        d.reject = rej;
-      } else {
-        this.resolvers[i] = res as Settle;
-        this.rejecters[i] = rej;
-      }
-    });
+    const p = new Promise<R>(capture as (res: (v: R) => void, rej: Settle) => void);
+    if (d !== undefined) {
+      d.resolve = captured.resolve;
+      d.reject = captured.reject;
+    } else {
+      this.resolvers[i] = captured.resolve;
+      this.rejecters[i] = captured.reject;
+    }
     if (signal !== undefined) {
       if (d === undefined) d = this.handles[i] = handle(0, 1, EMPTY, i, undefined);
       d.signal = signal;

@@ -33,8 +33,16 @@ export interface PoolWorkerData {
   name: string;
 }
 
-/** Polls for work this many times before parking (a park and wake-up costs tens of µs). */
-const SPINS = 256;
+/** Polls for work this many times before napping (each poll is a few atomic loads). */
+const SPINS = 64;
+/**
+ * Then naps this many times (a ~0.02 ms timed wait each, in practice ~0.05–0.1 ms: the kernel's
+ * timer slack), polling between naps, before parking for good. A napping worker needs no
+ * `notify` to resume: while one naps, submitters wake nobody (it counts as searching). A parked
+ * worker costs its waker a futex wake — and on a loaded machine often the waker's time slice.
+ */
+const NAPS = 32;
+const napWord = new Int32Array(new SharedArrayBuffer(4));
 /** With promises pending, give the event loop a turn at least every this many tasks. */
 const TASKS_PER_TURN = 64;
 
@@ -153,12 +161,14 @@ export class Executor {
 
   private async idle(): Promise<void> {
     const c = this.c;
-    sys.add(c, L.SEARCHING, 1);
-    for (let s = 0; s < SPINS; s++) {
+    // Only the first searcher naps: the others park at once (it will wake them if work piles up).
+    const first = sys.add(c, L.SEARCHING, 1) === 0;
+    for (let s = 0; s < SPINS + (first ? NAPS : 0); s++) {
       if (this.hasWork()) {
         sys.sub(c, L.SEARCHING, 1);
         return;
       }
+      if (s >= SPINS) sys.wait(napWord, 0, 0, 0.02);
     }
     const port = this.nested.port;
     // Flag, count, stop searching, then look once more: a submitter publishes, then reads
