@@ -25,7 +25,7 @@ export interface PoolBuffers {
  */
 export const OWNER_RECORDS = 1 << 17;
 /** Most records a worker's port holds (nested tasks in flight from one worker). */
-export const WORKER_RECORDS = 1 << 14;
+export const WORKER_RECORDS = 1 << 16;
 const ARENA_MAX = 2 ** 30;
 
 export class PoolShared {

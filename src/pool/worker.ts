@@ -43,8 +43,13 @@ const SPINS = 64;
  */
 const NAPS = 32;
 const napWord = new Int32Array(new SharedArrayBuffer(4));
-/** With promises pending, give the event loop a turn at least every this many tasks. */
-const TASKS_PER_TURN = 64;
+/**
+ * With promises or nested tasks pending, settle completions and let promise callbacks run every
+ * this many tasks (and when out of work)…
+ */
+const TASKS_PER_DRAIN = 8;
+/** …and give the event loop a full turn (timers, I/O) every this many of those. */
+const TURNS_PER_MACROTASK = 16;
 
 type TaskFn = (...args: unknown[]) => unknown;
 
@@ -101,21 +106,24 @@ export class Executor {
   /** Runs until the worker is terminated. */
   async loop(): Promise<void> {
     let sinceTurn = 0;
+    let sinceDrain = 0;
     for (;;) {
       const ref = this.take();
       if (ref >= 0) {
         const loading = this.execute(ref);
         if (loading !== undefined) await loading;
-        if (this.asyncPending > 0 || this.nested.pending > 0) {
+        if ((this.asyncPending > 0 || this.nested.pending > 0) && ++sinceDrain >= TASKS_PER_DRAIN) {
+          sinceDrain = 0;
           this.nested.drain();
           // Let settled promises continue, and now and then timers and I/O too.
-          if (++sinceTurn >= TASKS_PER_TURN) {
+          if (++sinceTurn >= TURNS_PER_MACROTASK) {
             sinceTurn = 0;
             await nextTurn();
           } else await undefined;
         }
         continue;
       }
+      sinceDrain = 0;
       if (this.nested.drain() > 0) {
         await undefined;
         continue;
@@ -131,7 +139,17 @@ export class Executor {
     let ref = Q.dequePop(c, this.base);
     if (ref >= 0) return ref;
     const spill = this.nested.spill;
-    if (spill.length > 0) return spill.pop()!;
+    if (spill.length > 0) {
+      // Nested tasks that did not fit the deque: move a batch in, where idle workers can steal.
+      const n = Math.min(spill.length, L.DEQUE_CAP >> 1);
+      let k = 0;
+      while (k < n && Q.dequePush(c, this.base, spill[k]!)) k++;
+      spill.splice(0, k);
+      if (k > 0) this.shared.wakeWorker();
+      ref = Q.dequePop(c, this.base);
+      if (ref >= 0) return ref;
+      if (spill.length > 0) return spill.pop()!;
+    }
     ref = Q.injectTake(c);
     if (ref >= 0) {
       // More waiting: make sure someone else is on it too (wakes one only if none is searching).
