@@ -110,7 +110,7 @@ describe("ThreadPool (property, real workers)", () => {
               : await within(pool.runMany<number>(tasks, "add", Array.from({ length: n }, (_, i) => [i, i])), HANG_MS, `runMany ${n}`);
             expect(out.length).toBe(n);
             expect(out.every((v, i) => v === 2 * i)).toBe(true);
-            if (structured) expect(counts.every((c) => c === 1)).toBe(true);
+            if (structured) expect(counts.subarray(0, n).every((c) => c === 1)).toBe(true);
           } finally {
             await pool.close();
           }
