@@ -450,14 +450,19 @@ export abstract class Submitter {
   private abort(i: number, reason: unknown): void {
     const reject = this.rejecters[i];
     if (reject === undefined) return;
+    this.forget(i);
+    if (this.tryCancel(i)) this.pump();
+    reject(reason);
+  }
+
+  /** Drops a single task's settle functions and its signal watch (it is being settled). */
+  private forget(i: number): void {
     this.resolvers[i] = this.rejecters[i] = undefined;
     const h = this.handles[i];
     if (h !== undefined) {
       this.handles[i] = undefined;
       this.unwatch(h);
     }
-    if (this.tryCancel(i)) this.pump();
-    reject(reason);
   }
 
   private abortMany(m: Many, reason: unknown): void {
@@ -588,12 +593,7 @@ export abstract class Submitter {
       return;
     }
     if (reject === undefined) return;
-    this.resolvers[i] = this.rejecters[i] = undefined;
-    const h = this.handles[i];
-    if (h !== undefined) {
-      this.handles[i] = undefined;
-      this.unwatch(h);
-    }
+    this.forget(i);
     if (failed) reject(value);
     else resolve!(value);
   }

@@ -5,19 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { AtomicI32, ThreadLocal, ThreadPool, joinAll, joinAllSettled, threadLocal } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
+import { rejectionOf as rejection } from "../unit-helpers.js";
 
 const tasks = workerUrl("pool-tasks.mjs");
 const later = <T>(v: T, ms: number) => new Promise<T>((r) => setTimeout(() => r(v), ms));
 const failLater = (e: unknown, ms: number) => new Promise<never>((_, rej) => setTimeout(() => rej(e), ms));
 
-const rejection = async (p: Promise<unknown>): Promise<any> => {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
-};
 
 describe("joinAll", () => {
   it("resolves with every value in order (promises, plain values, any iterable)", async () => {

@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { AtomicI32, ClosedError, Mutex, ThreadPool, WeftError, WorkerExitError, currentPool, globalPool, threadSlot } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
+import { rejectionOf as rejection } from "../unit-helpers.js";
 
 const tasks = workerUrl("pool-tasks.mjs");
 
@@ -20,14 +21,6 @@ async function until(pred: () => boolean, what: string, ms = 20_000): Promise<vo
   }
 }
 
-const rejection = async (p: Promise<unknown>): Promise<any> => {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
-};
 
 describe("ThreadPool: run", () => {
   const pool = new ThreadPool({ threads: 2 });
