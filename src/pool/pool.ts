@@ -29,7 +29,7 @@ import * as L from "./layout.js";
 export interface ThreadPoolOptions {
   /** Worker threads; default: the number of cores (`os.availableParallelism()`). */
   threads?: number;
-  /** Stack size of each worker in MiB (Node's `resourceLimits.stackSizeMb`). */
+  /** Stack size of each worker in MiB (Node's `resourceLimits.stackSizeMb`; at least 0.5). */
   stackSizeMb?: number;
   /** Name of the workers (`name#0`, `name#1`, …), shown in debuggers. */
   name?: string;
@@ -53,6 +53,9 @@ export function coreCount(): number {
 
 /** While completions keep coming, the collector still lets the event loop turn this often (ms). */
 const TURN_MS = 4;
+
+/** Smallest worker stack accepted (MiB): measured, 0.25 fails a worker's start-up and 0.2 aborts Node. */
+const MIN_STACK_MB = 0.5;
 
 /** Most workers one pool may have. */
 const MAX_THREADS = 1024;
@@ -178,6 +181,8 @@ export class ThreadPool implements Pool {
   /** Per slot: whether its current worker got as far as asking for the buffers (it started). */
   private readonly started: boolean[];
   private failedStarts = 0;
+  /** The last uncaught error a worker reported (for the message when workers cannot start). */
+  private lastError: unknown;
   private closed: Promise<void> | undefined;
   private nextExec = 1;
 
@@ -188,8 +193,11 @@ export class ThreadPool implements Pool {
     if (workerThreads === undefined) throw new Error("ThreadPool: this runtime has no node:worker_threads (browser pools are not built yet)");
     const threads = opts.threads === undefined ? coreCount() : checkCount("ThreadPool", "threads", opts.threads, 1, MAX_THREADS);
     const { stackSizeMb, name, idleTimeoutMs } = opts;
-    if (stackSizeMb !== undefined && (typeof stackSizeMb !== "number" || !(stackSizeMb > 0) || !Number.isFinite(stackSizeMb))) {
-      throw new RangeError(`ThreadPool: stackSizeMb must be a positive number of MiB, got ${describeValue(stackSizeMb)}`);
+    if (stackSizeMb !== undefined && (typeof stackSizeMb !== "number" || !(stackSizeMb >= MIN_STACK_MB) || !Number.isFinite(stackSizeMb))) {
+      throw new RangeError(
+        `ThreadPool: stackSizeMb must be a number of MiB ≥ ${MIN_STACK_MB} (smaller stacks cannot hold a worker's ` +
+          `start-up: Node aborts the whole process), got ${describeValue(stackSizeMb)}`,
+      );
     }
     if (name !== undefined && typeof name !== "string") throw new TypeError(`ThreadPool: name must be a string, got ${describeValue(name)}`);
     if (idleTimeoutMs !== undefined && (typeof idleTimeoutMs !== "number" || Number.isNaN(idleTimeoutMs) || idleTimeoutMs < 0)) {
@@ -302,8 +310,9 @@ export class ThreadPool implements Pool {
       this.failedStarts = 0;
       worker.postMessage({ [POOL_KEY]: { buffers: knownBuffers() } });
     });
-    worker.on("error", () => {
+    worker.on("error", (e: unknown) => {
       // An uncaught error in the worker ends it; 'exit' follows and handles it.
+      this.lastError = e;
     });
     worker.on("exit", (code: number) => this.onExit(k, worker, execId, code));
     // After the listeners: adding a 'message' listener refs the worker's port again.
@@ -368,7 +377,8 @@ export class ThreadPool implements Pool {
       // It died before it could run anything: starting it again would likely fail the same way.
       this.failedStarts++;
       if (this.failedStarts >= this.threads) {
-        this.sub.rejectAll(new WorkerExitError(`ThreadPool: the pool's workers exit as they start (exit code ${code})`, code));
+        const why = this.lastError instanceof Error ? `: ${this.lastError.message}` : "";
+        this.sub.rejectAll(new WorkerExitError(`ThreadPool: the pool's workers exit as they start (exit code ${code})${why}`, code));
         this.state = "closed";
       }
       return;
