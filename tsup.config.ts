@@ -1,10 +1,11 @@
 import { defineConfig } from "tsup";
 
-// One build for the package: ESM + CJS + .d.ts. The worker entry (`worker.ts`) is built beside
-// `index.ts` with code splitting on, so a spawned worker and the user's `import "weft"` share one
-// module instance (and so one thread identity) per thread.
+// One build for the package: ESM + CJS + .d.ts. The worker entries (`worker.ts` for spawn,
+// `pool-worker.ts` for ThreadPool) are built beside `index.ts` with code splitting on, so a
+// worker and the user's `import "weft"` share one module instance (and so one thread identity)
+// per thread.
 export default defineConfig({
-  entry: { index: "src/index.ts", worker: "src/thread/worker-entry.ts" },
+  entry: { index: "src/index.ts", worker: "src/thread/worker-entry.ts", "pool-worker": "src/pool/worker-entry.ts" },
   format: ["esm", "cjs"],
   dts: { entry: { index: "src/index.ts" } },
   target: "es2022",

@@ -57,3 +57,7 @@ export {
   type TaskResult,
   type ModuleRef,
 } from "./types.js";
+export { ThreadPool, globalPool, currentPool, spawnBlocking, type ThreadPoolOptions } from "./pool/pool.js";
+export type { Pool, PoolStats, TaskOptions } from "./pool/api.js";
+export { joinAll, joinAllSettled, type JoinAllOptions, type Settled } from "./pool/join.js";
+export { threadLocal, ThreadLocal } from "./pool/thread-local.js";

@@ -38,6 +38,8 @@ const cases: [example: string, keyLines: RegExp[]][] = [
     "run-ts.mjs send-sync",
     [/^alias refused: MovedError: an ArrayBuffer at value\.pixels was moved/m, /^worker got 20 frames, checksum (\d+) \(expected \1\)$/m, /^OK$/m],
   ],
+  ["pool-custom.mjs", [/^deepSum\(200000\) = 20000100000 /m, /^the same on a default pool: RangeError: Maximum call stack size exceeded$/m, /^OK$/m]],
+  ["spawn-blocking.mjs", [/^primes below 600000: 49098$/m, /^the heartbeat ticked \d+ times during the \d+ ms of work$/m, /^OK$/m]],
 ];
 
 describe("examples", () => {

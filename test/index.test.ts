@@ -9,15 +9,17 @@ const classes = [
   "WaitGroup", "AtomicI32", "AtomicU32", "AtomicBool", "AtomicI64",
   "WeftError", "TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError",
   "DataCloneError", "MovedError",
+  "ThreadPool", "ThreadLocal",
 ] as const;
 const functions = [
   "share", "revive", "isWire", "spawn", "spawnWith", "track", "threadSlot",
   // Send and Sync: moves and worker-module typing
   "send", "trySend", "sendAsync", "moduleRef", "defineWorker",
+  "globalPool", "currentPool", "spawnBlocking", "joinAll", "joinAllSettled", "threadLocal",
 ] as const;
 
 describe("public surface", () => {
-  it("exports every class and function of the std::sync family, spawn and share", () => {
+  it("exports every class and function of the std::sync family, spawn, share and the pool", () => {
     for (const name of [...classes, ...functions]) expect(typeof (weft as any)[name], name).toBe("function");
   });
 
