@@ -56,6 +56,7 @@ export {
   type TaskArgs,
   type TaskResult,
   type ModuleRef,
+  type PlainModuleUrl,
 } from "./types.js";
 export { ThreadPool, globalPool, currentPool, spawnBlocking, type ThreadPoolOptions } from "./pool/pool.js";
 export type { Pool, PoolStats, TaskOptions } from "./pool/api.js";

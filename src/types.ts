@@ -234,6 +234,13 @@ declare const MODULE: unique symbol;
 export type ModuleRef<M> = URL & { readonly [MODULE]?: M };
 
 /**
+ * A module URL that carries no module type: a string or a plain `URL` (not a `moduleRef`). The
+ * untyped forms of the pool's `run`/`runWith`/`runMany`/`spawnBlocking` take it, so a typed ref
+ * never silently falls through to them.
+ */
+export type PlainModuleUrl = string | (URL & { readonly [MODULE]?: undefined });
+
+/**
  * Brands `url` with the type of the module it points at (no run-time cost: it returns `url`).
  *
  * ```ts

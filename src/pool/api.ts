@@ -3,6 +3,7 @@
  * a task gets from `currentPool()` inside a pool worker.
  */
 import type { TaskOptions } from "./submitter.js";
+import type { ModuleRef, PlainModuleUrl, Sendable, TaskArgs, TaskName, TaskResult } from "../types.js";
 
 export type { TaskOptions };
 
@@ -24,7 +25,13 @@ export interface PoolStats {
   workers: { tasksRun: number; steals: number; queued: number; alive: boolean }[];
 }
 
-/** Submitting tasks to a pool. */
+/**
+ * Submitting tasks to a pool. Typed two ways: with a `moduleRef`, the export name, its arguments
+ * and its result are checked against the module's type
+ * (`pool.run(moduleRef<typeof import("./m.js")>(url), "fib", 30)` is a `Promise<number>`);
+ * with a plain URL or string, every argument must still be `Sendable` and `run<R>` names the
+ * result type.
+ */
 export interface Pool {
   /** Worker threads of the pool. */
   readonly threads: number;
@@ -32,11 +39,33 @@ export interface Pool {
    * Runs `exportName` of the module at `moduleUrl` on a worker with `args`; resolves with what it
    * returns (awaited if it is a promise), rejects with what it throws.
    */
-  run<R = unknown>(moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<R>;
+  run<M extends object, K extends TaskName<M>, A extends TaskArgs<M, K> = TaskArgs<M, K>>(
+    moduleUrl: ModuleRef<M>,
+    exportName: K,
+    ...args: A & Sendable<A>
+  ): Promise<TaskResult<M, K>>;
+  run<R = unknown, A extends readonly unknown[] = readonly unknown[]>(moduleUrl: PlainModuleUrl, exportName: string, ...args: A & Sendable<A>): Promise<R>;
   /** `run` with options (an `AbortSignal`). */
-  runWith<R = unknown>(opts: TaskOptions, moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<R>;
+  runWith<M extends object, K extends TaskName<M>, A extends TaskArgs<M, K> = TaskArgs<M, K>>(
+    opts: TaskOptions,
+    moduleUrl: ModuleRef<M>,
+    exportName: K,
+    ...args: A & Sendable<A>
+  ): Promise<TaskResult<M, K>>;
+  runWith<R = unknown, A extends readonly unknown[] = readonly unknown[]>(
+    opts: TaskOptions,
+    moduleUrl: PlainModuleUrl,
+    exportName: string,
+    ...args: A & Sendable<A>
+  ): Promise<R>;
   /** Runs the export once per entry of `argsList` (batched: a few records, not one per call); results in order. */
-  runMany<R = unknown>(moduleUrl: string | URL, exportName: string, argsList: unknown[][], opts?: TaskOptions): Promise<R[]>;
+  runMany<M extends object, K extends TaskName<M>>(
+    moduleUrl: ModuleRef<M>,
+    exportName: K,
+    argsList: readonly TaskArgs<M, K>[],
+    opts?: TaskOptions,
+  ): Promise<TaskResult<M, K>[]>;
+  runMany<R = unknown>(moduleUrl: PlainModuleUrl, exportName: string, argsList: readonly (readonly unknown[])[], opts?: TaskOptions): Promise<R[]>;
   /** Counters and queue depths. */
   stats(): PoolStats;
 }

@@ -22,19 +22,20 @@ class WorkerPool implements Pool {
     this.threads = ex.shared.threads;
   }
 
-  run<R = unknown>(moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<R> {
-    return this.ex.nested.submit<R>(undefined, moduleUrl, exportName, args);
+  // Loose implementations: callers see the typed overloads of the `Pool` interface.
+  run(moduleUrl: any, exportName: string, ...args: any[]): Promise<any> {
+    return this.ex.nested.submit(undefined, moduleUrl, exportName, args);
   }
 
-  runWith<R = unknown>(opts: TaskOptions, moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<R> {
+  runWith(opts: TaskOptions, moduleUrl: any, exportName: string, ...args: any[]): Promise<any> {
     if (opts === null || typeof opts !== "object") {
       return Promise.reject(new TypeError(`ThreadPool.runWith: options must be an object like { signal }, got ${describeValue(opts)}`));
     }
-    return this.ex.nested.submit<R>(opts.signal, moduleUrl, exportName, args);
+    return this.ex.nested.submit(opts.signal, moduleUrl, exportName, args);
   }
 
-  runMany<R = unknown>(moduleUrl: string | URL, exportName: string, argsList: unknown[][], opts?: TaskOptions): Promise<R[]> {
-    return this.ex.nested.submitMany<R>(moduleUrl, exportName, argsList, opts);
+  runMany(moduleUrl: any, exportName: string, argsList: readonly (readonly unknown[])[], opts?: TaskOptions): Promise<any[]> {
+    return this.ex.nested.submitMany(moduleUrl, exportName, argsList, opts);
   }
 
   stats(): PoolStats {

@@ -22,6 +22,7 @@ import { Submitter } from "./submitter.js";
 import { POOL_KEY, workerPool } from "./context.js";
 import type { Pool, PoolStats, TaskOptions } from "./api.js";
 import type { PoolWorkerData } from "./worker.js";
+import type { ModuleRef, PlainModuleUrl, Sendable, TaskArgs, TaskName, TaskResult } from "../types.js";
 import * as Q from "./queues.js";
 import * as L from "./layout.js";
 
@@ -216,19 +217,39 @@ export class ThreadPool implements Pool {
   /**
    * Runs `exportName` of `moduleUrl` on a worker with `args`. Resolves with its result (awaited
    * if it returns a promise), rejects with what it throws; the pool keeps going either way.
+   * With a `moduleRef`, the export name, arguments and result are checked against the module's
+   * type; with a plain URL, `run<R>` names the result type.
    */
-  run<R = unknown>(moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<R> {
+  run<M extends object, K extends TaskName<M>, A extends TaskArgs<M, K> = TaskArgs<M, K>>(
+    moduleUrl: ModuleRef<M>,
+    exportName: K,
+    ...args: A & Sendable<A>
+  ): Promise<TaskResult<M, K>>;
+  run<R = unknown, A extends readonly unknown[] = readonly unknown[]>(moduleUrl: PlainModuleUrl, exportName: string, ...args: A & Sendable<A>): Promise<R>;
+  run(moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<unknown> {
     if (this.state !== "open") return this.refuse("run");
-    return this.sub.submit<R>(undefined, moduleUrl, exportName, args);
+    return this.sub.submit(undefined, moduleUrl, exportName, args);
   }
 
   /** `run` with options: `{ signal }` cancels a queued task (see `TaskOptions`). */
-  runWith<R = unknown>(opts: TaskOptions, moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<R> {
+  runWith<M extends object, K extends TaskName<M>, A extends TaskArgs<M, K> = TaskArgs<M, K>>(
+    opts: TaskOptions,
+    moduleUrl: ModuleRef<M>,
+    exportName: K,
+    ...args: A & Sendable<A>
+  ): Promise<TaskResult<M, K>>;
+  runWith<R = unknown, A extends readonly unknown[] = readonly unknown[]>(
+    opts: TaskOptions,
+    moduleUrl: PlainModuleUrl,
+    exportName: string,
+    ...args: A & Sendable<A>
+  ): Promise<R>;
+  runWith(opts: TaskOptions, moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<unknown> {
     if (this.state !== "open") return this.refuse("runWith");
     if (opts === null || typeof opts !== "object") {
       return Promise.reject(new TypeError(`ThreadPool.runWith: options must be an object like { signal }, got ${describeValue(opts)}`));
     }
-    return this.sub.submit<R>(opts.signal, moduleUrl, exportName, args);
+    return this.sub.submit(opts.signal, moduleUrl, exportName, args);
   }
 
   /**
@@ -236,9 +257,16 @@ export class ThreadPool implements Pool {
    * records per worker; resolves with every result in order, or rejects with the first error
    * (the calls not started yet are then cancelled).
    */
-  runMany<R = unknown>(moduleUrl: string | URL, exportName: string, argsList: unknown[][], opts?: TaskOptions): Promise<R[]> {
+  runMany<M extends object, K extends TaskName<M>>(
+    moduleUrl: ModuleRef<M>,
+    exportName: K,
+    argsList: readonly TaskArgs<M, K>[],
+    opts?: TaskOptions,
+  ): Promise<TaskResult<M, K>[]>;
+  runMany<R = unknown>(moduleUrl: PlainModuleUrl, exportName: string, argsList: readonly (readonly unknown[])[], opts?: TaskOptions): Promise<R[]>;
+  runMany(moduleUrl: string | URL, exportName: string, argsList: readonly (readonly unknown[])[], opts?: TaskOptions): Promise<unknown[]> {
     if (this.state !== "open") return this.refuse("runMany");
-    return this.sub.submitMany<R>(moduleUrl, exportName, argsList, opts);
+    return this.sub.submitMany(moduleUrl, exportName, argsList, opts);
   }
 
   /** Counters and queue depths (see `PoolStats`). */
@@ -416,6 +444,16 @@ export function currentPool(): Pool {
  * const hash = await spawnBlocking<string>(new URL("./hash.js", import.meta.url), "sha256", bytes);
  * ```
  */
-export function spawnBlocking<R = unknown>(moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<R> {
-  return currentPool().run<R>(moduleUrl, exportName, ...args);
+export function spawnBlocking<M extends object, K extends TaskName<M>, A extends TaskArgs<M, K> = TaskArgs<M, K>>(
+  moduleUrl: ModuleRef<M>,
+  exportName: K,
+  ...args: A & Sendable<A>
+): Promise<TaskResult<M, K>>;
+export function spawnBlocking<R = unknown, A extends readonly unknown[] = readonly unknown[]>(
+  moduleUrl: PlainModuleUrl,
+  exportName: string,
+  ...args: A & Sendable<A>
+): Promise<R>;
+export function spawnBlocking(moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<unknown> {
+  return (currentPool().run as (u: string | URL, e: string, ...a: unknown[]) => Promise<unknown>)(moduleUrl, exportName, ...args);
 }

@@ -4,7 +4,7 @@
  * memory); errors; runMany; close vs terminate; bad input.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { AtomicI32, ClosedError, Mutex, ThreadPool, WeftError, WorkerExitError, currentPool, globalPool, threadSlot } from "../../dist/index.js";
+import { AtomicI32, ClosedError, Mutex, ThreadPool, WeftError, WorkerExitError, currentPool, globalPool, moduleRef, spawnBlocking, threadSlot } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
 import { rejectionOf as rejection } from "../unit-helpers.js";
 
@@ -25,6 +25,15 @@ async function until(pred: () => boolean, what: string, ms = 20_000): Promise<vo
 describe("ThreadPool: run", () => {
   const pool = new ThreadPool({ threads: 2 });
   afterAll(() => pool.close());
+
+  it("a moduleRef (typed at compile time) runs the same task as its URL, in run, runMany and spawnBlocking", async () => {
+    const ref = moduleRef<{ add(a: number, b: number): number; later(x: number, ms?: number): Promise<number> }>(tasks);
+    const sum: number = await pool.run(ref, "add", 2, 3);
+    expect(sum).toBe(5);
+    expect(await pool.runMany(ref, "add", [[1, 2], [3, 4]])).toEqual([3, 7]);
+    const doubled: number = await spawnBlocking(ref, "later", 21, 1);
+    expect(doubled).toBe(42);
+  });
 
   it("has the requested threads and runs a named export with its arguments", async () => {
     expect(pool.threads).toBe(2);
@@ -115,6 +124,7 @@ describe("ThreadPool: errors", () => {
     expect(await rejection(pool.run("./relative.mjs", "x"))).toBeInstanceOf(TypeError);
     expect((await rejection(pool.run(42 as any, "x"))).message).toMatch(/moduleUrl must be a URL/);
     expect((await rejection(pool.run(tasks, 7 as any))).message).toMatch(/exportName must be a string/);
+    // @ts-expect-error a function is not Sendable: a compile error, and a DataCloneError at run time
     expect((await rejection(pool.run(tasks, "echo", () => 1))).name).toBe("DataCloneError");
     expect((await rejection(pool.runWith(null as any, tasks, "add"))).message).toMatch(/options must be an object/);
     expect((await rejection(pool.runWith({ signal: {} as any }, tasks, "add"))).message).toMatch(/signal must be an AbortSignal/);

@@ -13,6 +13,8 @@ import {
   type PoolStats,
   type Settled,
   type ThreadPoolOptions,
+  type ModuleRef,
+  moduleRef,
 } from "../../dist/index.js";
 
 declare const url: URL;
@@ -83,4 +85,46 @@ export function threadLocalTypes(): void {
   // @ts-expect-error init is a function
   threadLocal(5);
   void [m, size];
+}
+
+/** A task module's type, as `typeof import("./math.js")` would give it. */
+interface MathModule {
+  fib(n: number): number;
+  greet(name: string, times?: number): Promise<string>;
+  version: string;
+}
+declare const math: ModuleRef<MathModule>;
+
+export async function typedRunTypes(pool: ThreadPool): Promise<void> {
+  // A moduleRef types the export name, the arguments and the (awaited) result.
+  const f: number = await pool.run(math, "fib", 30);
+  const g: string = await pool.run(math, "greet", "ann", 2);
+  const g1: string = await pool.run(math, "greet", "ann");
+  const w: number = await pool.runWith({ signal: AbortSignal.timeout(5) }, math, "fib", 1);
+  const fs: number[] = await pool.runMany(math, "fib", [[1], [2]]);
+  const sb: number = await spawnBlocking(math, "fib", 3);
+  const cp: number = await currentPool().run(math, "fib", 3);
+  const made = moduleRef<MathModule>(new URL("file:///math.js"));
+  const m: number = await pool.run(made, "fib", 2);
+  void [f, g, g1, w, fs, sb, cp, m];
+
+  // @ts-expect-error fib takes a number
+  void pool.run(math, "fib", "30");
+  // @ts-expect-error fib takes one argument
+  void pool.run(math, "fib");
+  // @ts-expect-error no export named nope
+  void pool.run(math, "nope", 1);
+  // @ts-expect-error version is not a function
+  void pool.run(math, "version");
+  // @ts-expect-error fib resolves to a number, not a string
+  const bad: string = await pool.run(math, "fib", 1);
+  // @ts-expect-error runMany checks every argument list
+  void pool.runMany(math, "fib", [[1], ["2"]]);
+  // @ts-expect-error runWith checks the arguments too
+  void pool.runWith({}, math, "greet", 5);
+  // @ts-expect-error spawnBlocking is typed the same way
+  void spawnBlocking(math, "greet");
+  // @ts-expect-error so is the pool a task sees
+  void currentPool().run(math, "fib", true);
+  void bad;
 }
