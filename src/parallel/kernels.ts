@@ -1,0 +1,188 @@
+/**
+ * Worker side of the parallel helpers (built to dist/kernels.js): plain exported functions that a
+ * pool's workers run by module URL + export name, each over one chunk [lo, hi) of a
+ * SharedArrayBuffer-backed typed array. The caller side (`parallel.ts`, `sort.ts`) splits the work
+ * and combines the results.
+ *
+ * Every kernel takes `ctl`, the job's control word (an Int32Array over shared memory): non-zero
+ * means the job was aborted or failed elsewhere, and the kernel returns early without finishing
+ * its chunk (it looks every `CANCEL_EVERY` elements), so an aborted job's tasks end promptly and
+ * nothing writes to the caller's arrays after the job has settled.
+ *
+ * User functions are named by module URL and export, imported once per worker (module scope is
+ * per worker) and cached here.
+ */
+import {
+  CANCEL_EVERY,
+  bitsOf,
+  countDigits,
+  scatterDigits,
+  sortInThread,
+  sortSpecOf,
+  type NumericArray,
+  type SortSpec,
+} from "./radix.js";
+
+type Fn = (...args: number[]) => unknown;
+
+const fns = new Map<string, Fn>();
+
+const aborted = (ctl: Int32Array): boolean => Atomics.load(ctl, 0) !== 0;
+
+/** The user's function `name` of module `url`, imported on first use in this worker. */
+async function load(where: string, url: string, name: string): Promise<Fn> {
+  const key = `${name}\u0000${url}`;
+  const cached = fns.get(key);
+  if (cached !== undefined) return cached;
+  const mod = await import(url);
+  const fn = mod[name];
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      `${where}: module ${url} has no exported function "${name}" (its export "${name}" is ${fn === undefined ? "missing" : typeof fn})`,
+    );
+  }
+  fns.set(key, fn);
+  return fn;
+}
+
+/** Throws if a user function returned a promise: chunk loops call it synchronously. */
+function checkSync(where: string, name: string, r: unknown): void {
+  if (r !== null && typeof r === "object" && typeof (r as any).then === "function") {
+    throw new TypeError(`${where}: "${name}" returned a Promise; the function must be synchronous (it is called once per element)`);
+  }
+}
+
+/** Sum of data[lo, hi), four accumulators (independent add chains; the caller adds chunks in order). */
+export function sumChunk(data: NumericArray, lo: number, hi: number, ctl: Int32Array): number {
+  let s = 0;
+  for (let b = lo; b < hi; b += CANCEL_EVERY) {
+    if (aborted(ctl)) return NaN;
+    const e = Math.min(hi, b + CANCEL_EVERY);
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let i = b;
+    for (; i + 3 < e; i += 4) {
+      s0 += data[i];
+      s1 += data[i + 1];
+      s2 += data[i + 2];
+      s3 += data[i + 3];
+    }
+    for (; i < e; i++) s0 += data[i];
+    s += (s0 + s1) + (s2 + s3);
+  }
+  return s;
+}
+
+/** out[i] = fn(data[i], i) for i in [lo, hi). */
+export async function mapChunk(
+  data: NumericArray,
+  out: NumericArray,
+  url: string,
+  name: string,
+  lo: number,
+  hi: number,
+  ctl: Int32Array,
+): Promise<void> {
+  const fn = await load("parallel.map", url, name);
+  if (lo < hi) {
+    const first = fn(data[lo], lo);
+    checkSync("parallel.map", name, first);
+    out[lo] = first as number;
+  }
+  for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
+    if (aborted(ctl)) return;
+    const e = Math.min(hi, b + CANCEL_EVERY);
+    for (let i = b; i < e; i++) out[i] = fn(data[i], i) as number;
+  }
+}
+
+/** fn(data[i], i) for i in [lo, hi). */
+export async function forEachChunk(data: NumericArray, url: string, name: string, lo: number, hi: number, ctl: Int32Array): Promise<void> {
+  const fn = await load("parallel.forEach", url, name);
+  if (lo < hi) checkSync("parallel.forEach", name, fn(data[lo], lo));
+  for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
+    if (aborted(ctl)) return;
+    const e = Math.min(hi, b + CANCEL_EVERY);
+    for (let i = b; i < e; i++) fn(data[i], i);
+  }
+}
+
+/** fn(…fn(fn(identity, data[lo]), data[lo+1])…, data[hi-1]). */
+export async function reduceChunk(
+  data: NumericArray,
+  url: string,
+  name: string,
+  identity: number,
+  lo: number,
+  hi: number,
+  ctl: Int32Array,
+): Promise<number> {
+  const fn = await load("parallel.reduce", url, name);
+  let acc = identity;
+  if (lo < hi) {
+    const r = fn(acc, data[lo]);
+    checkSync("parallel.reduce", name, r);
+    acc = r as number;
+  }
+  for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
+    if (aborted(ctl)) return NaN;
+    const e = Math.min(hi, b + CANCEL_EVERY);
+    for (let i = b; i < e; i++) acc = fn(acc, data[i]) as number;
+  }
+  return acc;
+}
+
+/** Folds the chunks' partial results, in chunk order: fn(…fn(identity, parts[0])…, parts[k-1]). */
+export async function reduceParts(url: string, name: string, identity: number, parts: number[]): Promise<number> {
+  const fn = await load("parallel.reduce", url, name);
+  let acc = identity;
+  for (const p of parts) acc = fn(acc, p) as number;
+  return acc;
+}
+
+function specOf(a: NumericArray): SortSpec {
+  const spec = sortSpecOf(a);
+  if (spec === undefined) throw new TypeError("parallel.sort kernel: not a numeric typed array");
+  return spec;
+}
+
+/** Sort phase 1 of a pass: counts digit `pass` of src[lo, hi) into hist[at … at+256). */
+export function sortCount(
+  src: NumericArray,
+  desc: boolean,
+  pass: number,
+  lo: number,
+  hi: number,
+  hist: Uint32Array,
+  at: number,
+  ctl: Int32Array,
+): void {
+  const spec = specOf(src);
+  countDigits(bitsOf(src, spec.width), spec, desc, pass, lo, hi, hist, at, ctl);
+}
+
+/** Sort phase 2 of a pass: moves src[lo, hi) to dst at the chunk's offsets offs[at … at+256). */
+export function sortScatter(
+  src: NumericArray,
+  dst: NumericArray,
+  desc: boolean,
+  pass: number,
+  lo: number,
+  hi: number,
+  offs: Uint32Array,
+  at: number,
+  ctl: Int32Array,
+): void {
+  const spec = specOf(src);
+  scatterDigits(bitsOf(src, spec.width), bitsOf(dst, spec.width), spec, desc, pass, lo, hi, offs, at, ctl);
+}
+
+/** Sorts a whole (small) array in this worker: the same passes, one chunk. */
+export function sortWhole(data: NumericArray, desc: boolean, ctl: Int32Array): void {
+  if (!aborted(ctl)) sortInThread(data, desc);
+}
+
+/** dst[lo, hi) = src[lo, hi), bit for bit (same array type). */
+export function copyChunk(src: NumericArray, dst: NumericArray, lo: number, hi: number, ctl: Int32Array): void {
+  if (aborted(ctl)) return;
+  dst.set(src.subarray(lo, hi), lo);
+}
