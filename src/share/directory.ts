@@ -40,6 +40,10 @@ function listen(): any {
   if (port !== null && portRegistry === reg) return port;
   port?.close();
   port = new wt.BroadcastChannel(`weft.buffers.${reg}`);
+  // Whenever this thread's event loop turns, queued posts are dispatched as events, and taken
+  // off the queue that `drain` reads: keep them then too (without this, a thread that awaited
+  // anything between a post and its first use of the buffer lost it).
+  port.onmessage = (e: { data: unknown }) => keep(e.data);
   port.unref?.();
   portRegistry = reg;
   const inherited = wt.getEnvironmentData?.(ENV_KEY);
@@ -57,9 +61,13 @@ function drain(): void {
   for (;;) {
     const m = wt.receiveMessageOnPort(p);
     if (m === undefined) return;
-    const { id, buffer } = m.message ?? {};
-    if (typeof id === "number" && buffer instanceof SharedArrayBuffer) remember(id, buffer);
+    keep(m.message);
   }
+}
+
+function keep(message: unknown): void {
+  const { id, buffer } = (message ?? {}) as { id?: unknown; buffer?: unknown };
+  if (typeof id === "number" && buffer instanceof SharedArrayBuffer) remember(id, buffer);
 }
 
 /** The id under which `sab` travels in bytes (posting it to every thread the first time). */
@@ -76,6 +84,24 @@ export function idOf(sab: SharedArrayBuffer): number {
   // Workers started later from this thread inherit what it knows.
   wt.setEnvironmentData?.(ENV_KEY, new Map(bufferOfId));
   return id;
+}
+
+/**
+ * Every buffer this thread knows by id, after draining what was posted so far: for a thread that
+ * started listening late (see `learnBuffers`).
+ */
+export function knownBuffers(): Map<number, SharedArrayBuffer> {
+  if (wt !== undefined) drain();
+  return new Map(bufferOfId);
+}
+
+/**
+ * Takes in buffers another thread knew. A worker's environment data is a snapshot taken when it
+ * was created, and it listens only once its code runs: a buffer posted in between reaches it only
+ * this way (pool workers ask their parent for `knownBuffers()` after they start listening).
+ */
+export function learnBuffers(known: Map<number, SharedArrayBuffer>): void {
+  for (const [id, sab] of known) if (sab instanceof SharedArrayBuffer) remember(id, sab);
 }
 
 /** The buffer an id stands for. */

@@ -57,7 +57,11 @@ const workerThreads: any =
   typeof nodeProcess?.getBuiltinModule === "function" ? nodeProcess.getBuiltinModule("node:worker_threads") : undefined;
 const nodeUrl: any = typeof nodeProcess?.getBuiltinModule === "function" ? nodeProcess.getBuiltinModule("node:url") : undefined;
 
-function moduleHref(moduleUrl: unknown): string {
+/**
+ * The absolute URL of a module given as a URL or an absolute path/URL string; a TypeError naming
+ * `what` otherwise (relative specifiers would resolve against weft's own files, not the caller's).
+ */
+export function moduleHref(moduleUrl: unknown, what = "spawn"): string {
   if (moduleUrl instanceof URL) return moduleUrl.href;
   if (typeof moduleUrl === "string") {
     if (/^(file|data|https?|blob):/.test(moduleUrl)) return moduleUrl;
@@ -66,7 +70,7 @@ function moduleHref(moduleUrl: unknown): string {
     }
   }
   throw new TypeError(
-    `spawn: moduleUrl must be a URL or an absolute file path/URL string, got ${describeValue(moduleUrl)} ` +
+    `${what}: moduleUrl must be a URL or an absolute file path/URL string, got ${describeValue(moduleUrl)} ` +
       `(write new URL("./worker.js", import.meta.url))`,
   );
 }

@@ -1,0 +1,383 @@
+/**
+ * ThreadPool (rayon's `ThreadPool` / `ThreadPoolBuilder`): a fixed set of workers started once and
+ * reused, running tasks named by module URL and export name.
+ *
+ * Submitting a task writes a record into this thread's port (shared memory), pushes its ref into
+ * the injector and, if a worker sleeps, wakes one: no `postMessage` per task. Workers take tasks
+ * from their own deque (nested submissions), the injector, or by stealing from each other's deques
+ * (Chase–Lev). Finished records come back through the port's completion ring, which this thread
+ * drains in batches, woken by one `Atomics.waitAsync` per batch — the owner thread never blocks.
+ *
+ * While tasks are pending, that one async wait keeps a Node process alive; an idle pool does not
+ * (its workers are unref'd).
+ */
+import * as sys from "../sys/index.js";
+import { ClosedError, WorkerExitError } from "../errors.js";
+import { describeValue } from "../memory/layout.js";
+import { checkCount } from "../sync/options.js";
+import { allocateSlot, markDead, registryBuffer } from "../thread/registry.js";
+import { knownBuffers } from "../share/directory.js";
+import { PoolShared, poolStats } from "./shared.js";
+import { Submitter } from "./submitter.js";
+import { POOL_KEY, workerPool } from "./context.js";
+import type { Pool, PoolStats, TaskOptions } from "./api.js";
+import type { PoolWorkerData } from "./worker.js";
+import * as Q from "./queues.js";
+import * as L from "./layout.js";
+
+/** Options of `new ThreadPool` (rayon's `ThreadPoolBuilder`). */
+export interface ThreadPoolOptions {
+  /** Worker threads; default: the number of cores (`os.availableParallelism()`). */
+  threads?: number;
+  /** Stack size of each worker in MiB (Node's `resourceLimits.stackSizeMb`). */
+  stackSizeMb?: number;
+  /** Name of the workers (`name#0`, `name#1`, …), shown in debuggers. */
+  name?: string;
+  /**
+   * A worker with nothing to do for this long exits, and is started again when work comes.
+   * Default `Infinity`: workers stay (an idle pool does not keep Node alive either way).
+   */
+  idleTimeoutMs?: number;
+}
+
+const nodeProcess: any = (globalThis as any).process;
+const workerThreads: any =
+  typeof nodeProcess?.getBuiltinModule === "function" ? nodeProcess.getBuiltinModule("node:worker_threads") : undefined;
+const nodeOs: any = typeof nodeProcess?.getBuiltinModule === "function" ? nodeProcess.getBuiltinModule("node:os") : undefined;
+
+/** Cores of this machine. */
+export function coreCount(): number {
+  const n = nodeOs?.availableParallelism?.() ?? nodeOs?.cpus?.().length ?? (globalThis as any).navigator?.hardwareConcurrency;
+  return typeof n === "number" && n >= 1 ? n : 1;
+}
+
+/** While completions keep coming, the collector still lets the event loop turn this often (ms). */
+const TURN_MS = 4;
+
+/** Most workers one pool may have. */
+const MAX_THREADS = 1024;
+
+/** The owner thread's side: publishes to the injector and watches its port. */
+class OwnerSubmitter extends Submitter {
+  /** Refs that did not fit the injector, oldest first. */
+  private readonly overflow: number[] = [];
+  private collecting = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    shared: PoolShared,
+    private readonly pool: ThreadPool,
+  ) {
+    super(shared, 0, "ThreadPool.run");
+  }
+
+  protected get threadCount(): number {
+    return this.shared.threads;
+  }
+
+  protected publish(ref: number): void {
+    const c = this.shared.control;
+    if (this.overflow.length > 0 || !Q.injectPush(c, ref)) this.overflow.push(ref);
+    this.shared.wakeWorker();
+  }
+
+  protected submitted(): void {
+    if (!this.collecting) {
+      this.collecting = true;
+      void this.collect();
+    }
+  }
+
+  /** Moves overflowed refs into the injector as room appears. */
+  private flushOverflow(): void {
+    const o = this.overflow;
+    if (o.length === 0) return;
+    let k = 0;
+    while (k < o.length && Q.injectPush(this.shared.control, o[k]!)) k++;
+    if (k > 0) {
+      o.splice(0, k);
+      this.shared.wakeWorker();
+    }
+  }
+
+  /** Settles completions until nothing is pending; parks with an async wait between batches. */
+  private async collect(): Promise<void> {
+    const port = this.port;
+    let lastTurn = sys.now();
+    try {
+      while (this.outstanding > 0 && !this.stopped) {
+        if (this.drain() > 0) {
+          this.flushOverflow();
+          // Let the settled promises' continuations run (they may submit more) before the next
+          // batch, and every few ms give the event loop a turn too (timers, I/O, messages).
+          if (sys.now() - lastTurn > TURN_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            lastTurn = sys.now();
+          } else await undefined;
+          continue;
+        }
+        this.flushOverflow();
+        const seq = port.prepareSleep();
+        if (!this.hasCompletion() && this.outstanding > 0) {
+          // The pending wait holds the process open (sys.waitAsync keeps a ref'd handle meanwhile).
+          await sys.waitAsync(port.words, L.SEQ, seq, this.overflow.length > 0 ? 1 : 1000);
+          lastTurn = sys.now();
+        }
+        port.endSleep();
+      }
+    } finally {
+      this.collecting = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  /** Resolves once nothing submitted from this thread is pending. */
+  whenIdle(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Rejects every pending task (terminate). */
+  rejectAll(error: Error): void {
+    this.failAll(error);
+  }
+
+  /** Pushes the ref of a record that may have been lost with a dead worker again. */
+  requeue(ref: number): void {
+    this.publish(ref);
+  }
+}
+
+/**
+ * A pool of worker threads (rayon's `ThreadPool`). Tasks are named by module and export —
+ * functions cannot cross threads — and their arguments and results travel through shared memory:
+ * weft primitives and typed arrays over a `SharedArrayBuffer` arrive as the same memory.
+ *
+ * ```ts
+ * const pool = new ThreadPool({ threads: 4 });
+ * const n = await pool.run<number>(new URL("./tasks.js", import.meta.url), "fib", 30);
+ * await pool.close();
+ * ```
+ *
+ * A pool belongs to the thread that created it: submit from that thread (inside a task, use
+ * `currentPool()`).
+ */
+export class ThreadPool implements Pool {
+  /** Worker threads. */
+  readonly threads: number;
+  private readonly shared: PoolShared;
+  private readonly sub: OwnerSubmitter;
+  private readonly workers: any[];
+  private readonly weftSlots: number[];
+  private readonly opts: Required<Omit<ThreadPoolOptions, "stackSizeMb">> & { stackSizeMb: number | undefined };
+  private state: "open" | "closing" | "closed" = "open";
+  /** Per slot: whether its current worker got as far as asking for the buffers (it started). */
+  private readonly started: boolean[];
+  private failedStarts = 0;
+  private closed: Promise<void> | undefined;
+  private nextExec = 1;
+
+  constructor(opts: ThreadPoolOptions = {}) {
+    if (opts === null || typeof opts !== "object") {
+      throw new TypeError(`ThreadPool: options must be an object like { threads, stackSizeMb, name, idleTimeoutMs }, got ${describeValue(opts)}`);
+    }
+    if (workerThreads === undefined) throw new Error("ThreadPool: this runtime has no node:worker_threads (browser pools are not built yet)");
+    const threads = opts.threads === undefined ? coreCount() : checkCount("ThreadPool", "threads", opts.threads, 1, MAX_THREADS);
+    const { stackSizeMb, name, idleTimeoutMs } = opts;
+    if (stackSizeMb !== undefined && (typeof stackSizeMb !== "number" || !(stackSizeMb > 0) || !Number.isFinite(stackSizeMb))) {
+      throw new RangeError(`ThreadPool: stackSizeMb must be a positive number of MiB, got ${describeValue(stackSizeMb)}`);
+    }
+    if (name !== undefined && typeof name !== "string") throw new TypeError(`ThreadPool: name must be a string, got ${describeValue(name)}`);
+    if (idleTimeoutMs !== undefined && (typeof idleTimeoutMs !== "number" || Number.isNaN(idleTimeoutMs) || idleTimeoutMs < 0)) {
+      throw new RangeError(`ThreadPool: idleTimeoutMs must be a number of milliseconds ≥ 0 (or Infinity), got ${describeValue(idleTimeoutMs)}`);
+    }
+    this.threads = threads;
+    this.opts = { threads, stackSizeMb, name: name ?? "weft-pool", idleTimeoutMs: idleTimeoutMs ?? Infinity };
+    this.shared = PoolShared.create(threads);
+    this.sub = new OwnerSubmitter(this.shared, this);
+    this.workers = new Array(threads).fill(undefined);
+    this.weftSlots = new Array(threads).fill(0);
+    this.started = new Array(threads).fill(false);
+    for (let k = 0; k < threads; k++) this.startWorker(k);
+  }
+
+  /**
+   * Runs `exportName` of `moduleUrl` on a worker with `args`. Resolves with its result (awaited
+   * if it returns a promise), rejects with what it throws; the pool keeps going either way.
+   */
+  run<R = unknown>(moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<R> {
+    if (this.state !== "open") return this.refuse("run");
+    return this.sub.submit<R>(undefined, moduleUrl, exportName, args);
+  }
+
+  /** `run` with options: `{ signal }` cancels a queued task (see `TaskOptions`). */
+  runWith<R = unknown>(opts: TaskOptions, moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<R> {
+    if (this.state !== "open") return this.refuse("runWith");
+    if (opts === null || typeof opts !== "object") {
+      return Promise.reject(new TypeError(`ThreadPool.runWith: options must be an object like { signal }, got ${describeValue(opts)}`));
+    }
+    return this.sub.submit<R>(opts.signal, moduleUrl, exportName, args);
+  }
+
+  /**
+   * Runs the export once per entry of `argsList` (each an array of arguments), batched into a few
+   * records per worker; resolves with every result in order, or rejects with the first error
+   * (the calls not started yet are then cancelled).
+   */
+  runMany<R = unknown>(moduleUrl: string | URL, exportName: string, argsList: unknown[][], opts?: TaskOptions): Promise<R[]> {
+    if (this.state !== "open") return this.refuse("runMany");
+    return this.sub.submitMany<R>(moduleUrl, exportName, argsList, opts);
+  }
+
+  /** Counters and queue depths (see `PoolStats`). */
+  stats(): PoolStats {
+    return poolStats(this.shared, this.sub.outstanding);
+  }
+
+  /**
+   * Finishes every task already submitted, then stops the workers. New submissions are refused
+   * (`ClosedError`) from the moment this is called.
+   */
+  close(): Promise<void> {
+    if (this.closed !== undefined) return this.closed;
+    this.state = "closing";
+    this.closed = this.sub.whenIdle().then(() => this.stopWorkers());
+    return this.closed;
+  }
+
+  /** Stops the workers now; every pending task rejects with `ClosedError`. */
+  terminate(): Promise<void> {
+    if (this.state === "closed") return this.closed!;
+    this.state = "closed";
+    this.sub.rejectAll(new ClosedError("ThreadPool.terminate() stopped the pool before this task finished"));
+    this.closed = this.stopWorkers();
+    return this.closed;
+  }
+
+  private refuse(what: string): Promise<never> {
+    return Promise.reject(new ClosedError(`ThreadPool.${what}: the pool is ${this.state === "closing" ? "closing" : "closed"}`));
+  }
+
+  private async stopWorkers(): Promise<void> {
+    this.state = "closed";
+    const all = this.workers.map((w, k) => {
+      if (w === undefined) return undefined;
+      this.workers[k] = undefined;
+      // Mark the thread dead first: terminate() runs no JavaScript in the worker, and locks it
+      // holds must be seen as an owner's death.
+      markDead(this.weftSlots[k]!);
+      return w.terminate();
+    });
+    await Promise.all(all);
+  }
+
+  private startWorker(k: number): void {
+    const execId = this.nextExec++;
+    const weftSlot = allocateSlot();
+    const data: PoolWorkerData = {
+      registry: registryBuffer(),
+      weftSlot,
+      buffers: this.shared.buffers,
+      slot: k,
+      execId,
+      idleTimeoutMs: this.opts.idleTimeoutMs,
+      name: `${this.opts.name}#${k}`,
+    };
+    sys.store(this.shared.control, L.workerBase(k) + L.EXEC, execId);
+    const worker = new workerThreads.Worker(new URL("./pool-worker.js", import.meta.url), {
+      workerData: { [POOL_KEY]: data },
+      name: data.name,
+      resourceLimits: this.opts.stackSizeMb !== undefined ? { stackSizeMb: this.opts.stackSizeMb } : undefined,
+    });
+    this.workers[k] = worker;
+    this.weftSlots[k] = weftSlot;
+    this.started[k] = false;
+    worker.on("message", (m: any) => {
+      if (m?.[POOL_KEY] !== "hello") return;
+      this.started[k] = true;
+      this.failedStarts = 0;
+      worker.postMessage({ [POOL_KEY]: { buffers: knownBuffers() } });
+    });
+    worker.on("error", () => {
+      // An uncaught error in the worker ends it; 'exit' follows and handles it.
+    });
+    worker.on("exit", (code: number) => this.onExit(k, worker, execId, code));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
+  }
+
+  private onExit(k: number, worker: unknown, execId: number, code: number): void {
+    markDead(this.weftSlots[k]!);
+    if (this.workers[k] !== worker) return; // stopped on purpose
+    this.workers[k] = undefined;
+    this.recover(k, execId, code);
+  }
+
+  /**
+   * A worker died (process.exit in a task, an uncaught error, out of memory…). Everything it was
+   * running — records in state RUNNING under its execution id, in any port — completes as Died,
+   * so each submitter rejects it with WorkerExitError. Refs it had taken but not yet claimed are
+   * gone with it, so every record still QUEUED is pushed into the injector again: a duplicate
+   * entry is harmless (only one CAS takes a task). Then a new worker takes over the slot.
+   */
+  private recover(k: number, execId: number, code: number): void {
+    const shared = this.shared;
+    const c = shared.control;
+    const running = L.RUNNING_BASE + execId;
+    for (let p = 0; p < shared.ports.length; p++) {
+      const port = shared.ports[p]!;
+      const used = sys.load(port.words, L.RECORDS);
+      for (let i = 0; i < used; i++) {
+        const r = port.rec(i);
+        const w = port.words;
+        const s = sys.load(w, r + L.STATE);
+        if (s === running) {
+          w[r + L.RES_KIND] = L.Outcome.Died;
+          w[r + L.RES_LEN] = code; // a Died record has no payload: its length word carries the exit code
+          w[r + L.RES_AT] = 0;
+          sys.store(w, r + L.STATE, L.DONE);
+          port.pushCompletion(i);
+          shared.wakePort(p);
+        } else if (s === L.QUEUED && p !== k + 1 && this.state !== "closed") {
+          this.sub.requeue(L.refOf(p, i));
+        }
+      }
+    }
+    // If it died parked, it is still counted as a sleeper.
+    if (shared.ports[k + 1]!.claimSleeper()) sys.sub(c, L.SLEEPERS, 1);
+    sys.store(c, L.workerBase(k) + L.EXEC, 0);
+    if (this.state === "closed") return;
+    if (!this.started[k]) {
+      // It died before it could run anything: starting it again would likely fail the same way.
+      this.failedStarts++;
+      if (this.failedStarts >= this.threads) {
+        this.sub.rejectAll(new WorkerExitError(`ThreadPool: the pool's workers exit as they start (exit code ${code})`, code));
+        this.state = "closed";
+      }
+      return;
+    }
+    sys.add(c, L.REPLACED, 1);
+    this.startWorker(k);
+  }
+}
+
+let global: ThreadPool | undefined;
+
+/**
+ * The process-wide pool (rayon's global pool), created on first use with one worker per core.
+ * It never keeps the process alive while idle.
+ */
+export function globalPool(): ThreadPool {
+  return (global ??= new ThreadPool({ name: "weft-global" }));
+}
+
+/**
+ * The pool to submit to from here: inside a pool worker (in a task), that worker's pool — tasks
+ * submitted through it go to the worker's own deque, where idle workers steal them; anywhere
+ * else, `globalPool()`.
+ */
+export function currentPool(): Pool {
+  return workerPool() ?? globalPool();
+}

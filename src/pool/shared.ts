@@ -1,0 +1,139 @@
+/**
+ * One thread's view of a pool's shared memory: the control words and queues, every port, the
+ * arena for large payloads and the function table. The owner thread creates it; each worker
+ * rebuilds it from the same buffers.
+ */
+import * as sys from "../sys/index.js";
+import { Arena } from "../memory/arena.js";
+import { FunctionTable } from "./functions.js";
+import { Port } from "./port.js";
+import * as L from "./layout.js";
+import * as Q from "./queues.js";
+import type { PoolStats } from "./api.js";
+
+/** The buffers a worker needs to join a pool. */
+export interface PoolBuffers {
+  control: SharedArrayBuffer;
+  ports: SharedArrayBuffer[];
+  arena: SharedArrayBuffer;
+  functions: SharedArrayBuffer;
+}
+
+/** Most records the owner thread's port holds (tasks in flight from it). */
+export const OWNER_RECORDS = 1 << 20;
+/** Most records a worker's port holds (nested tasks in flight from one worker). */
+export const WORKER_RECORDS = 1 << 14;
+const ARENA_MAX = 2 ** 30;
+
+export class PoolShared {
+  readonly control: Int32Array;
+  readonly threads: number;
+  /** Port 0: the owner thread; port k + 1: worker slot k. */
+  readonly ports: Port[];
+  readonly arena: Arena;
+  readonly functions: FunctionTable;
+  /** Fixed-length views over the arena (see Port: length-tracking views are slow); renewed on demand. */
+  private aBytes: Uint8Array;
+  arenaView: DataView;
+  private nextWake = 0;
+
+  static create(threads: number): PoolShared {
+    const control = new SharedArrayBuffer(L.controlBytes(threads));
+    const c = new Int32Array(control);
+    sys.store(c, L.THREADS, threads);
+    sys.store(c, L.TAG, L.POOL_TAG);
+    const ports = [Port.create(OWNER_RECORDS, 1024).buffer];
+    for (let k = 0; k < threads; k++) ports.push(Port.create(WORKER_RECORDS, 64).buffer);
+    return new PoolShared({
+      control,
+      ports,
+      arena: new Arena(ARENA_MAX, 64 * 1024).buffer,
+      functions: new FunctionTable().buffer,
+    });
+  }
+
+  constructor(readonly buffers: PoolBuffers) {
+    this.control = new Int32Array(buffers.control);
+    if (sys.load(this.control, L.TAG) !== L.POOL_TAG) throw new TypeError("ThreadPool: the control buffer is not a weft pool");
+    this.threads = sys.load(this.control, L.THREADS);
+    this.ports = buffers.ports.map((b) => new Port(b));
+    this.arena = new Arena(0, 0, buffers.arena);
+    this.functions = new FunctionTable(buffers.functions);
+    this.aBytes = new Uint8Array(buffers.arena, 0, buffers.arena.byteLength);
+    this.arenaView = new DataView(buffers.arena, 0, buffers.arena.byteLength);
+  }
+
+  /** The arena's bytes, through a view that reaches at least byte `end` (then `arenaView` does too). */
+  arenaBytes(end: number): Uint8Array {
+    if (end > this.aBytes.length) {
+      const b = this.buffers.arena;
+      this.aBytes = new Uint8Array(b, 0, b.byteLength);
+      this.arenaView = new DataView(b, 0, b.byteLength);
+    }
+    return this.aBytes;
+  }
+
+  /** Word index of worker slot `k`'s block. */
+  base(k: number): number {
+    return L.workerBase(k);
+  }
+
+  /**
+   * After publishing a task: wakes one parked worker, if any. Workers park with their own port's
+   * SLEEPING flag set and count themselves in SLEEPERS first, so with none parked this is one load.
+   */
+  wakeWorker(): void {
+    if (sys.load(this.control, L.SLEEPERS) <= 0) return;
+    const n = this.threads;
+    for (let i = 0; i < n; i++) {
+      const k = (this.nextWake + i) % n;
+      if (this.ports[k + 1]!.claimSleeper()) {
+        sys.sub(this.control, L.SLEEPERS, 1);
+        this.nextWake = (k + 1) % n;
+        this.ports[k + 1]!.ring();
+        return;
+      }
+    }
+  }
+
+  /** After pushing a completion into port `p`: wakes its owner if it sleeps. */
+  wakePort(p: number): void {
+    const port = this.ports[p]!;
+    if (port.claimSleeper()) {
+      if (p > 0) sys.sub(this.control, L.SLEEPERS, 1);
+      port.ring();
+    }
+  }
+
+  /** Whether worker `k` could find a task now (its deque, the injector, other deques). */
+  workFor(k: number): boolean {
+    const c = this.control;
+    if (Q.injectLen(c) > 0) return true;
+    for (let i = 0; i < this.threads; i++) if (Q.dequeLen(c, L.workerBase(i)) > 0) return true;
+    return false;
+  }
+}
+
+/** Statistics read from shared memory; `pending` is the calling thread's own count. */
+export function poolStats(shared: PoolShared, pending: number): PoolStats {
+  const c = shared.control;
+  const workers: PoolStats["workers"] = [];
+  let tasksRun = 0;
+  let steals = 0;
+  for (let k = 0; k < shared.threads; k++) {
+    const b = L.workerBase(k);
+    const w = { tasksRun: sys.load(c, b + L.RUN), steals: sys.load(c, b + L.STOLEN), queued: Q.dequeLen(c, b), alive: sys.load(c, b + L.EXEC) !== 0 };
+    tasksRun += w.tasksRun;
+    steals += w.steals;
+    workers.push(w);
+  }
+  return {
+    threads: shared.threads,
+    tasksRun,
+    steals,
+    injectorDepth: Q.injectLen(c),
+    pending,
+    workersReplaced: sys.load(c, L.REPLACED),
+    workers,
+  };
+}
