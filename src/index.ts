@@ -19,6 +19,7 @@ export {
   RecvError,
   TryRecvError,
   CapacityError,
+  AbortError,
 } from "./errors.js";
 export type { WaitOptions } from "./sync/options.js";
 export { Mutex, MutexGuard } from "./sync/mutex.js";
@@ -37,3 +38,12 @@ export { codecs, type Codec, type FixedCodec, type VarCodec } from "./channel/co
 export { select, trySelect, selectAsync, sendArm, type SelectArm, type SendArm, type Selected } from "./channel/select.js";
 export { ThreadPool, globalPool, currentPool, type ThreadPoolOptions } from "./pool/pool.js";
 export type { Pool, PoolStats, TaskOptions } from "./pool/api.js";
+export {
+  parallel,
+  join,
+  type ParallelOptions,
+  type SortOptions,
+  type NumericArray,
+  type Task,
+  type JoinOptions,
+} from "./parallel/parallel.js";

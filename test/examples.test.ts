@@ -32,6 +32,8 @@ const cases: [example: string, keyLines: RegExp[]][] = [
   ["channel-worker-to-worker.mjs", [/^consumer received 100000 numbers/m, /^OK$/m]],
   ["channel-select.mjs", [/^received 50 fast and 5 slow messages$/m, /^OK$/m]],
   ["channel-async-main.mjs", [/^received 200 records in order: true/m, /^OK$/m]],
+  ["parallel-sum-squares.mjs", [/^summed 1000000 of 1000000 elements$/m, /^sum of squares of 1000000 elements: 333332833333\.\d+ \(single-thread: 333332833333\.\d+\)$/m, /^OK$/m]],
+  ["parallel-sort.mjs", [/^same order as Float64Array\.prototype\.sort: true; first -\d+\.\d, last NaN$/m, /^descending: first Infinity, then \d+\.\d, NaN still last: true$/m, /^OK$/m]],
 ];
 
 describe("examples", () => {

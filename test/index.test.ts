@@ -8,16 +8,22 @@ const classes = [
   "Mutex", "MutexGuard", "RwLock", "RwLockReadGuard", "RwLockWriteGuard", "Condvar", "Once", "Semaphore", "Barrier",
   "WaitGroup", "AtomicI32", "AtomicU32", "AtomicBool", "AtomicI64",
   "WeftError", "TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError",
+  "AbortError",
 ] as const;
-const functions = ["share", "revive", "isWire", "spawn", "spawnWith", "track", "threadSlot"] as const;
+const functions = ["share", "revive", "isWire", "spawn", "spawnWith", "track", "threadSlot", "join"] as const;
 
 describe("public surface", () => {
   it("exports every class and function of the std::sync family, spawn and share", () => {
     for (const name of [...classes, ...functions]) expect(typeof (weft as any)[name], name).toBe("function");
   });
 
+  it("exports the parallel helpers as one namespace object", () => {
+    expect(Object.keys(weft.parallel).sort()).toEqual(["forEach", "map", "reduce", "sort", "sum"]);
+    for (const [name, fn] of Object.entries(weft.parallel)) expect(typeof fn, name).toBe("function");
+  });
+
   it("every error class extends WeftError and Error, and its instances are named after it", () => {
-    for (const name of ["TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError"] as const) {
+    for (const name of ["TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError", "AbortError"] as const) {
       const cls = (weft as any)[name];
       expect(cls.prototype, name).toBeInstanceOf(weft.WeftError);
       expect(cls.prototype, name).toBeInstanceOf(Error);

@@ -83,6 +83,7 @@ export async function mapChunk(
   ctl: Int32Array,
 ): Promise<void> {
   const fn = await load("parallel.map", url, name);
+  if (aborted(ctl)) return;
   if (lo < hi) {
     const first = fn(data[lo], lo);
     checkSync("parallel.map", name, first);
@@ -98,6 +99,7 @@ export async function mapChunk(
 /** fn(data[i], i) for i in [lo, hi). */
 export async function forEachChunk(data: NumericArray, url: string, name: string, lo: number, hi: number, ctl: Int32Array): Promise<void> {
   const fn = await load("parallel.forEach", url, name);
+  if (aborted(ctl)) return;
   if (lo < hi) checkSync("parallel.forEach", name, fn(data[lo], lo));
   for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
     if (aborted(ctl)) return;
@@ -117,6 +119,7 @@ export async function reduceChunk(
   ctl: Int32Array,
 ): Promise<number> {
   const fn = await load("parallel.reduce", url, name);
+  if (aborted(ctl)) return NaN;
   let acc = identity;
   if (lo < hi) {
     const r = fn(acc, data[lo]);

@@ -23,35 +23,64 @@ export function shared<A extends Numeric>(a: A, offset = 0): A {
 
 export interface ArrayCase {
   type: Ctor;
-  bytes: Uint8Array;
-  /** (index, special value) pairs written over the random bits (floats only). */
-  specials: Array<[number, number]>;
+  length: number;
+  /** Seed of the element values (a fast PRNG fills large arrays quickly). */
+  seed: number;
+  /**
+   * "bits": every bit pattern (huge and tiny floats, NaN payloads of both signs); "small": small
+   * integers (many equal keys, most radix passes skipped); "specials": mostly the float special values.
+   */
+  values: "bits" | "small" | "specials";
   /** Whether NaNs are rewritten to the one canonical NaN (so a bitwise comparison with the native sort is exact). */
   canonicalNaN: boolean;
+  /** Elements before the view in its buffer (views need not start at byte 0). */
   offset: number;
 }
 
 /** Random arrays of any accepted type, length 0…maxLength. */
 export const arrayCaseArb = (maxLength: number, types: Ctor[] = TYPES): fc.Arbitrary<ArrayCase> =>
-  fc.constantFrom(...types).chain((type) =>
-    fc.record({
-      type: fc.constant(type),
-      bytes: fc.integer({ min: 0, max: maxLength }).chain((n) => fc.uint8Array({ minLength: n * type.BYTES_PER_ELEMENT, maxLength: n * type.BYTES_PER_ELEMENT })),
-      specials: fc.array(fc.tuple(fc.nat(), fc.constantFrom(...SPECIALS)), { maxLength: 40 }),
-      canonicalNaN: fc.boolean(),
-      offset: fc.integer({ min: 0, max: 3 }),
-    }),
-  );
+  fc.record({
+    type: fc.constantFrom(...types),
+    length: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: maxLength })),
+    seed: fc.integer({ min: 1, max: 0x7fffffff }),
+    values: fc.constantFrom("bits" as const, "small" as const, "specials" as const),
+    canonicalNaN: fc.boolean(),
+    offset: fc.integer({ min: 0, max: 3 }),
+  });
 
-/** Builds the case's array in shared memory. Random bits give the whole value range: huge and tiny floats, NaN payloads of both signs. */
+/** mulberry32: a small, fast, seeded PRNG of uint32s. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+/** Builds the case's array in shared memory. */
 export function build(c: ArrayCase): Numeric {
-  const n = c.bytes.length / c.type.BYTES_PER_ELEMENT;
-  const a = new c.type(new SharedArrayBuffer(c.bytes.length + c.offset * c.type.BYTES_PER_ELEMENT), c.offset * c.type.BYTES_PER_ELEMENT, n);
-  new Uint8Array(a.buffer, a.byteOffset, c.bytes.length).set(c.bytes);
-  if (isFloat(a) && n > 0) {
-    for (const [i, v] of c.specials) a[i % n] = v;
-    if (c.canonicalNaN) for (let i = 0; i < n; i++) if (Number.isNaN(a[i])) a[i] = NaN;
+  const n = c.length, w = c.type.BYTES_PER_ELEMENT;
+  const a = new c.type(new SharedArrayBuffer((n + c.offset) * w), c.offset * w, n);
+  const next = rng(c.seed);
+  if (c.values === "bits") {
+    const bytes = new Uint8Array(a.buffer);
+    for (let i = 0; i < bytes.length; i += 4) {
+      const r = next();
+      bytes[i] = r;
+      bytes[i + 1] = r >>> 8;
+      bytes[i + 2] = r >>> 16;
+      bytes[i + 3] = r >>> 24;
+    }
+  } else if (c.values === "small") {
+    for (let i = 0; i < n; i++) a[i] = (next() % 17) - 8;
+    if (isFloat(a)) for (let i = 0; i < n; i += 7) if (a[i] === 0) a[i] = -0;
+  } else {
+    for (let i = 0; i < n; i++) a[i] = SPECIALS[next() % SPECIALS.length]!;
   }
+  if (isFloat(a) && c.canonicalNaN) for (let i = 0; i < n; i++) if (Number.isNaN(a[i])) a[i] = NaN;
   return a;
 }
 
