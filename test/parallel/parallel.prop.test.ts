@@ -15,7 +15,8 @@ import { TYPES, arrayCaseArb, build, bytesOf, bitMultiset, isFloat, rng, shared,
 const MAX = 100_000;
 // forEach's function records its calls here (par-fns.mjs reads it from the environment data that
 // the pools' workers inherit when they start, so set it before they do).
-const hits = new Int32Array(new SharedArrayBuffer(4 * (MAX + 8)));
+const ABORT_MAX = 400_000;
+const hits = new Int32Array(new SharedArrayBuffer(4 * (ABORT_MAX + 8)));
 setEnvironmentData("weft-test-par-hits", hits.buffer);
 
 const fns = workerUrl("par-fns.mjs");
@@ -192,7 +193,7 @@ describe("progress and abort (property, real pools)", () => {
       await fc.assert(
         fc.asyncProperty(
           fc.constantFrom(...helpers),
-          fc.integer({ min: 50_000, max: 400_000 }),
+          fc.integer({ min: 50_000, max: ABORT_MAX }),
           fc.integer({ min: 0, max: 30 }),
           fc.integer({ min: 1, max: 0x7fffffff }),
           runArb,

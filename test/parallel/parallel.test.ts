@@ -163,6 +163,19 @@ describe("abort and progress", () => {
   });
 });
 
+describe("sort", () => {
+  it("sorts running at the same time on one thread each get their own scratch memory", async () => {
+    const make = (n: number, seed: number) => shared(Float64Array.from({ length: n }, (_, i) => Math.sin(i * seed) * 1e3));
+    for (let round = 0; round < 3; round++) {
+      // Sizes vary so a later sort may reuse an earlier, bigger scratch buffer.
+      const arrays = [make(120_000, 1 + round), make(80_000, 7 + round), make(150_000, 3 + round), make(70_000, 5)];
+      const want = arrays.map((a) => a.slice().sort());
+      await Promise.all(arrays.map((a, i) => parallel.sort(a, { pool, chunkSize: 10_000 + i * 7000, descending: false })));
+      arrays.forEach((a, i) => expect(Buffer.from(a.buffer).equals(Buffer.from(want[i]!.buffer)), `array ${i}`).toBe(true));
+    }
+  });
+});
+
 describe("join", () => {
   it("runs both tasks at the same time and resolves with both results", async () => {
     const words = new Int32Array(new SharedArrayBuffer(4));
