@@ -12,16 +12,7 @@
  * User functions are named by module URL and export, imported once per worker (module scope is
  * per worker) and cached here.
  */
-import {
-  CANCEL_EVERY,
-  bitsOf,
-  countDigits,
-  scatterDigits,
-  sortInThread,
-  sortSpecOf,
-  type NumericArray,
-  type SortSpec,
-} from "./radix.js";
+import { CANCEL_EVERY, sortInThread, type NumericArray } from "./radix.js";
 
 type Fn = (...args: number[]) => unknown;
 
@@ -142,42 +133,8 @@ export async function reduceParts(url: string, name: string, identity: number, p
   return acc;
 }
 
-function specOf(a: NumericArray): SortSpec {
-  const spec = sortSpecOf(a);
-  if (spec === undefined) throw new TypeError("parallel.sort kernel: not a numeric typed array");
-  return spec;
-}
-
-/** Sort phase 1 of a pass: counts digit `pass` of src[lo, hi) into hist[at … at+256). */
-export function sortCount(
-  src: NumericArray,
-  desc: boolean,
-  pass: number,
-  lo: number,
-  hi: number,
-  hist: Uint32Array,
-  at: number,
-  ctl: Int32Array,
-): void {
-  const spec = specOf(src);
-  countDigits(bitsOf(src, spec.width), spec, desc, pass, lo, hi, hist, at, ctl);
-}
-
-/** Sort phase 2 of a pass: moves src[lo, hi) to dst at the chunk's offsets offs[at … at+256). */
-export function sortScatter(
-  src: NumericArray,
-  dst: NumericArray,
-  desc: boolean,
-  pass: number,
-  lo: number,
-  hi: number,
-  offs: Uint32Array,
-  at: number,
-  ctl: Int32Array,
-): void {
-  const spec = specOf(src);
-  scatterDigits(bitsOf(src, spec.width), bitsOf(dst, spec.width), spec, desc, pass, lo, hi, offs, at, ctl);
-}
+// The sort's two phases per pass (radix.ts): count, then scatter.
+export { countDigits as sortCount, scatterDigits as sortScatter } from "./radix.js";
 
 /** Sorts a whole (small) array in this worker: the same passes, one chunk. */
 export function sortWhole(data: NumericArray, desc: boolean, ctl: Int32Array): void {

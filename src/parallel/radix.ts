@@ -61,7 +61,7 @@ export function sortSpecOf(a: unknown): SortSpec | undefined {
 type Bits = Uint32Array | Uint16Array | Uint8Array;
 
 /** The raw bits of `a` as unsigned words: two Uint32 (low, high) per f64, else one word per element. */
-export function bitsOf(a: NumericArray, width: number): Bits {
+function bitsOf(a: NumericArray, width: number): Bits {
   const n = a.length;
   if (width === 8) return new Uint32Array(a.buffer, a.byteOffset, 2 * n);
   if (width === 4) return new Uint32Array(a.buffer, a.byteOffset, n);
@@ -82,13 +82,20 @@ function intXor(spec: SortSpec, desc: boolean): number {
 
 const cancelled = (cancel: Int32Array | undefined): boolean => cancel !== undefined && Atomics.load(cancel, 0) !== 0;
 
+/** The sort spec of an array the helpers accepted (a kernel may still be handed anything). */
+function specOf(a: NumericArray): SortSpec {
+  const spec = sortSpecOf(a);
+  if (spec === undefined) throw new TypeError(`parallel.sort: not a numeric typed array: ${Object.prototype.toString.call(a)}`);
+  return spec;
+}
+
 /**
- * Counts digit `pass` of elements [lo, hi) of `bits` into `hist[at … at+256)` (overwritten).
- * Returns false, with `hist` unspecified, if `cancel[0]` became non-zero.
+ * Counts digit `pass` of elements [lo, hi) of `src` into `hist[at … at+256)` (overwritten).
+ * Stops early, with `hist` unspecified, if `cancel[0]` becomes non-zero.
+ * (Also the kernel `sortCount`: phase 1 of a pass.)
  */
 export function countDigits(
-  bits: Bits,
-  spec: SortSpec,
+  src: NumericArray,
   desc: boolean,
   pass: number,
   lo: number,
@@ -96,32 +103,33 @@ export function countDigits(
   hist: Uint32Array,
   at: number,
   cancel?: Int32Array,
-): boolean {
+): void {
+  const spec = specOf(src);
+  const bits = bitsOf(src, spec.width);
   // Count into a local array: neighbouring chunks' regions of `hist` share cache lines, and other
   // workers count into them at the same time.
   const h = new Uint32Array(BUCKETS);
   const flip = desc ? -1 : 0;
   const x = intXor(spec, desc);
   for (let b = lo; b < hi; b += CANCEL_EVERY) {
-    if (cancelled(cancel)) return false;
+    if (cancelled(cancel)) return;
     const e = Math.min(hi, b + CANCEL_EVERY);
     if (spec.kind === "f64") count64(bits as Uint32Array, pass, flip, b, e, h);
     else if (spec.kind === "f32") countF32(bits as Uint32Array, pass * 8, flip, b, e, h);
     else countInt(bits, pass * 8, x, b, e, h);
   }
   hist.set(h, at);
-  return true;
 }
 
 /**
- * Moves elements [lo, hi) of `src` to `dst`: an element whose digit `pass` is d goes to
- * `offs[at + d]`, which is then incremented (so `offs` must start as this chunk's first slot per
- * digit; `sort.ts` computes them). Stable within the chunk. Returns false if cancelled midway.
+ * Moves elements [lo, hi) of `src` to `dst` (same type): an element whose digit `pass` is d goes
+ * to `offs[at + d]`, which is then incremented (so `offs` must start as this chunk's first slot per
+ * digit; `countsToOffsets` computes them). Stable within the chunk. Stops early if cancelled.
+ * (Also the kernel `sortScatter`: phase 2 of a pass.)
  */
 export function scatterDigits(
-  src: Bits,
-  dst: Bits,
-  spec: SortSpec,
+  src: NumericArray,
+  dst: NumericArray,
   desc: boolean,
   pass: number,
   lo: number,
@@ -129,18 +137,19 @@ export function scatterDigits(
   offs: Uint32Array,
   at: number,
   cancel?: Int32Array,
-): boolean {
+): void {
+  const spec = specOf(src);
+  const from = bitsOf(src, spec.width), to = bitsOf(dst, spec.width);
   const o = offs.slice(at, at + BUCKETS);
   const flip = desc ? -1 : 0;
   const x = intXor(spec, desc);
   for (let b = lo; b < hi; b += CANCEL_EVERY) {
-    if (cancelled(cancel)) return false;
+    if (cancelled(cancel)) return;
     const e = Math.min(hi, b + CANCEL_EVERY);
-    if (spec.kind === "f64") scatter64(src as Uint32Array, dst as Uint32Array, pass, flip, b, e, o);
-    else if (spec.kind === "f32") scatterF32(src as Uint32Array, dst as Uint32Array, pass * 8, flip, b, e, o);
-    else scatterInt(src, dst, pass * 8, x, b, e, o);
+    if (spec.kind === "f64") scatter64(from as Uint32Array, to as Uint32Array, pass, flip, b, e, o);
+    else if (spec.kind === "f32") scatterF32(from as Uint32Array, to as Uint32Array, pass * 8, flip, b, e, o);
+    else scatterInt(from, to, pass * 8, x, b, e, o);
   }
-  return true;
 }
 
 // The loops. f64 keys: low word ^ m, high word ^ (m | SIGN), m = all ones for negatives (>> 31
@@ -251,19 +260,18 @@ export function moveLeadingNaNs(a: Float64Array | Float32Array, temp?: Float64Ar
  * parallel sort, over one chunk. Scratch: one array of the same size.
  */
 export function sortInThread(a: NumericArray, desc: boolean): void {
-  const spec = sortSpecOf(a);
-  if (spec === undefined) throw new TypeError("sortInThread: not a numeric typed array");
+  const spec = specOf(a);
   const n = a.length;
   if (n < 2) return;
   const scratch = new (a.constructor as { new (n: number): NumericArray })(n);
-  let src = bitsOf(a, spec.width), dst = bitsOf(scratch, spec.width);
+  let src = a, dst = scratch;
   const hist = new Uint32Array(BUCKETS);
   for (let pass = 0; pass < spec.width; pass++) {
-    countDigits(src, spec, desc, pass, 0, n, hist, 0);
+    countDigits(src, desc, pass, 0, n, hist, 0);
     if (countsToOffsets(hist, 1, n)) continue;
-    scatterDigits(src, dst, spec, desc, pass, 0, n, hist, 0);
+    scatterDigits(src, dst, desc, pass, 0, n, hist, 0);
     [src, dst] = [dst, src];
   }
-  if (src.buffer !== a.buffer) a.set(scratch);
+  if (src !== a) a.set(scratch as any);
   if (spec.kind === "f64" || spec.kind === "f32") moveLeadingNaNs(a as Float64Array, scratch as Float64Array);
 }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortError, ThreadPool, WeftError, join, parallel } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
+import { expectReject } from "../unit-helpers.js";
 import { shared } from "./util.js";
 
 const fns = workerUrl("par-fns.mjs");
@@ -16,14 +17,8 @@ beforeAll(() => {
 afterAll(() => pool.terminate());
 
 const f64 = (xs: number[]) => shared(new Float64Array(xs));
-const rejection = async (p: Promise<unknown>): Promise<any> => {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a rejection");
-};
+/** The error `p` rejects with (it must reject, with an Error). */
+const rejection = (p: Promise<unknown>): Promise<any> => expectReject(() => p, Error);
 
 describe("bad input", () => {
   it("an array over a plain ArrayBuffer is a TypeError that shows how to share it", async () => {

@@ -3,6 +3,7 @@
  * (random bit patterns, with float special values mixed in), and the reference sort.
  */
 import fc from "fast-check";
+import { rng as rng01 } from "../workers/_util.mjs";
 
 export type Numeric =
   | Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | Uint8ClampedArray;
@@ -48,16 +49,10 @@ export const arrayCaseArb = (maxLength: number, types: Ctor[] = TYPES): fc.Arbit
     offset: fc.integer({ min: 0, max: 3 }),
   });
 
-/** mulberry32: a small, fast, seeded PRNG of uint32s. */
+/** A seeded PRNG of uint32s (mulberry32, from the worker helpers). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const next = rng01(seed);
+  return () => Math.floor(next() * 4294967296);
 }
 
 /** Builds the case's array in shared memory. */
