@@ -79,10 +79,15 @@ export default {
   cases: [
     {
       name: "sum-10m",
-      desc: "parallel.sum over 10M f64, 2-thread pool vs a single-thread loop",
+      desc: "parallel.sum over 10M f64, 2-thread pool vs a single-thread loop (plain s += x; and with weft's 4 accumulators)",
       runs: 9,
       targets: [{ vs: "single-thread", faster: 1.7 }],
-      impls: [sumImpl("weft", "sum/weft"), sumImpl("single-thread", "sum/single-thread")],
+      impls: [
+        sumImpl("weft", "sum/weft"),
+        sumImpl("single-thread", "sum/single-thread"),
+        // The kernel's own loop on one thread: how much of the ratio is the pool, how much the 4 add chains.
+        sumImpl("single-thread-4acc", "sum/single-thread-4acc"),
+      ],
     },
     {
       name: "map-10m",

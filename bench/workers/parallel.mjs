@@ -37,6 +37,15 @@ export const kinds = {
     };
   },
 
+  "sum/single-thread-4acc": async ({ shared, iters }) => {
+    const { sumChunk } = await import("../../dist/kernels.js");
+    const data = shared.data.subarray(0, iters);
+    const ctl = new Int32Array(new SharedArrayBuffer(4));
+    return () => {
+      shared.result[0] = sumChunk(data, 0, data.length, ctl);
+    };
+  },
+
   "map/weft": async ({ shared, iters }) => {
     const { p, parallel } = await pool();
     const data = shared.data.subarray(0, iters), out = shared.out.subarray(0, iters);
