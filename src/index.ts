@@ -36,8 +36,10 @@ export { track, currentSlot as threadSlot } from "./thread/registry.js";
 export { channel, Sender, Receiver, type ChannelOptions } from "./channel/channel.js";
 export { codecs, type Codec, type FixedCodec, type VarCodec } from "./channel/codec.js";
 export { select, trySelect, selectAsync, sendArm, type SelectArm, type SendArm, type Selected } from "./channel/select.js";
-export { ThreadPool, globalPool, currentPool, type ThreadPoolOptions } from "./pool/pool.js";
+export { ThreadPool, globalPool, currentPool, spawnBlocking, type ThreadPoolOptions } from "./pool/pool.js";
 export type { Pool, PoolStats, TaskOptions } from "./pool/api.js";
+export { joinAll, joinAllSettled, type JoinAllOptions, type Settled } from "./pool/join.js";
+export { threadLocal, ThreadLocal } from "./pool/thread-local.js";
 export {
   parallel,
   join,

@@ -14,12 +14,14 @@ import { Barrier } from "./sync/barrier.js";
 import { WaitGroup } from "./sync/waitgroup.js";
 import { AtomicBool, AtomicI32, AtomicI64, AtomicU32 } from "./sync/atomic.js";
 import { Receiver, Sender } from "./channel/channel.js";
+import { ThreadPool } from "./pool/pool.js";
+import { ThreadLocal } from "./pool/thread-local.js";
 
 // (Redefining MutexGuard's name costs a few ns per lock — measured 1.30× vs 1.08× a bare futex,
 // uncontended — but a class printed as `_MutexGuard` is a defect users see; a cheaper fix is open.)
 const classes: Record<string, Function> = {
   Mutex, MutexGuard, RwLock, Condvar, Once, Semaphore, Barrier, WaitGroup, AtomicBool, AtomicI32,
-  AtomicI64, AtomicU32, Receiver, Sender,
+  AtomicI64, AtomicU32, Receiver, Sender, ThreadPool, ThreadLocal,
 };
 for (const [name, cls] of Object.entries(classes)) {
   if (cls.name !== name) Object.defineProperty(cls, "name", { value: name, configurable: true });

@@ -8,12 +8,15 @@ const classes = [
   "Mutex", "MutexGuard", "RwLock", "RwLockReadGuard", "RwLockWriteGuard", "Condvar", "Once", "Semaphore", "Barrier",
   "WaitGroup", "AtomicI32", "AtomicU32", "AtomicBool", "AtomicI64",
   "WeftError", "TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError",
-  "AbortError",
+  "ThreadPool", "ThreadLocal", "AbortError",
 ] as const;
-const functions = ["share", "revive", "isWire", "spawn", "spawnWith", "track", "threadSlot", "join"] as const;
+const functions = [
+  "share", "revive", "isWire", "spawn", "spawnWith", "track", "threadSlot",
+  "globalPool", "currentPool", "spawnBlocking", "joinAll", "joinAllSettled", "threadLocal", "join",
+] as const;
 
 describe("public surface", () => {
-  it("exports every class and function of the std::sync family, spawn and share", () => {
+  it("exports every class and function of the std::sync family, spawn, share and the pool", () => {
     for (const name of [...classes, ...functions]) expect(typeof (weft as any)[name], name).toBe("function");
   });
 

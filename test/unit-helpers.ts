@@ -84,3 +84,13 @@ export function handshake(): { started: AtomicI32; release: AtomicI32; letGo(): 
     },
   };
 }
+
+/** What `p` rejects with (typed loosely, for asserting on it); fails the test if `p` resolves. */
+export async function rejectionOf(p: Promise<unknown>): Promise<any> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error("expected a rejection");
+}

@@ -22,7 +22,7 @@
  */
 import * as sys from "../sys/index.js";
 import { CapacityError, PoisonError } from "../errors.js";
-import { Mutex } from "../sync/mutex.js";
+import { Mutex, lockBriefly } from "../sync/mutex.js";
 
 const TOP = 2, IN_USE = 3, PEAK = 4, ALLOCS = 5, FREES = 6, TAG = 7, FREE = 8;
 const ARENA_TAG = 0x77660020;
@@ -146,7 +146,8 @@ export class Arena {
 
   private lock() {
     try {
-      return this.lockWord.lock();
+      // Never parks on a main thread (see lockBriefly): the sections here are a few stores long.
+      return lockBriefly(this.lockWord);
     } catch (e) {
       // A thread died inside alloc/free. Each of them leaves the lists consistent at every store
       // except the single list-head update, so we take the lock over and go on.

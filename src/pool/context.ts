@@ -38,7 +38,7 @@ class WorkerPool implements Pool {
   }
 
   stats(): PoolStats {
-    return poolStats(this.ex.shared, this.ex.nested.outstanding);
+    return poolStats(this.ex.shared, this.ex.nested.pending);
   }
 }
 

@@ -7,15 +7,14 @@
  *   [0..8)   Mutex serialising appends (lookups take no lock)
  *   Int32 words from byte 8:
  *   [2] COUNT   entries published (an entry's bytes are written before COUNT covers it)
- *   [3] END     byte offset where the next entry goes
  *   entries from byte HEAP: [u32 byte length][UTF-8 of `url NUL exportName`], padded to 4 bytes.
  * An entry's id is its position + 1. Every thread caches what it has read (`byId`, `byKey`).
  */
 import * as sys from "../sys/index.js";
-import { Mutex } from "../sync/mutex.js";
-import { CapacityError } from "../errors.js";
+import { Mutex, lockBriefly } from "../sync/mutex.js";
+import { CapacityError, PoisonError } from "../errors.js";
 
-const COUNT = 2, END = 3;
+const COUNT = 2;
 const HEAP = 64;
 const INITIAL_BYTES = 4096;
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -50,7 +49,7 @@ export class FunctionTable {
   idOf(key: string): number {
     const known = this.byKey.get(key);
     if (known !== undefined) return known;
-    const g = this.lock.lock();
+    const g = this.take();
     try {
       this.sync();
       const now = this.byKey.get(key);
@@ -58,6 +57,18 @@ export class FunctionTable {
       return this.append(key);
     } finally {
       g.unlock();
+    }
+  }
+
+  private take() {
+    try {
+      return lockBriefly(this.lock);
+    } catch (e) {
+      // A thread died while appending. An append publishes COUNT last and the next one starts
+      // where the published entries end, so the table is consistent: take the lock over.
+      if (!(e instanceof PoisonError)) throw e;
+      this.lock.clearPoison();
+      return e.guard as ReturnType<Mutex["lock"]>;
     }
   }
 
@@ -81,9 +92,10 @@ export class FunctionTable {
     }
   }
 
+  /** Under the lock, right after `sync()`: the new entry goes where the last published one ends. */
   private append(key: string): number {
     const utf8 = encoder.encode(key);
-    const at = sys.load(this.words, END) || HEAP;
+    const at = this.readPos;
     const end = at + 4 + ((utf8.length + 3) & ~3);
     if (end > this.buffer.byteLength) {
       const max = (this.buffer as any).maxByteLength as number;
@@ -92,7 +104,6 @@ export class FunctionTable {
     }
     new Uint8Array(this.buffer).set(utf8, at + 4);
     sys.store(this.words, at >> 2, utf8.length);
-    sys.store(this.words, END, end);
     // Publish last: a reader that sees the new COUNT finds the entry's bytes written.
     const id = sys.add(this.words, COUNT, 1) + 1;
     this.sync();

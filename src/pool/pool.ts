@@ -29,7 +29,7 @@ import * as L from "./layout.js";
 export interface ThreadPoolOptions {
   /** Worker threads; default: the number of cores (`os.availableParallelism()`). */
   threads?: number;
-  /** Stack size of each worker in MiB (Node's `resourceLimits.stackSizeMb`). */
+  /** Stack size of each worker in MiB (Node's `resourceLimits.stackSizeMb`; at least 0.5). */
   stackSizeMb?: number;
   /** Name of the workers (`name#0`, `name#1`, …), shown in debuggers. */
   name?: string;
@@ -54,6 +54,9 @@ export function coreCount(): number {
 /** While completions keep coming, the collector still lets the event loop turn this often (ms). */
 const TURN_MS = 4;
 
+/** Smallest worker stack accepted (MiB): measured, 0.25 fails a worker's start-up and 0.2 aborts Node. */
+const MIN_STACK_MB = 0.5;
+
 /** Most workers one pool may have. */
 const MAX_THREADS = 1024;
 
@@ -66,7 +69,8 @@ class OwnerSubmitter extends Submitter {
 
   constructor(
     shared: PoolShared,
-    private readonly pool: ThreadPool,
+    /** Called after each submission (starts retired workers again). */
+    private readonly onSubmit: () => void,
   ) {
     super(shared, 0, "ThreadPool.run");
   }
@@ -82,6 +86,7 @@ class OwnerSubmitter extends Submitter {
   }
 
   protected submitted(): void {
+    this.onSubmit();
     if (!this.collecting) {
       this.collecting = true;
       void this.collect();
@@ -105,7 +110,7 @@ class OwnerSubmitter extends Submitter {
     const port = this.port;
     let lastTurn = sys.now();
     try {
-      while (this.outstanding > 0 && !this.stopped) {
+      while (this.pending > 0 && !this.stopped) {
         if (this.drain() > 0) {
           this.flushOverflow();
           // Let the settled promises' continuations run (they may submit more) before the next
@@ -118,7 +123,7 @@ class OwnerSubmitter extends Submitter {
         }
         this.flushOverflow();
         const seq = port.prepareSleep();
-        if (!this.hasCompletion() && this.outstanding > 0) {
+        if (!this.hasCompletion() && this.pending > 0) {
           // The pending wait holds the process open (sys.waitAsync keeps a ref'd handle meanwhile).
           await sys.waitAsync(port.words, L.SEQ, seq, this.overflow.length > 0 ? 1 : 1000);
           lastTurn = sys.now();
@@ -135,7 +140,7 @@ class OwnerSubmitter extends Submitter {
 
   /** Resolves once nothing submitted from this thread is pending. */
   whenIdle(): Promise<void> {
-    if (this.outstanding === 0) return Promise.resolve();
+    if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -176,6 +181,8 @@ export class ThreadPool implements Pool {
   /** Per slot: whether its current worker got as far as asking for the buffers (it started). */
   private readonly started: boolean[];
   private failedStarts = 0;
+  /** The last uncaught error a worker reported (for the message when workers cannot start). */
+  private lastError: unknown;
   private closed: Promise<void> | undefined;
   private nextExec = 1;
 
@@ -186,8 +193,11 @@ export class ThreadPool implements Pool {
     if (workerThreads === undefined) throw new Error("ThreadPool: this runtime has no node:worker_threads (browser pools are not built yet)");
     const threads = opts.threads === undefined ? coreCount() : checkCount("ThreadPool", "threads", opts.threads, 1, MAX_THREADS);
     const { stackSizeMb, name, idleTimeoutMs } = opts;
-    if (stackSizeMb !== undefined && (typeof stackSizeMb !== "number" || !(stackSizeMb > 0) || !Number.isFinite(stackSizeMb))) {
-      throw new RangeError(`ThreadPool: stackSizeMb must be a positive number of MiB, got ${describeValue(stackSizeMb)}`);
+    if (stackSizeMb !== undefined && (typeof stackSizeMb !== "number" || !(stackSizeMb >= MIN_STACK_MB) || !Number.isFinite(stackSizeMb))) {
+      throw new RangeError(
+        `ThreadPool: stackSizeMb must be a number of MiB ≥ ${MIN_STACK_MB} (smaller stacks cannot hold a worker's ` +
+          `start-up: Node aborts the whole process), got ${describeValue(stackSizeMb)}`,
+      );
     }
     if (name !== undefined && typeof name !== "string") throw new TypeError(`ThreadPool: name must be a string, got ${describeValue(name)}`);
     if (idleTimeoutMs !== undefined && (typeof idleTimeoutMs !== "number" || Number.isNaN(idleTimeoutMs) || idleTimeoutMs < 0)) {
@@ -196,7 +206,7 @@ export class ThreadPool implements Pool {
     this.threads = threads;
     this.opts = { threads, stackSizeMb, name: name ?? "weft-pool", idleTimeoutMs: idleTimeoutMs ?? Infinity };
     this.shared = PoolShared.create(threads);
-    this.sub = new OwnerSubmitter(this.shared, this);
+    this.sub = new OwnerSubmitter(this.shared, () => this.wakeRetired());
     this.workers = new Array(threads).fill(undefined);
     this.weftSlots = new Array(threads).fill(0);
     this.started = new Array(threads).fill(false);
@@ -233,7 +243,7 @@ export class ThreadPool implements Pool {
 
   /** Counters and queue depths (see `PoolStats`). */
   stats(): PoolStats {
-    return poolStats(this.shared, this.sub.outstanding);
+    return poolStats(this.shared, this.sub.pending);
   }
 
   /**
@@ -300,8 +310,9 @@ export class ThreadPool implements Pool {
       this.failedStarts = 0;
       worker.postMessage({ [POOL_KEY]: { buffers: knownBuffers() } });
     });
-    worker.on("error", () => {
+    worker.on("error", (e: unknown) => {
       // An uncaught error in the worker ends it; 'exit' follows and handles it.
+      this.lastError = e;
     });
     worker.on("exit", (code: number) => this.onExit(k, worker, execId, code));
     // After the listeners: adding a 'message' listener refs the worker's port again.
@@ -310,9 +321,22 @@ export class ThreadPool implements Pool {
 
   private onExit(k: number, worker: unknown, execId: number, code: number): void {
     markDead(this.weftSlots[k]!);
-    if (this.workers[k] !== worker) return; // stopped on purpose
+    if (this.workers[k] !== worker) return; // stopped on purpose, or retired and already replaced
     this.workers[k] = undefined;
+    // Retired after idleTimeoutMs (EXEC 0, nothing running): started again when work comes.
+    if (sys.load(this.shared.control, L.workerBase(k) + L.EXEC) === 0 && code === 0) return;
     this.recover(k, execId, code);
+  }
+
+  /** After a submission: starts again the slots whose workers retired (see Executor.retire). */
+  private wakeRetired(): void {
+    if (this.opts.idleTimeoutMs === Infinity || this.state === "closed") return;
+    const c = this.shared.control;
+    for (let k = 0; k < this.threads; k++) {
+      if (sys.load(c, L.workerBase(k) + L.EXEC) === 0 && this.started[k] && sys.cas(c, L.workerBase(k) + L.EXEC, 0, -1) === 0) {
+        this.startWorker(k);
+      }
+    }
   }
 
   /**
@@ -353,7 +377,8 @@ export class ThreadPool implements Pool {
       // It died before it could run anything: starting it again would likely fail the same way.
       this.failedStarts++;
       if (this.failedStarts >= this.threads) {
-        this.sub.rejectAll(new WorkerExitError(`ThreadPool: the pool's workers exit as they start (exit code ${code})`, code));
+        const why = this.lastError instanceof Error ? `: ${this.lastError.message}` : "";
+        this.sub.rejectAll(new WorkerExitError(`ThreadPool: the pool's workers exit as they start (exit code ${code})${why}`, code));
         this.state = "closed";
       }
       return;
@@ -380,4 +405,17 @@ export function globalPool(): ThreadPool {
  */
 export function currentPool(): Pool {
   return workerPool() ?? globalPool();
+}
+
+/**
+ * Runs CPU-bound work off the calling thread (tokio's `spawn_blocking`): `exportName` of
+ * `moduleUrl` with `args`, on the global pool (inside a pool worker, on that worker's pool).
+ * Returns a promise; the caller's event loop is never blocked.
+ *
+ * ```ts
+ * const hash = await spawnBlocking<string>(new URL("./hash.js", import.meta.url), "sha256", bytes);
+ * ```
+ */
+export function spawnBlocking<R = unknown>(moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<R> {
+  return currentPool().run<R>(moduleUrl, exportName, ...args);
 }

@@ -19,10 +19,13 @@ export interface PoolBuffers {
   functions: SharedArrayBuffer;
 }
 
-/** Most records the owner thread's port holds (tasks in flight from it). */
-export const OWNER_RECORDS = 1 << 20;
+/**
+ * Most records the owner thread's port holds (tasks in flight from it; more wait, encoded, until
+ * records free up). Its buffer reserves this much address space, and grows into it on demand.
+ */
+export const OWNER_RECORDS = 1 << 17;
 /** Most records a worker's port holds (nested tasks in flight from one worker). */
-export const WORKER_RECORDS = 1 << 14;
+export const WORKER_RECORDS = 1 << 16;
 const ARENA_MAX = 2 ** 30;
 
 export class PoolShared {
@@ -79,11 +82,16 @@ export class PoolShared {
   }
 
   /**
-   * After publishing a task: wakes one parked worker, if any. Workers park with their own port's
-   * SLEEPING flag set and count themselves in SLEEPERS first, so with none parked this is one load.
+   * After publishing a task: wakes one parked worker, unless a worker is awake and looking for
+   * work already (it will find the task; once it has one, it wakes the next if more are queued —
+   * so a burst of submissions costs one wake-up, not one per task). A worker looking for work
+   * counts itself in SEARCHING; one about to park sets its port's SLEEPING flag and counts itself
+   * in SLEEPERS *before* leaving SEARCHING and looking once more. So if we read SEARCHING > 0,
+   * our task was published before that last look, which finds it.
    */
   wakeWorker(): void {
-    if (sys.load(this.control, L.SLEEPERS) <= 0) return;
+    const c = this.control;
+    if (sys.load(c, L.SEARCHING) > 0 || sys.load(c, L.SLEEPERS) <= 0) return;
     const n = this.threads;
     for (let i = 0; i < n; i++) {
       const k = (this.nextWake + i) % n;

@@ -34,17 +34,58 @@ interface Many {
   left: number;
   done: boolean;
   records: number[];
+  /** Chunks still waiting for a record (see Deferred). */
+  deferred: Deferred[];
   resolve(v: unknown[]): void;
   reject(e: unknown): void;
-  cleanup: (() => void) | undefined;
+  signal: AbortSignal | undefined;
 }
 
 type Settle = (v: unknown) => void;
+
+/**
+ * A task (or chunk) submitted while every record of the port was in use: its payload waits here,
+ * already encoded (so later changes to the arguments do not leak in), until a record frees up.
+ * A task with an AbortSignal gets one too (with no bytes) even when it has a record: the handle
+ * its signal's watch list holds.
+ */
+interface Deferred {
+  fn: number;
+  count: number;
+  bytes: Uint8Array;
+  resolve: Settle | undefined;
+  reject: Settle | undefined;
+  many: Many | undefined;
+  manyAt: number;
+  /** Cancelled or failed before it got a record. */
+  dead: boolean;
+  /** Its record once it has one. */
+  index: number;
+  signal: AbortSignal | undefined;
+}
 
 /** Calls per `runMany` record at most (one record's payload: ≤ 9 bytes per call of one number). */
 const MAX_CHUNK = 1024;
 
 const isSignal = (s: unknown): s is AbortSignal => typeof AbortSignal !== "undefined" && s instanceof AbortSignal;
+
+const EMPTY = new Uint8Array(0);
+
+const handle = (fn: number, count: number, bytes: Uint8Array, index: number, many: Many | undefined): Deferred => ({
+  fn, count, bytes, resolve: undefined, reject: undefined, many, manyAt: 0, dead: false, index, signal: undefined,
+});
+
+const isMany = (h: Deferred | Many): h is Many => "results" in h;
+
+/**
+ * The resolving functions of the promise just made: `new Promise(capture)` runs `capture` at
+ * once, and one shared executor saves a closure per task.
+ */
+const captured: { resolve: Settle; reject: Settle } = { resolve: () => {}, reject: () => {} };
+const capture = (resolve: Settle, reject: Settle): void => {
+  captured.resolve = resolve;
+  captured.reject = reject;
+};
 
 export abstract class Submitter {
   readonly port: Port;
@@ -53,14 +94,28 @@ export abstract class Submitter {
   private head = 0;
   private readonly resolvers: Array<Settle | undefined> = [];
   private readonly rejecters: Array<Settle | undefined> = [];
-  private readonly cleanups: Array<(() => void) | undefined> = [];
+  /** Per record: the handle of a task that has an AbortSignal. */
+  private readonly handles: Array<Deferred | undefined> = [];
+  /**
+   * One abort listener per signal, however many tasks share it: Node's `removeEventListener` is
+   * a linear search, so a listener per task made n tasks on one signal cost O(n²).
+   */
+  private readonly watches = new Map<AbortSignal, { onAbort: () => void; members: Set<Deferred | Many> }>();
   private readonly many: Array<Many | undefined> = [];
   private readonly manyAt: number[] = [];
   private readonly fnCache = new Map<string, Map<string, number>>();
   /** 1 for records this incarnation handed out and has not had back (see `adopt`). */
   private mine = new Uint8Array(64);
+  /** Tasks waiting for a record (`backlog[backlogHead…]`), oldest first. */
+  private backlog: Array<Deferred | undefined> = [];
+  private backlogHead = 0;
   /** Records handed out and not yet back. */
   outstanding = 0;
+
+  /** Tasks submitted from this thread and not settled: in records, or waiting for one. */
+  get pending(): number {
+    return this.outstanding + this.backlog.length - this.backlogHead;
+  }
 
   constructor(
     readonly shared: PoolShared,
@@ -83,21 +138,32 @@ export abstract class Submitter {
 
   /** Submits one call; the promise settles with its result. Never throws: bad input rejects. */
   submit<R>(signal: AbortSignal | undefined, moduleUrl: unknown, exportName: unknown, args: unknown[]): Promise<R> {
-    let i: number;
+    let i = -1;
+    let d: Deferred | undefined;
     try {
       this.checkSignal(signal);
       const fn = this.fnId(moduleUrl, exportName);
       if (signal?.aborted) return Promise.reject(signal.reason);
-      i = this.fill(fn, 1, args, null, 0, 0);
+      if (this.hasRoom()) i = this.fill(fn, 1, args, null, 0, 0);
+      else d = this.defer(fn, 1, args, null, 0, 0);
     } catch (e) {
       return Promise.reject(e);
     }
-    const p = new Promise<R>((res, rej) => {
-      this.resolvers[i] = res as Settle;
-      this.rejecters[i] = rej;
-    });
-    if (signal !== undefined) this.watch(i, signal);
-    this.publish(L.refOf(this.portId, i));
+    const p = new Promise<R>(capture as (res: (v: R) => void, rej: Settle) => void);
+    if (d !== undefined) {
+      d.resolve = captured.resolve;
+      d.reject = captured.reject;
+    } else {
+      this.resolvers[i] = captured.resolve;
+      this.rejecters[i] = captured.reject;
+    }
+    if (signal !== undefined) {
+      if (d === undefined) d = this.handles[i] = handle(0, 1, EMPTY, i, undefined);
+      d.signal = signal;
+      this.watch(d);
+      if (d.index >= 0) d = undefined;
+    }
+    if (d === undefined) this.publish(L.refOf(this.portId, i));
     this.submitted();
     return p;
   }
@@ -127,27 +193,31 @@ export abstract class Submitter {
         resolve = res as Settle;
         reject = rej;
       });
-      m = { results: new Array(n), left: 0, done: false, records: [], resolve, reject, cleanup: undefined };
+      m = { results: new Array(n), left: 0, done: false, records: [], deferred: [], resolve, reject, signal };
       const chunk = Math.min(MAX_CHUNK, Math.max(1, Math.ceil(n / (this.threadCount * 8))));
       try {
         for (let from = 0; from < n; from += chunk) {
           const to = Math.min(n, from + chunk);
-          const i = this.fill(fn, to - from, null, argsList as unknown[][], from, to);
-          this.many[i] = m;
-          this.manyAt[i] = from;
-          m.records.push(i);
+          if (this.hasRoom()) {
+            const i = this.fill(fn, to - from, null, argsList as unknown[][], from, to);
+            this.many[i] = m;
+            this.manyAt[i] = from;
+            m.records.push(i);
+          } else {
+            const d = this.defer(fn, to - from, null, argsList as unknown[][], from, to);
+            d.many = m;
+            d.manyAt = from;
+            m.deferred.push(d);
+          }
           m.left++;
         }
       } catch (e) {
         // Nothing was published yet: give every record back.
         for (const i of m.records) this.release(i);
+        for (const d of m.deferred) d.dead = true;
         throw e;
       }
-      if (signal !== undefined) {
-        const onAbort = () => this.abortMany(m, signal.reason);
-        signal.addEventListener("abort", onAbort, { once: true });
-        m.cleanup = () => signal.removeEventListener("abort", onAbort);
-      }
+      if (signal !== undefined) this.watch(m);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -178,6 +248,11 @@ export abstract class Submitter {
     return id;
   }
 
+  /** Whether a task submitted now gets a record at once (none is waiting before it). */
+  private hasRoom(): boolean {
+    return this.backlogHead === this.backlog.length && (this.free.length > 0 || this.used < this.port.cap);
+  }
+
   /**
    * Takes a record, encodes its payload (`args` of one call, or calls `from…to` of `argsList`)
    * and marks it QUEUED (not yet in any queue).
@@ -200,7 +275,75 @@ export abstract class Submitter {
     } finally {
       P.releaseWriter(w);
     }
-    const words = port.words;
+    this.queued(i, r, fn, count, len, at);
+    return i;
+  }
+
+  /** Encodes a task that finds every record in use, and puts it in the backlog. */
+  private defer(fn: number, count: number, args: unknown[] | null, argsList: unknown[][] | null, from: number, to: number): Deferred {
+    const w = P.takeWriter();
+    let bytes: Uint8Array;
+    try {
+      if (args !== null) P.encodeArgs(w, args);
+      else P.encodeMany(w, argsList!, from, to);
+      bytes = w.buf.slice(0, w.pos);
+    } finally {
+      P.releaseWriter(w);
+    }
+    const d = handle(fn, count, bytes, -1, undefined);
+    this.backlog.push(d);
+    return d;
+  }
+
+  /** Moves waiting tasks into records as records free up, and publishes them. */
+  private pump(): void {
+    if (this.stopped) return;
+    const port = this.port;
+    while (this.backlogHead < this.backlog.length && (this.free.length > 0 || this.used < port.cap)) {
+      const d = this.backlog[this.backlogHead]!;
+      this.backlog[this.backlogHead++] = undefined;
+      if (d.dead || d.many?.done) continue;
+      const i = this.alloc();
+      const r = port.rec(i);
+      let at = 0;
+      const len = d.bytes.length;
+      try {
+        if (len <= L.INLINE_BYTES) port.bytes.set(d.bytes, port.inlineAt(i));
+        else {
+          at = this.shared.arena.alloc(len);
+          this.shared.arena.bytes.set(d.bytes, at);
+        }
+      } catch (e) {
+        this.release(i);
+        if (d.many !== undefined) this.abortMany(d.many, e);
+        else this.abortDeferred(d, e);
+        continue;
+      }
+      this.queued(i, r, d.fn, d.count, len, at);
+      if (d.many !== undefined) {
+        this.many[i] = d.many;
+        this.manyAt[i] = d.manyAt;
+        d.many.records.push(i);
+      } else {
+        this.resolvers[i] = d.resolve;
+        this.rejecters[i] = d.reject;
+        if (d.signal !== undefined) this.handles[i] = d;
+        d.index = i;
+      }
+      this.publish(L.refOf(this.portId, i));
+    }
+    if (this.backlogHead === this.backlog.length) {
+      this.backlog = [];
+      this.backlogHead = 0;
+    } else if (this.backlogHead > 4096 && this.backlogHead * 2 > this.backlog.length) {
+      this.backlog = this.backlog.slice(this.backlogHead);
+      this.backlogHead = 0;
+    }
+  }
+
+  /** Fills record `i`'s fields and publishes the record (not yet its ref). */
+  private queued(i: number, r: number, fn: number, count: number, len: number, at: number): void {
+    const words = this.port.words;
     words[r + L.FN] = fn;
     words[r + L.COUNT] = count;
     words[r + L.ARG_LEN] = len;
@@ -214,7 +357,6 @@ export abstract class Submitter {
       this.mine = more;
     }
     this.mine[i] = 1;
-    return i;
   }
 
   private alloc(): number {
@@ -244,12 +386,20 @@ export abstract class Submitter {
    * are taken back, running ones are forgotten.
    */
   protected failAll(error: Error): void {
+    this.stopped = true;
     for (let i = 0; i < this.used; i++) {
       const m = this.many[i];
       if (m !== undefined) this.abortMany(m, error);
       else if (this.rejecters[i] !== undefined) this.abort(i, error);
     }
-    this.stopped = true;
+    for (let k = this.backlogHead; k < this.backlog.length; k++) {
+      const d = this.backlog[k];
+      if (d === undefined) continue;
+      if (d.many !== undefined) this.abortMany(d.many, error);
+      else this.abortDeferred(d, error);
+    }
+    this.backlog = [];
+    this.backlogHead = 0;
     this.port.ring();
   }
 
@@ -258,30 +408,71 @@ export abstract class Submitter {
 
   // ------------------------------------------------------------------------------ cancel
 
-  private watch(i: number, signal: AbortSignal): void {
-    const onAbort = () => this.abort(i, signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    this.cleanups[i] = () => signal.removeEventListener("abort", onAbort);
+  /** Puts a task (its handle) or a runMany on its signal's watch list. */
+  private watch(h: Deferred | Many): void {
+    const signal = h.signal!;
+    let w = this.watches.get(signal);
+    if (w === undefined) {
+      const onAbort = () => {
+        const members = this.watches.get(signal)?.members;
+        this.watches.delete(signal);
+        for (const m of members ?? []) {
+          if (isMany(m)) this.abortMany(m, signal.reason);
+          else if (m.index >= 0) this.abort(m.index, signal.reason);
+          else this.abortDeferred(m, signal.reason);
+        }
+      };
+      w = { onAbort, members: new Set() };
+      this.watches.set(signal, w);
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+    w.members.add(h);
+  }
+
+  /** Takes a settled task off its signal's watch list (the last one removes the listener). */
+  private unwatch(h: Deferred | Many): void {
+    const signal = h.signal;
+    if (signal === undefined) return;
+    h.signal = undefined;
+    const w = this.watches.get(signal);
+    if (w === undefined || !w.members.delete(h) || w.members.size > 0) return;
+    this.watches.delete(signal);
+    signal.removeEventListener("abort", w.onAbort);
+  }
+
+  private abortDeferred(d: Deferred, reason: unknown): void {
+    if (d.dead) return;
+    d.dead = true;
+    this.unwatch(d);
+    d.reject!(reason);
   }
 
   private abort(i: number, reason: unknown): void {
     const reject = this.rejecters[i];
     if (reject === undefined) return;
-    const cleanup = this.cleanups[i];
-    this.resolvers[i] = this.rejecters[i] = this.cleanups[i] = undefined;
-    cleanup?.();
-    this.tryCancel(i);
+    this.forget(i);
+    if (this.tryCancel(i)) this.pump();
     reject(reason);
+  }
+
+  /** Drops a single task's settle functions and its signal watch (it is being settled). */
+  private forget(i: number): void {
+    this.resolvers[i] = this.rejecters[i] = undefined;
+    const h = this.handles[i];
+    if (h !== undefined) {
+      this.handles[i] = undefined;
+      this.unwatch(h);
+    }
   }
 
   private abortMany(m: Many, reason: unknown): void {
     if (m.done) return;
     m.done = true;
-    const cleanup = m.cleanup;
-    m.cleanup = undefined;
-    cleanup?.();
+    this.unwatch(m);
     for (const i of m.records) if (this.many[i] === m) this.tryCancel(i);
+    for (const d of m.deferred) d.dead = true;
     m.reject(reason);
+    this.pump();
   }
 
   /** Takes a queued record back (it will never run); false if an executor has it already. */
@@ -338,6 +529,7 @@ export abstract class Submitter {
     if (n > 0) {
       this.head = h;
       sys.store(port.words, L.CHEAD, h);
+      if (this.backlogHead < this.backlog.length) this.pump();
     }
     return n;
   }
@@ -395,18 +587,13 @@ export abstract class Submitter {
       if (failed) this.abortMany(m, value);
       else if (--m.left === 0) {
         m.done = true;
-        m.cleanup?.();
+        this.unwatch(m);
         m.resolve(m.results);
       }
       return;
     }
     if (reject === undefined) return;
-    this.resolvers[i] = this.rejecters[i] = undefined;
-    const cleanup = this.cleanups[i];
-    if (cleanup !== undefined) {
-      this.cleanups[i] = undefined;
-      cleanup();
-    }
+    this.forget(i);
     if (failed) reject(value);
     else resolve!(value);
   }

@@ -33,10 +33,23 @@ export interface PoolWorkerData {
   name: string;
 }
 
-/** Polls for work this many times before parking (a park and wake-up costs tens of µs). */
-const SPINS = 256;
-/** With promises pending, give the event loop a turn at least every this many tasks. */
-const TASKS_PER_TURN = 64;
+/** Polls for work this many times before napping (each poll is a few atomic loads). */
+const SPINS = 64;
+/**
+ * Then naps this many times (a ~0.02 ms timed wait each, in practice ~0.05–0.1 ms: the kernel's
+ * timer slack), polling between naps, before parking for good. A napping worker needs no
+ * `notify` to resume: while one naps, submitters wake nobody (it counts as searching). A parked
+ * worker costs its waker a futex wake — and on a loaded machine often the waker's time slice.
+ */
+const NAPS = 32;
+const napWord = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * With promises or nested tasks pending, settle completions and let promise callbacks run every
+ * this many tasks (and when out of work)…
+ */
+const TASKS_PER_DRAIN = 8;
+/** …and give the event loop a full turn (timers, I/O) every this many of those. */
+const TURNS_PER_MACROTASK = 16;
 
 type TaskFn = (...args: unknown[]) => unknown;
 
@@ -93,21 +106,24 @@ export class Executor {
   /** Runs until the worker is terminated. */
   async loop(): Promise<void> {
     let sinceTurn = 0;
+    let sinceDrain = 0;
     for (;;) {
       const ref = this.take();
       if (ref >= 0) {
         const loading = this.execute(ref);
         if (loading !== undefined) await loading;
-        if (this.asyncPending > 0 || this.nested.outstanding > 0) {
+        if ((this.asyncPending > 0 || this.nested.pending > 0) && ++sinceDrain >= TASKS_PER_DRAIN) {
+          sinceDrain = 0;
           this.nested.drain();
           // Let settled promises continue, and now and then timers and I/O too.
-          if (++sinceTurn >= TASKS_PER_TURN) {
+          if (++sinceTurn >= TURNS_PER_MACROTASK) {
             sinceTurn = 0;
             await nextTurn();
           } else await undefined;
         }
         continue;
       }
+      sinceDrain = 0;
       if (this.nested.drain() > 0) {
         await undefined;
         continue;
@@ -123,9 +139,23 @@ export class Executor {
     let ref = Q.dequePop(c, this.base);
     if (ref >= 0) return ref;
     const spill = this.nested.spill;
-    if (spill.length > 0) return spill.pop()!;
+    if (spill.length > 0) {
+      // Nested tasks that did not fit the deque: move a batch in, where idle workers can steal.
+      const n = Math.min(spill.length, L.DEQUE_CAP >> 1);
+      let k = 0;
+      while (k < n && Q.dequePush(c, this.base, spill[k]!)) k++;
+      spill.splice(0, k);
+      if (k > 0) this.shared.wakeWorker();
+      ref = Q.dequePop(c, this.base);
+      if (ref >= 0) return ref;
+      if (spill.length > 0) return spill.pop()!;
+    }
     ref = Q.injectTake(c);
-    if (ref >= 0) return ref;
+    if (ref >= 0) {
+      // More waiting: make sure someone else is on it too (wakes one only if none is searching).
+      if (Q.injectLen(c) > 0) this.shared.wakeWorker();
+      return ref;
+    }
     const n = this.shared.threads;
     for (let j = 1; j < n; j++) {
       const victim = L.workerBase((this.data.slot + j) % n);
@@ -134,6 +164,7 @@ export class Executor {
         if (s === Q.RETRY) continue;
         if (s >= 0) {
           sys.store(c, this.base + L.STOLEN, ++this.stolen);
+          if (Q.dequeLen(c, victim) > 0) this.shared.wakeWorker();
           return s;
         }
         break;
@@ -147,21 +178,46 @@ export class Executor {
   }
 
   private async idle(): Promise<void> {
-    for (let s = 0; s < SPINS; s++) if (this.hasWork()) return;
-    const port = this.nested.port;
     const c = this.c;
-    // Flag, count, then re-check: a submitter publishes, then reads SLEEPERS (see PoolShared.wakeWorker).
+    // Only the first searcher naps: the others park at once (it will wake them if work piles up).
+    const first = sys.add(c, L.SEARCHING, 1) === 0;
+    for (let s = 0; s < SPINS + (first ? NAPS : 0); s++) {
+      if (this.hasWork()) {
+        sys.sub(c, L.SEARCHING, 1);
+        return;
+      }
+      if (s >= SPINS) sys.wait(napWord, 0, 0, 0.02);
+    }
+    const port = this.nested.port;
+    // Flag, count, stop searching, then look once more: a submitter publishes, then reads
+    // SEARCHING and SLEEPERS (see PoolShared.wakeWorker).
     const seq = port.prepareSleep();
     sys.add(c, L.SLEEPERS, 1);
+    sys.sub(c, L.SEARCHING, 1);
+    const busy = this.asyncPending > 0 || this.nested.pending > 0;
+    let res: sys.AsyncWaitResult = "not-equal";
     if (!this.hasWork()) {
-      if (this.asyncPending > 0 || this.nested.outstanding > 0) {
-        await sys.waitAsync(port.words, L.SEQ, seq, sys.LIVENESS_SLICE_MS);
-      } else {
-        sys.wait(port.words, L.SEQ, seq, Infinity);
-      }
+      if (busy) res = await sys.waitAsync(port.words, L.SEQ, seq, sys.LIVENESS_SLICE_MS);
+      else res = sys.wait(port.words, L.SEQ, seq, this.data.idleTimeoutMs);
     }
     // If no waker claimed us (we re-checked, timed out, or woke spuriously), uncount ourselves.
     if (port.endSleep()) sys.sub(c, L.SLEEPERS, 1);
+    if (res === "timed-out" && !busy) this.retire();
+  }
+
+  /**
+   * Idle for `idleTimeoutMs`: leave. EXEC goes to 0 first, then we look for work once more. The
+   * owner publishes a task, then reads EXEC: if it read our id, our look comes after its publish
+   * and sees the task, and we stay (CAS 0 → id); if it read 0, it claimed the slot (0 → -1) to
+   * start a new worker, our CAS back fails, and we go.
+   */
+  private retire(): void {
+    const c = this.c;
+    const at = this.base + L.EXEC;
+    const me = this.data.execId;
+    if (sys.cas(c, at, me, 0) !== me) return;
+    if (this.hasWork() && sys.cas(c, at, 0, me) === 0) return;
+    (globalThis as any).process.exit(0);
   }
 
   /** Runs the task `ref` names, if it is still queued. Returns a promise when its module must load first. */

@@ -388,3 +388,18 @@ export class MutexGuard<T> implements Disposable {
   }
 }
 
+
+/**
+ * Internal: locks a mutex that guards a few stores at most (an allocator's lists, a table append).
+ * Spins on `tryLock`; a worker parks after a while (the holder may have lost its time slice), the
+ * main thread never does — its event loop must not block in `Atomics.wait`, and the wait is as
+ * short as the holder's critical section. A dead holder still surfaces as `PoisonError`.
+ */
+export function lockBriefly<T>(m: Mutex<T>): MutexGuard<T> {
+  const park = !sys.isMainThread();
+  for (let i = 0; ; i++) {
+    const g = m.tryLock();
+    if (g !== null) return g;
+    if (park && i >= sys.SPIN_LIMIT) return m.lock();
+  }
+}

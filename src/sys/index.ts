@@ -108,6 +108,21 @@ export function canBlock(): boolean {
   return blockingAllowed;
 }
 
+let mainThread: boolean | undefined;
+
+/**
+ * Whether this thread's event loop must not be blocked by weft's own bookkeeping: Node's main
+ * thread, or any thread that cannot block at all (a browser's main thread).
+ */
+export function isMainThread(): boolean {
+  if (mainThread === undefined) {
+    const proc: any = (globalThis as any).process;
+    const wt = typeof proc?.getBuiltinModule === "function" ? proc.getBuiltinModule("node:worker_threads") : undefined;
+    mainThread = wt !== undefined ? wt.isMainThread === true : !canBlock();
+  }
+  return mainThread;
+}
+
 /** Throws `BlockingNotAllowedError` naming the async twin when this thread cannot block. */
 export function assertCanBlock(what: string, asyncTwin: string): void {
   if (!canBlock()) throw new BlockingNotAllowedError(what, asyncTwin);

@@ -4,19 +4,23 @@
  * memory); errors; runMany; close vs terminate; bad input.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { AtomicI32, ClosedError, Mutex, ThreadPool, WeftError } from "../../dist/index.js";
+import { AtomicI32, ClosedError, Mutex, ThreadPool, WeftError, WorkerExitError, currentPool, globalPool, threadSlot } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
+import { rejectionOf as rejection } from "../unit-helpers.js";
 
 const tasks = workerUrl("pool-tasks.mjs");
 
-const rejection = async (p: Promise<unknown>): Promise<any> => {
-  try {
-    await p;
-  } catch (e) {
-    return e;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once `pred()` holds (polled), or fails the test as a hang. */
+async function until(pred: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!pred()) {
+    if (performance.now() > end) throw new Error(`hang: ${what} not seen within ${ms} ms`);
+    await sleep(2);
   }
-  throw new Error("expected a rejection");
-};
+}
+
 
 describe("ThreadPool: run", () => {
   const pool = new ThreadPool({ threads: 2 });
@@ -122,7 +126,8 @@ describe("ThreadPool: errors", () => {
   it("bad options to the constructor throw typed errors", () => {
     expect(() => new ThreadPool({ threads: 0 })).toThrow(RangeError);
     expect(() => new ThreadPool({ threads: 1.5 })).toThrow(/threads must be an integer/);
-    expect(() => new ThreadPool({ stackSizeMb: -1 })).toThrow(/stackSizeMb must be a positive number/);
+    expect(() => new ThreadPool({ stackSizeMb: -1 })).toThrow(/stackSizeMb must be a number of MiB ≥ 0.5/);
+    expect(() => new ThreadPool({ stackSizeMb: 0.1 })).toThrow(RangeError);
     expect(() => new ThreadPool({ name: 3 as any })).toThrow(TypeError);
     expect(() => new ThreadPool({ idleTimeoutMs: NaN })).toThrow(/idleTimeoutMs/);
     expect(() => new ThreadPool(null as any)).toThrow(/options must be an object/);
@@ -182,5 +187,189 @@ describe("ThreadPool: close and terminate", () => {
       expect(e.message).toMatch(/terminate/);
     }
     expect(await rejection(pool.run(tasks, "add", 1, 2))).toBeInstanceOf(ClosedError);
+  });
+});
+
+describe("ThreadPool: nested tasks, stealing, stats", () => {
+  const pool = new ThreadPool({ threads: 2 });
+  afterAll(() => pool.close());
+
+  it("tasks submit tasks through currentPool() (their worker's deque) and await them", async () => {
+    expect(await pool.run(tasks, "fibPool", 15)).toBe(610);
+    const one = new ThreadPool({ threads: 1 });
+    try {
+      // One worker awaiting its own nested tasks must run them meanwhile, not deadlock.
+      expect(await one.run(tasks, "fibPool", 12)).toBe(144);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it("an idle worker steals nested tasks from the busy one's deque (counted in stats)", async () => {
+    const before = pool.stats();
+    let slots: number[] = [];
+    // Each nested task spins 5 ms, so the other worker has time to wake and steal; on a loaded
+    // machine that may take a few tries.
+    for (let attempt = 0; attempt < 5 && pool.stats().steals === before.steals; attempt++) {
+      slots = await pool.run<number[]>(tasks, "fanOut", 40, 5);
+    }
+    const after = pool.stats();
+    expect(after.steals).toBeGreaterThan(before.steals);
+    expect(after.workers.reduce((a, w) => a + w.steals, 0)).toBe(after.steals);
+    expect(new Set(slots).size).toBe(2);
+  });
+
+  it("stats(): tasks run (every worker), injector and deque depths, pending, alive", async () => {
+    const before = pool.stats();
+    await Promise.all(Array.from({ length: 300 }, (_, i) => pool.run(tasks, "identity", i)));
+    const s = pool.stats();
+    expect(s.threads).toBe(2);
+    expect(s.tasksRun - before.tasksRun).toBe(300);
+    expect(s.tasksRun).toBe(s.workers[0]!.tasksRun + s.workers[1]!.tasksRun);
+    expect([s.pending, s.injectorDepth, s.workersReplaced]).toEqual([0, 0, 0]);
+    expect(s.workers.map((w) => [w.queued, w.alive])).toEqual([
+      [0, true],
+      [0, true],
+    ]);
+    // Tasks waiting behind a blocked pool show up as pending and in the injector.
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const started = new Int32Array(new SharedArrayBuffer(8));
+    const holds = [pool.run(tasks, "waitFlag", flag, started.subarray(0, 1)), pool.run(tasks, "waitFlag", flag, started.subarray(1, 2))];
+    await until(() => started[0] === 1 && started[1] === 1, "both workers held");
+    const queued = Array.from({ length: 10 }, (_, i) => pool.run(tasks, "identity", i));
+    const mid = pool.stats();
+    expect(mid.pending).toBe(12);
+    expect(mid.injectorDepth).toBe(10);
+    Atomics.store(flag, 0, 1);
+    expect(await Promise.all(holds)).toEqual(["released", "released"]);
+    expect(await Promise.all(queued)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+  });
+
+  it("module scope and threadLocal() are per worker", async () => {
+    const rs = await Promise.all(Array.from({ length: 200 }, () => pool.run<[number, number]>(tasks, "tick")));
+    const bySlot = new Map<number, number[]>();
+    for (const [slot, n] of rs) bySlot.set(slot, [...(bySlot.get(slot) ?? []), n]);
+    expect(bySlot.has(threadSlot())).toBe(false);
+    let total = 0;
+    for (const counts of bySlot.values()) {
+      // Each worker counted its own calls: 1, 2, 3, … with no gaps or repeats.
+      expect([...counts].sort((a, b) => a - b)).toEqual(counts.map((_, i) => i + 1));
+      total += counts.length;
+    }
+    expect(total).toBe(200);
+  });
+
+  it("currentPool() outside a pool worker is the global pool", () => {
+    expect(currentPool()).toBe(globalPool());
+    expect(globalPool()).toBe(globalPool());
+  });
+});
+
+describe("ThreadPool: AbortSignal", () => {
+  it("a queued task whose signal aborts is removed: it rejects with the reason and never runs", async () => {
+    const pool = new ThreadPool({ threads: 1 });
+    try {
+      const flag = new Int32Array(new SharedArrayBuffer(4));
+      const started = new Int32Array(new SharedArrayBuffer(4));
+      const hold = pool.run(tasks, "waitFlag", flag, started);
+      await until(() => started[0] === 1, "worker held");
+      const ran = new AtomicI32(0);
+      const ac = new AbortController();
+      const cancelled = Array.from({ length: 20 }, () => rejection(pool.runWith({ signal: ac.signal }, tasks, "count", ran)));
+      const kept = Array.from({ length: 5 }, () => pool.run(tasks, "count", ran));
+      const many = rejection(pool.runMany(tasks, "count", Array.from({ length: 50 }, () => [ran]), { signal: ac.signal }));
+      ac.abort(new Error("changed my mind"));
+      for (const e of [...(await Promise.all(cancelled)), await many]) expect(e.message).toBe("changed my mind");
+      Atomics.store(flag, 0, 1);
+      await hold;
+      await Promise.all(kept);
+      expect(ran.load()).toBe(5);
+      expect(pool.stats().pending).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("an already aborted signal rejects at once; a running task's promise rejects at once and the pool goes on", async () => {
+    const pool = new ThreadPool({ threads: 1 });
+    try {
+      const ac = new AbortController();
+      ac.abort();
+      expect((await rejection(pool.runWith({ signal: ac.signal }, tasks, "add", 1, 2))).name).toBe("AbortError");
+      const flag = new Int32Array(new SharedArrayBuffer(4));
+      const started = new Int32Array(new SharedArrayBuffer(4));
+      const ac2 = new AbortController();
+      const running = rejection(pool.runWith({ signal: ac2.signal }, tasks, "waitFlag", flag, started));
+      await until(() => started[0] === 1, "task running");
+      ac2.abort("stop");
+      expect(await running).toBe("stop");
+      Atomics.store(flag, 0, 1); // the task itself runs to its end; its result is dropped
+      expect(await pool.run(tasks, "add", 2, 2)).toBe(4);
+      await until(() => pool.stats().pending === 0, "the dropped task's record returned");
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("ThreadPool: dead workers", () => {
+  it("a worker that dies fails its tasks with WorkerExitError, is replaced, and the pool goes on", async () => {
+    const pool = new ThreadPool({ threads: 2 });
+    try {
+      const e = await rejection(pool.run(tasks, "exitWorker", 7));
+      expect(e).toBeInstanceOf(WorkerExitError);
+      expect(e.exitCode).toBe(7);
+      expect(e.message).toMatch(/exitWorker\(\) from .*pool-tasks\.mjs died \(exit code 7\)/);
+      const crash = await rejection(pool.run(tasks, "crashLater", "boom in a timer"));
+      expect(crash).toBeInstanceOf(WorkerExitError);
+      expect(await Promise.all(Array.from({ length: 100 }, (_, i) => pool.run(tasks, "add", i, 1)))).toEqual(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+      );
+      expect(pool.stats().workersReplaced).toBe(2);
+      await until(() => pool.stats().workers.every((w) => w.alive), "replacements alive");
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("tasks queued behind a dying worker still run, once each; async tasks in flight on it fail", async () => {
+    const pool = new ThreadPool({ threads: 1 });
+    try {
+      const inFlight = pool.run(tasks, "later", 1, 200);
+      await sleep(20);
+      const dies = pool.run(tasks, "exitWorker", 3);
+      const after = Array.from({ length: 50 }, (_, i) => pool.run(tasks, "identity", i));
+      expect(await rejection(dies)).toBeInstanceOf(WorkerExitError);
+      expect(await rejection(inFlight)).toBeInstanceOf(WorkerExitError);
+      expect(await Promise.all(after)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a nested task whose worker dies rejects inside the task that awaited it", async () => {
+    const pool = new ThreadPool({ threads: 2 });
+    try {
+      const e = await rejection(pool.run(tasks, "nestedExit", 5));
+      expect(e).toBeInstanceOf(WorkerExitError);
+      expect(await pool.run(tasks, "add", 1, 1)).toBe(2);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("ThreadPool: idleTimeoutMs", () => {
+  it("idle workers exit after the timeout and start again when work comes", async () => {
+    const pool = new ThreadPool({ threads: 2, idleTimeoutMs: 30 });
+    try {
+      expect(await Promise.all([1, 2, 3].map((i) => pool.run(tasks, "later", i, 5)))).toEqual([2, 4, 6]);
+      await until(() => pool.stats().workers.every((w) => !w.alive), "workers retired");
+      expect(await Promise.all([1, 2, 3].map((i) => pool.run(tasks, "add", i, i)))).toEqual([2, 4, 6]);
+      expect(pool.stats().workersReplaced).toBe(0);
+      await until(() => pool.stats().workers.every((w) => !w.alive), "workers retired again");
+    } finally {
+      await pool.close();
+    }
   });
 });

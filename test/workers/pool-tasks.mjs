@@ -1,5 +1,5 @@
 /** Task functions for the ThreadPool tests (test/pool/*.test.ts). Module scope is per worker. */
-import { AtomicI32, Mutex, currentPool, threadSlot } from "../../dist/index.js";
+import { AtomicI32, Mutex, currentPool, threadLocal, threadSlot } from "../../dist/index.js";
 
 export const add = (a, b) => a + b;
 export const identity = (x) => x;
@@ -98,8 +98,51 @@ export function exitWorker(code) {
   process.exit(code);
 }
 
-let calls = 0;
-/** Counts calls in this worker's module scope (thread-local state). */
-export function countCalls() {
-  return ++calls;
+/** Per-worker state, made on first use in each worker. */
+const perThread = threadLocal(() => ({ slot: threadSlot(), calls: 0 }));
+
+/** [this worker's slot, how many times this worker ran tick()]. */
+export function tick() {
+  const s = perThread.get();
+  s.calls++;
+  return [s.slot, s.calls];
+}
+
+/** Adds 1 to a shared counter (to see whether a task ran at all). */
+export function count(atomic) {
+  return atomic.fetchAdd(1) + 1;
+}
+
+/** Throws from a timer after returning a promise that never settles: the worker dies. */
+export function crashLater(message) {
+  setTimeout(() => {
+    throw new Error(message);
+  }, 1);
+  return new Promise(() => {});
+}
+
+/** Awaits a nested task that kills its worker. */
+export async function nestedExit(code) {
+  return currentPool().run(import.meta.url, "exitWorker", code);
+}
+
+/**
+ * A task with an id: counts its run in `counts[id]`, runs its nested jobs (`nested`: [id, fails]
+ * pairs) through the pool, then returns [id, ...what the nested ones returned or threw], or
+ * throws if `fails`.
+ */
+export async function job(counts, id, fails, nested) {
+  Atomics.add(counts, id, 1);
+  const pool = currentPool();
+  const got = await Promise.all(
+    nested.map(([n, f]) => pool.run(import.meta.url, "job", counts, n, f, []).then((v) => v[0], (e) => `${e.name}:${e.message}`)),
+  );
+  if (fails) throw new RangeError(`job ${id} failed on purpose`);
+  return [id, ...got];
+}
+
+/** Counts a call in `counts[i]`; returns i * 2. */
+export function mark(counts, i) {
+  Atomics.add(counts, i, 1);
+  return i * 2;
 }
