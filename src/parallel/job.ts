@@ -11,6 +11,7 @@
  */
 import { AbortError } from "../errors.js";
 import { describeValue } from "../memory/layout.js";
+import { releaseControl, takeControl } from "./buffers.js";
 import { currentPool } from "../pool/pool.js";
 import type { Pool } from "../pool/api.js";
 
@@ -49,7 +50,7 @@ interface Failure {
 
 export class Job {
   /** Shared control word passed to every kernel: non-zero = stop. */
-  readonly ctl = new Int32Array(new SharedArrayBuffer(4));
+  readonly ctl: Int32Array;
   readonly pool: Pool;
   readonly chunkSize: number | undefined;
   private readonly onProgress: ((done: number, total: number) => void) | undefined;
@@ -70,6 +71,7 @@ export class Job {
     this.signal = o.signal;
     if (this.signal?.aborted) throw new AbortError(where, this.signal.reason);
     this.pool = o.pool ?? currentPool();
+    this.ctl = takeControl();
     this.signal?.addEventListener("abort", this.onAbort, { once: true });
   }
 
@@ -134,9 +136,13 @@ export class Job {
     if (this.failure !== undefined) throw this.failure.error;
   }
 
-  /** Ends the job: detaches from the signal; on success makes sure progress was reported once. */
+  /**
+   * Ends the job, once no task of it runs (every phase has settled): detaches from the signal,
+   * gives the control word back; on success makes sure progress was reported once.
+   */
   end(ok: boolean): void {
     this.signal?.removeEventListener("abort", this.onAbort);
+    releaseControl(this.ctl);
     if (ok && !this.reported) this.report();
   }
 

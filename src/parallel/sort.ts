@@ -11,12 +11,11 @@
  * Source and destination swap each pass; if the result ends in the scratch array, a last phase
  * copies it back. Floats then get their leading NaNs moved last (radix.ts `moveLeadingNaNs`).
  *
- * Memory: one scratch SharedArrayBuffer the size of the array, plus 1 KiB of counters per chunk.
- * The scratch buffer is kept for the next sort through a WeakRef (the GC may reclaim it whenever
- * it likes): the first write to each page of fresh memory is a page fault, and on this VM
- * touching a fresh 80 MB buffer measured 0.1–0.4 s, as long as the whole sort.
+ * Memory: one scratch SharedArrayBuffer the size of the array, plus 1 KiB of counters per chunk,
+ * both taken from (and given back to) this thread's spare buffers (buffers.ts).
  */
 import type { Job } from "./job.js";
+import { releaseBuffer, takeBuffer } from "./buffers.js";
 import { BUCKETS, countsToOffsets, moveLeadingNaNs, type NumericArray, type SortSpec } from "./radix.js";
 
 /** Arrays up to this length (with no `chunkSize` given) are sorted whole, in one task. */
@@ -24,23 +23,6 @@ export const SORT_WHOLE_MAX = 1 << 16;
 
 /** Progress units of a sort of n elements: count + scatter per pass, plus the finish. */
 export const sortWork = (n: number, spec: SortSpec): number => n * (2 * spec.width + 1);
-
-/** The last scratch buffer, while no sort uses it. */
-let spare: WeakRef<SharedArrayBuffer> | undefined;
-
-/** A scratch buffer of at least `bytes`: the spare one if big enough, else a new one. Give it back with `release`. */
-function takeScratch(bytes: number): SharedArrayBuffer {
-  const b = spare?.deref();
-  if (b !== undefined && b.byteLength >= bytes) {
-    spare = undefined; // one sort at a time uses it (several may run at once on this thread)
-    return b;
-  }
-  return new SharedArrayBuffer(bytes);
-}
-
-function release(b: SharedArrayBuffer): void {
-  if ((spare?.deref()?.byteLength ?? -1) < b.byteLength) spare = new WeakRef(b);
-}
 
 export async function sortOnPool(job: Job, kernels: string, data: NumericArray, spec: SortSpec, desc: boolean): Promise<void> {
   const n = data.length;
@@ -51,9 +33,10 @@ export async function sortOnPool(job: Job, kernels: string, data: NumericArray, 
   }
   const chunks = job.chunks(n);
   const weight = (i: number) => chunks[i]![1] - chunks[i]![0];
-  const scratchBuffer = takeScratch(n * spec.width);
+  const scratchBuffer = takeBuffer(n * spec.width);
+  const histBuffer = takeBuffer(chunks.length * BUCKETS * 4);
   const scratch = new (data.constructor as new (b: SharedArrayBuffer, at: number, n: number) => NumericArray)(scratchBuffer, 0, n);
-  const hist = new Uint32Array(new SharedArrayBuffer(chunks.length * BUCKETS * 4));
+  const hist = new Uint32Array(histBuffer, 0, chunks.length * BUCKETS);
   let src = data, dst = scratch;
   try {
     for (let pass = 0; pass < spec.width; pass++) {
@@ -81,6 +64,7 @@ export async function sortOnPool(job: Job, kernels: string, data: NumericArray, 
     if (src !== data) data.set(src as any);
     throw e;
   } finally {
-    release(scratchBuffer);
+    releaseBuffer(scratchBuffer);
+    releaseBuffer(histBuffer);
   }
 }
