@@ -131,19 +131,16 @@ export class Job {
     this.report();
   }
 
-  /** Throws the job's failure, if any (between phases). */
-  check(): void {
-    if (this.failure !== undefined) throw this.failure.error;
-  }
-
   /**
    * Ends the job, once no task of it runs (every phase has settled): detaches from the signal,
-   * gives the control word back; on success makes sure progress was reported once.
+   * gives the control word back. After a success, makes sure progress was reported once, and
+   * throws the job's failure if there was one outside a phase (`onProgress` throwing).
    */
   end(ok: boolean): void {
     this.signal?.removeEventListener("abort", this.onAbort);
-    releaseControl(this.ctl);
     if (ok && !this.reported) this.report();
+    releaseControl(this.ctl);
+    if (ok && this.failure !== undefined) throw this.failure.error;
   }
 
   private report(): void {

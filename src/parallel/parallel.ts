@@ -66,13 +66,13 @@ function checkExport(where: string, name: unknown): string {
 
 /** Runs `body` as the job's life: ends the job (detaching its signal) however it settles. */
 async function running<T>(job: Job, body: () => Promise<T>): Promise<T> {
+  let ok = false;
   try {
     const r = await body();
-    job.end(true);
+    ok = true;
     return r;
-  } catch (e) {
-    job.end(false);
-    throw e;
+  } finally {
+    job.end(ok);
   }
 }
 

@@ -146,6 +146,13 @@ describe("abort and progress", () => {
     );
     expect(e.message).toBe("progress bar broke");
     expect(calls).toBe(1);
+    // Also when the only call is the final one (no chunks), and the next job is not affected.
+    const thrower = () => {
+      throw new Error("at the end");
+    };
+    expect((await rejection(parallel.sum(f64([]), { pool, onProgress: thrower }))).message).toBe("at the end");
+    expect((await rejection(parallel.sort(f64([1]), { pool, onProgress: thrower }))).message).toBe("at the end");
+    expect(await parallel.sum(f64([1, 2]), { pool })).toBe(3);
     expect(Array.from(a).sort((x, y) => x - y)).toEqual(Array.from(original).sort((x, y) => x - y));
   });
 
