@@ -20,11 +20,19 @@ const fns = new Map<string, Fn>();
 
 const aborted = (ctl: Int32Array): boolean => Atomics.load(ctl, 0) !== 0;
 
-/** The user's function `name` of module `url`, imported on first use in this worker. */
+/**
+ * Calls `body` with the user's function `name` of module `url`, imported on first use in this
+ * worker. Once it is cached the call is synchronous: a kernel that returned a promise would let
+ * the pool's worker start its next chunk before running this one (an async task does not hold its
+ * worker), so one worker could end up with all the chunks while another waits.
+ */
+function withFn<R>(where: string, url: string, name: string, body: (fn: Fn) => R): R | Promise<R> {
+  const fn = fns.get(`${name}\u0000${url}`);
+  if (fn !== undefined) return body(fn);
+  return load(where, url, name).then(body);
+}
+
 async function load(where: string, url: string, name: string): Promise<Fn> {
-  const key = `${name}\u0000${url}`;
-  const cached = fns.get(key);
-  if (cached !== undefined) return cached;
   const mod = await import(url);
   const fn = mod[name];
   if (typeof fn !== "function") {
@@ -32,7 +40,7 @@ async function load(where: string, url: string, name: string): Promise<Fn> {
       `${where}: module ${url} has no exported function "${name}" (its export "${name}" is ${fn === undefined ? "missing" : typeof fn})`,
     );
   }
-  fns.set(key, fn);
+  fns.set(`${name}\u0000${url}`, fn);
   return fn;
 }
 
@@ -64,7 +72,7 @@ export function sumChunk(data: NumericArray, lo: number, hi: number, ctl: Int32A
 }
 
 /** out[i] = fn(data[i], i) for i in [lo, hi). */
-export async function mapChunk(
+export function mapChunk(
   data: NumericArray,
   out: NumericArray,
   url: string,
@@ -72,35 +80,35 @@ export async function mapChunk(
   lo: number,
   hi: number,
   ctl: Int32Array,
-): Promise<void> {
-  const fn = await load("parallel.map", url, name);
-  if (aborted(ctl)) return;
-  if (lo < hi) {
+): void | Promise<void> {
+  return withFn("parallel.map", url, name, (fn) => {
+    if (aborted(ctl) || lo >= hi) return;
     const first = fn(data[lo], lo);
     checkSync("parallel.map", name, first);
     out[lo] = first as number;
-  }
-  for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
-    if (aborted(ctl)) return;
-    const e = Math.min(hi, b + CANCEL_EVERY);
-    for (let i = b; i < e; i++) out[i] = fn(data[i], i) as number;
-  }
+    for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
+      if (aborted(ctl)) return;
+      const e = Math.min(hi, b + CANCEL_EVERY);
+      for (let i = b; i < e; i++) out[i] = fn(data[i], i) as number;
+    }
+  });
 }
 
 /** fn(data[i], i) for i in [lo, hi). */
-export async function forEachChunk(data: NumericArray, url: string, name: string, lo: number, hi: number, ctl: Int32Array): Promise<void> {
-  const fn = await load("parallel.forEach", url, name);
-  if (aborted(ctl)) return;
-  if (lo < hi) checkSync("parallel.forEach", name, fn(data[lo], lo));
-  for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
-    if (aborted(ctl)) return;
-    const e = Math.min(hi, b + CANCEL_EVERY);
-    for (let i = b; i < e; i++) fn(data[i], i);
-  }
+export function forEachChunk(data: NumericArray, url: string, name: string, lo: number, hi: number, ctl: Int32Array): void | Promise<void> {
+  return withFn("parallel.forEach", url, name, (fn) => {
+    if (aborted(ctl) || lo >= hi) return;
+    checkSync("parallel.forEach", name, fn(data[lo], lo));
+    for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
+      if (aborted(ctl)) return;
+      const e = Math.min(hi, b + CANCEL_EVERY);
+      for (let i = b; i < e; i++) fn(data[i], i);
+    }
+  });
 }
 
 /** fn(…fn(fn(identity, data[lo]), data[lo+1])…, data[hi-1]). */
-export async function reduceChunk(
+export function reduceChunk(
   data: NumericArray,
   url: string,
   name: string,
@@ -108,29 +116,29 @@ export async function reduceChunk(
   lo: number,
   hi: number,
   ctl: Int32Array,
-): Promise<number> {
-  const fn = await load("parallel.reduce", url, name);
-  if (aborted(ctl)) return NaN;
-  let acc = identity;
-  if (lo < hi) {
-    const r = fn(acc, data[lo]);
-    checkSync("parallel.reduce", name, r);
-    acc = r as number;
-  }
-  for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
+): number | Promise<number> {
+  return withFn("parallel.reduce", url, name, (fn) => {
     if (aborted(ctl)) return NaN;
-    const e = Math.min(hi, b + CANCEL_EVERY);
-    for (let i = b; i < e; i++) acc = fn(acc, data[i]) as number;
-  }
-  return acc;
+    if (lo >= hi) return identity;
+    const first = fn(identity, data[lo]);
+    checkSync("parallel.reduce", name, first);
+    let acc = first as number;
+    for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
+      if (aborted(ctl)) return NaN;
+      const e = Math.min(hi, b + CANCEL_EVERY);
+      for (let i = b; i < e; i++) acc = fn(acc, data[i]) as number;
+    }
+    return acc;
+  });
 }
 
 /** Folds the chunks' partial results, in chunk order: fn(…fn(identity, parts[0])…, parts[k-1]). */
-export async function reduceParts(url: string, name: string, identity: number, parts: number[]): Promise<number> {
-  const fn = await load("parallel.reduce", url, name);
-  let acc = identity;
-  for (const p of parts) acc = fn(acc, p) as number;
-  return acc;
+export function reduceParts(url: string, name: string, identity: number, parts: number[]): number | Promise<number> {
+  return withFn("parallel.reduce", url, name, (fn) => {
+    let acc = identity;
+    for (const p of parts) acc = fn(acc, p) as number;
+    return acc;
+  });
 }
 
 // The sort's two phases per pass (radix.ts): count, then scatter.

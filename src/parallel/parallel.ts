@@ -114,7 +114,7 @@ async function sum(data: NumericArray, opts?: ParallelOptions): Promise<number> 
  * `out[i] = fn(data[i], i)` for every i, in parallel. `fn` is the export `exportName` of the
  * module at `moduleUrl` (a URL or absolute path: `new URL("./square.js", import.meta.url)`), a
  * synchronous `(x: number, i: number) => number`, imported once per worker. `out` may be `data`
- * itself (in place) or another array of the same length, of any accepted type (values are
+ * itself (in place; not another view overlapping it) or an array of the same length, of any accepted type (values are
  * converted as a typed-array store converts them).
  *
  * On abort or error: rejects; chunks that finished hold their results, the others may be partly
