@@ -180,8 +180,10 @@ export class Executor {
   private async idle(): Promise<void> {
     const c = this.c;
     // Only the first searcher naps: the others park at once (it will wake them if work piles up).
-    const first = sys.add(c, L.SEARCHING, 1) === 0;
-    for (let s = 0; s < SPINS + (first ? NAPS : 0); s++) {
+    // Not while promises are pending here either: a nap blocks the event loop they need.
+    const busy = this.asyncPending > 0 || this.nested.pending > 0;
+    const naps = sys.add(c, L.SEARCHING, 1) === 0 && !busy ? NAPS : 0;
+    for (let s = 0; s < SPINS + naps; s++) {
       if (this.hasWork()) {
         sys.sub(c, L.SEARCHING, 1);
         return;
@@ -194,7 +196,6 @@ export class Executor {
     const seq = port.prepareSleep();
     sys.add(c, L.SLEEPERS, 1);
     sys.sub(c, L.SEARCHING, 1);
-    const busy = this.asyncPending > 0 || this.nested.pending > 0;
     let res: sys.AsyncWaitResult = "not-equal";
     if (!this.hasWork()) {
       if (busy) res = await sys.waitAsync(port.words, L.SEQ, seq, sys.LIVENESS_SLICE_MS);

@@ -34,20 +34,21 @@ describe("joinAll", () => {
     try {
       const ran = new AtomicI32(0);
       const flag = new Int32Array(new SharedArrayBuffer(4));
+      const started = new Int32Array(new SharedArrayBuffer(4));
       const ctl = new AbortController();
       const signal = ctl.signal;
-      // One worker: the failing task, then one that holds the worker, then 30 queued behind it.
-      const ps = [
-        pool.runWith({ signal }, tasks, "fail", "stop everything"),
-        pool.runWith({ signal }, tasks, "waitFlag", flag),
-        ...Array.from({ length: 30 }, () => pool.runWith({ signal }, tasks, "count", ran)),
-      ];
+      // One worker, held by the first task; 30 more queued behind it; then something fails.
+      const hold = pool.runWith({ signal }, tasks, "waitFlag", flag, started);
+      const queued = Array.from({ length: 30 }, () => pool.runWith({ signal }, tasks, "count", ran));
+      while (Atomics.load(started, 0) === 0) await later(0, 2);
+      const boom = new Error("stop everything");
+      const ps = [hold, ...queued, failLater(boom, 1)];
       const e = await rejection(joinAll(ps, { controller: ctl }));
-      expect(e.message).toBe("stop everything");
+      expect(e).toBe(boom);
       expect(signal.aborted).toBe(true);
-      expect(signal.reason).toBe(e);
+      expect(signal.reason).toBe(boom);
       const outcomes = await joinAllSettled(ps);
-      expect(outcomes.every((o) => !o.ok && o.error === e)).toBe(true);
+      expect(outcomes.every((o) => !o.ok && o.error === boom)).toBe(true);
       Atomics.store(flag, 0, 1);
       await pool.close();
       expect(ran.load()).toBe(0); // the queued ones were cancelled, never run
