@@ -61,6 +61,18 @@ export class WorkerExitError extends WeftError {
   }
 }
 
+/**
+ * An operation was stopped through its `AbortSignal`. Named "AbortError" like the DOM's, so code
+ * that checks `err.name === "AbortError"` works; `cause` is the signal's `reason`.
+ */
+export class AbortError extends WeftError {
+  constructor(what: string, reason?: unknown) {
+    super(`${what} was aborted${reason instanceof Error ? `: ${reason.message}` : reason !== undefined ? `: ${String(reason)}` : ""}`, {
+      cause: reason,
+    });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Channels (after std::sync::mpsc and crossbeam-channel).
 

@@ -20,6 +20,7 @@ export {
   RecvError,
   TryRecvError,
   CapacityError,
+  AbortError,
 } from "./errors.js";
 export type { WaitOptions } from "./sync/options.js";
 export { Mutex, MutexGuard } from "./sync/mutex.js";
@@ -62,3 +63,12 @@ export { ThreadPool, globalPool, currentPool, spawnBlocking, type ThreadPoolOpti
 export type { Pool, PoolStats, TaskOptions } from "./pool/api.js";
 export { joinAll, joinAllSettled, type JoinAllOptions, type Settled } from "./pool/join.js";
 export { threadLocal, ThreadLocal } from "./pool/thread-local.js";
+export {
+  parallel,
+  join,
+  type ParallelOptions,
+  type SortOptions,
+  type NumericArray,
+  type Task,
+  type JoinOptions,
+} from "./parallel/parallel.js";

@@ -9,13 +9,13 @@ const classes = [
   "WaitGroup", "AtomicI32", "AtomicU32", "AtomicBool", "AtomicI64",
   "WeftError", "TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError",
   "DataCloneError", "MovedError",
-  "ThreadPool", "ThreadLocal",
+  "ThreadPool", "ThreadLocal", "AbortError",
 ] as const;
 const functions = [
   "share", "revive", "isWire", "spawn", "spawnWith", "track", "threadSlot",
   // Send and Sync: moves and worker-module typing
   "send", "trySend", "sendAsync", "moduleRef", "defineWorker",
-  "globalPool", "currentPool", "spawnBlocking", "joinAll", "joinAllSettled", "threadLocal",
+  "globalPool", "currentPool", "spawnBlocking", "joinAll", "joinAllSettled", "threadLocal", "join",
 ] as const;
 
 describe("public surface", () => {
@@ -23,8 +23,13 @@ describe("public surface", () => {
     for (const name of [...classes, ...functions]) expect(typeof (weft as any)[name], name).toBe("function");
   });
 
+  it("exports the parallel helpers as one namespace object", () => {
+    expect(Object.keys(weft.parallel).sort()).toEqual(["forEach", "map", "reduce", "sort", "sum"]);
+    for (const [name, fn] of Object.entries(weft.parallel)) expect(typeof fn, name).toBe("function");
+  });
+
   it("every error class extends WeftError and Error, and its instances are named after it", () => {
-    for (const name of ["TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError", "DataCloneError", "MovedError"] as const) {
+    for (const name of ["TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError", "DataCloneError", "MovedError", "AbortError"] as const) {
       const cls = (weft as any)[name];
       expect(cls.prototype, name).toBeInstanceOf(weft.WeftError);
       expect(cls.prototype, name).toBeInstanceOf(Error);

@@ -1,0 +1,156 @@
+/**
+ * Worker side of the parallel helpers (built to dist/kernels.js): plain exported functions that a
+ * pool's workers run by module URL + export name, each over one chunk [lo, hi) of a
+ * SharedArrayBuffer-backed typed array. The caller side (`parallel.ts`, `sort.ts`) splits the work
+ * and combines the results.
+ *
+ * Every kernel takes `ctl`, the job's control word (an Int32Array over shared memory): non-zero
+ * means the job was aborted or failed elsewhere, and the kernel returns early without finishing
+ * its chunk (it looks every `CANCEL_EVERY` elements), so an aborted job's tasks end promptly and
+ * nothing writes to the caller's arrays after the job has settled.
+ *
+ * User functions are named by module URL and export, imported once per worker (module scope is
+ * per worker) and cached here.
+ */
+import { CANCEL_EVERY, sortInThread, type NumericArray } from "./radix.js";
+
+type Fn = (...args: number[]) => unknown;
+
+const fns = new Map<string, Fn>();
+
+const aborted = (ctl: Int32Array): boolean => Atomics.load(ctl, 0) !== 0;
+
+/**
+ * Calls `body` with the user's function `name` of module `url`, imported on first use in this
+ * worker. Once it is cached the call is synchronous: a kernel that returned a promise would let
+ * the pool's worker start its next chunk before running this one (an async task does not hold its
+ * worker), so one worker could end up with all the chunks while another waits.
+ */
+function withFn<R>(where: string, url: string, name: string, body: (fn: Fn) => R): R | Promise<R> {
+  const fn = fns.get(`${name}\u0000${url}`);
+  if (fn !== undefined) return body(fn);
+  return load(where, url, name).then(body);
+}
+
+async function load(where: string, url: string, name: string): Promise<Fn> {
+  const mod = await import(url);
+  const fn = mod[name];
+  if (typeof fn !== "function") {
+    throw new TypeError(
+      `${where}: module ${url} has no exported function "${name}" (its export "${name}" is ${fn === undefined ? "missing" : typeof fn})`,
+    );
+  }
+  fns.set(`${name}\u0000${url}`, fn);
+  return fn;
+}
+
+/** Throws if a user function returned a promise: chunk loops call it synchronously. */
+function checkSync(where: string, name: string, r: unknown): void {
+  if (r !== null && typeof r === "object" && typeof (r as any).then === "function") {
+    throw new TypeError(`${where}: "${name}" returned a Promise; the function must be synchronous (it is called once per element)`);
+  }
+}
+
+/** Sum of data[lo, hi), four accumulators (independent add chains; the caller adds chunks in order). */
+export function sumChunk(data: NumericArray, lo: number, hi: number, ctl: Int32Array): number {
+  let s = 0;
+  for (let b = lo; b < hi; b += CANCEL_EVERY) {
+    if (aborted(ctl)) return NaN;
+    const e = Math.min(hi, b + CANCEL_EVERY);
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let i = b;
+    for (; i + 3 < e; i += 4) {
+      s0 += data[i];
+      s1 += data[i + 1];
+      s2 += data[i + 2];
+      s3 += data[i + 3];
+    }
+    for (; i < e; i++) s0 += data[i];
+    s += (s0 + s1) + (s2 + s3);
+  }
+  return s;
+}
+
+/** out[i] = fn(data[i], i) for i in [lo, hi). */
+export function mapChunk(
+  data: NumericArray,
+  out: NumericArray,
+  url: string,
+  name: string,
+  lo: number,
+  hi: number,
+  ctl: Int32Array,
+): void | Promise<void> {
+  return withFn("parallel.map", url, name, (fn) => {
+    if (aborted(ctl) || lo >= hi) return;
+    const first = fn(data[lo], lo);
+    checkSync("parallel.map", name, first);
+    out[lo] = first as number;
+    for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
+      if (aborted(ctl)) return;
+      const e = Math.min(hi, b + CANCEL_EVERY);
+      for (let i = b; i < e; i++) out[i] = fn(data[i], i) as number;
+    }
+  });
+}
+
+/** fn(data[i], i) for i in [lo, hi). */
+export function forEachChunk(data: NumericArray, url: string, name: string, lo: number, hi: number, ctl: Int32Array): void | Promise<void> {
+  return withFn("parallel.forEach", url, name, (fn) => {
+    if (aborted(ctl) || lo >= hi) return;
+    checkSync("parallel.forEach", name, fn(data[lo], lo));
+    for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
+      if (aborted(ctl)) return;
+      const e = Math.min(hi, b + CANCEL_EVERY);
+      for (let i = b; i < e; i++) fn(data[i], i);
+    }
+  });
+}
+
+/** fn(…fn(fn(identity, data[lo]), data[lo+1])…, data[hi-1]). */
+export function reduceChunk(
+  data: NumericArray,
+  url: string,
+  name: string,
+  identity: number,
+  lo: number,
+  hi: number,
+  ctl: Int32Array,
+): number | Promise<number> {
+  return withFn("parallel.reduce", url, name, (fn) => {
+    if (aborted(ctl)) return NaN;
+    if (lo >= hi) return identity;
+    const first = fn(identity, data[lo]);
+    checkSync("parallel.reduce", name, first);
+    let acc = first as number;
+    for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
+      if (aborted(ctl)) return NaN;
+      const e = Math.min(hi, b + CANCEL_EVERY);
+      for (let i = b; i < e; i++) acc = fn(acc, data[i]) as number;
+    }
+    return acc;
+  });
+}
+
+/** Folds the chunks' partial results, in chunk order: fn(…fn(identity, parts[0])…, parts[k-1]). */
+export function reduceParts(url: string, name: string, identity: number, parts: number[]): number | Promise<number> {
+  return withFn("parallel.reduce", url, name, (fn) => {
+    let acc = identity;
+    for (const p of parts) acc = fn(acc, p) as number;
+    return acc;
+  });
+}
+
+// The sort's two phases per pass (radix.ts): count, then scatter.
+export { countDigits as sortCount, scatterDigits as sortScatter } from "./radix.js";
+
+/** Sorts a whole (small) array in this worker: the same passes, one chunk. */
+export function sortWhole(data: NumericArray, desc: boolean, ctl: Int32Array): void {
+  if (!aborted(ctl)) sortInThread(data, desc);
+}
+
+/** dst[lo, hi) = src[lo, hi), bit for bit (same array type). */
+export function copyChunk(src: NumericArray, dst: NumericArray, lo: number, hi: number, ctl: Int32Array): void {
+  if (aborted(ctl)) return;
+  dst.set(src.subarray(lo, hi), lo);
+}

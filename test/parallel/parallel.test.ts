@@ -1,0 +1,243 @@
+/**
+ * The parallel helpers and join on real pools: bad input gets a clear, typed error naming the fix;
+ * user functions' errors reach the caller and the pool goes on; aborts and throwing progress
+ * callbacks; join runs its two tasks at the same time; the default (global) pool.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AbortError, ThreadPool, WeftError, join, parallel } from "../../dist/index.js";
+import { workerUrl } from "../helpers.js";
+import { expectReject } from "../unit-helpers.js";
+import { shared } from "./util.js";
+
+const fns = workerUrl("par-fns.mjs");
+let pool: ThreadPool;
+beforeAll(() => {
+  pool = new ThreadPool({ threads: 2 });
+});
+afterAll(() => pool.terminate());
+
+const f64 = (xs: number[]) => shared(new Float64Array(xs));
+/** The error `p` rejects with (it must reject, with an Error). */
+const rejection = (p: Promise<unknown>): Promise<any> => expectReject(() => p, Error);
+
+describe("bad input", () => {
+  it("an array over a plain ArrayBuffer is a TypeError that shows how to share it", async () => {
+    const e = await rejection(parallel.sum(new Float64Array(4)));
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e.message).toBe(
+      "parallel.sum: data is a Float64Array over a plain ArrayBuffer, which worker threads cannot see; put it in shared memory: " +
+        "const shared = new Float64Array(new SharedArrayBuffer(data.byteLength)); shared.set(data)",
+    );
+    const out = await rejection(parallel.map(f64([1]), new Int32Array(1), fns, "square", { pool }));
+    expect(out.message).toMatch(/^parallel\.map: out is a Int32Array over a plain ArrayBuffer/);
+  });
+
+  it("non-numeric arrays are TypeErrors listing the accepted types", async () => {
+    for (const bad of [[1, 2, 3], new DataView(new SharedArrayBuffer(8)), "123", null]) {
+      const e = await rejection(parallel.sort(bad as any, { pool }));
+      expect(e).toBeInstanceOf(TypeError);
+      expect(e.message).toMatch(/^parallel\.sort: data must be a Float64Array, Float32Array, .* or Uint8ClampedArray over a SharedArrayBuffer, got /);
+    }
+    const big = await rejection(parallel.sum(new BigInt64Array(new SharedArrayBuffer(8)) as any, { pool }));
+    expect(big.message).toMatch(/got BigInt64Array \(64-bit integer arrays hold bigints; the helpers work on numbers\)$/);
+  });
+
+  it("map: out of another length is a RangeError", async () => {
+    const e = await rejection(parallel.map(f64([1, 2]), f64([0]), fns, "square", { pool }));
+    expect(e).toBeInstanceOf(RangeError);
+    expect(e.message).toBe("parallel.map: out has 1 elements but data has 2; they must be the same length");
+  });
+
+  it("module URLs must be absolute; export names non-empty strings", async () => {
+    const rel = await rejection(parallel.forEach(f64([1]), "./par-fns.mjs", "mark", { pool }));
+    expect(rel).toBeInstanceOf(TypeError);
+    expect(rel.message).toMatch(/^parallel\.forEach: moduleUrl must be a URL or an absolute file path\/URL string, got string "\.\/par-fns\.mjs"/);
+    const name = await rejection(parallel.reduce(f64([1]), fns, "", 0, { pool }));
+    expect(name.message).toBe('parallel.reduce: the export name must be a non-empty string (the function\'s name in its module), got string ""');
+    const id = await rejection(parallel.reduce(f64([1]), fns, "add", "0" as any, { pool }));
+    expect(id.message).toBe('parallel.reduce: identity must be a number (the value fn(identity, x) === x), got string "0"');
+  });
+
+  it("options are checked: chunkSize, onProgress, signal, pool, descending", async () => {
+    const a = f64([3, 1, 2]);
+    const cases: Array<[object, ErrorConstructor, RegExp]> = [
+      [{ chunkSize: 0 }, RangeError, /chunkSize must be a positive integer \(elements per task\), got number 0/],
+      [{ chunkSize: 1.5 }, RangeError, /chunkSize must be a positive integer/],
+      [{ onProgress: "log" }, TypeError, /onProgress must be a function \(done, total\) => void, got string "log"/],
+      [{ signal: {} }, TypeError, /signal must be an AbortSignal, got Object/],
+      [{ pool: {} }, TypeError, /pool must be a ThreadPool, got Object/],
+      [{ descending: "yes" }, TypeError, /descending must be a boolean, got string "yes"/],
+    ];
+    for (const [opts, cls, msg] of cases) {
+      const e = await rejection(parallel.sort(a, { pool, ...opts } as any));
+      expect(e, JSON.stringify(opts)).toBeInstanceOf(cls);
+      expect(e.message).toMatch(msg);
+    }
+    expect((await rejection(parallel.sum(a, null as any))).message).toMatch(/^parallel\.sum: options must be an object like \{ pool, chunkSize, onProgress, signal \}, got null$/);
+    expect(Array.from(a)).toEqual([3, 1, 2]);
+  });
+});
+
+describe("user functions' errors", () => {
+  it("a throwing function rejects the job with its error; the pool goes on", async () => {
+    const a = shared(new Float64Array(5000));
+    const e = await rejection(parallel.map(a, a, fns, "boom", { pool, chunkSize: 100 }));
+    expect(e).toBeInstanceOf(RangeError);
+    expect(e.message).toBe("boom at 777");
+    expect(await parallel.sum(f64([1, 2, 3]), { pool })).toBe(6);
+  });
+
+  it("a missing export and an async function are TypeErrors naming them", async () => {
+    const missing = await rejection(parallel.map(f64([1]), f64([0]), fns, "nope", { pool }));
+    expect(missing).toBeInstanceOf(TypeError);
+    expect(missing.message).toMatch(/^parallel\.map: module file:.*par-fns\.mjs has no exported function "nope" \(its export "nope" is missing\)$/);
+    const asyncFn = await rejection(parallel.forEach(f64([1]), fns, "asyncSquare", { pool }));
+    expect(asyncFn.message).toMatch(/"asyncSquare" returned a Promise; the function must be synchronous/);
+  });
+});
+
+describe("abort and progress", () => {
+  it("an already-aborted signal rejects with AbortError before any work", async () => {
+    const a = f64([3, 2, 1]);
+    const reason = new Error("stop");
+    const e = await rejection(parallel.sort(a, { pool, signal: AbortSignal.abort(reason) }));
+    expect(e).toBeInstanceOf(AbortError);
+    expect(e).toBeInstanceOf(WeftError);
+    expect(e.name).toBe("AbortError");
+    expect(e.message).toBe("parallel.sort was aborted: stop");
+    expect(e.cause).toBe(reason);
+    expect(Array.from(a)).toEqual([3, 2, 1]);
+  });
+
+  it("aborting a long map stops it early: later chunks are never mapped", async () => {
+    const n = 200_000; // "slow" takes 50 µs per element: 10 s in all
+    const a = shared(Float64Array.from({ length: n }, (_, i) => i));
+    const out = shared(new Float64Array(n).fill(-1));
+    const ac = new AbortController();
+    let progressCalls = 0;
+    const p = parallel.map(a, out, fns, "slow", {
+      pool,
+      chunkSize: 1000,
+      signal: ac.signal,
+      onProgress: () => {
+        if (++progressCalls === 2) ac.abort();
+      },
+    });
+    const e = await rejection(p);
+    expect(e).toBeInstanceOf(AbortError);
+    expect(e.message).toBe("parallel.map was aborted: This operation was aborted");
+    expect(progressCalls).toBe(2);
+    expect(out[n - 1]).toBe(-1);
+  });
+
+  it("a throwing onProgress stops the job with its error, and is not called again", async () => {
+    const a = shared(Float64Array.from({ length: 100_000 }, (_, i) => 100_000 - i));
+    const original = a.slice();
+    let calls = 0;
+    const e = await rejection(
+      parallel.sort(a, {
+        pool,
+        chunkSize: 10_000,
+        onProgress: () => {
+          calls++;
+          throw new Error("progress bar broke");
+        },
+      }),
+    );
+    expect(e.message).toBe("progress bar broke");
+    expect(calls).toBe(1);
+    // Also when the only call is the final one (no chunks), and the next job is not affected.
+    const thrower = () => {
+      throw new Error("at the end");
+    };
+    expect((await rejection(parallel.sum(f64([]), { pool, onProgress: thrower }))).message).toBe("at the end");
+    expect((await rejection(parallel.sort(f64([1]), { pool, onProgress: thrower }))).message).toBe("at the end");
+    expect(await parallel.sum(f64([1, 2]), { pool })).toBe(3);
+    expect(Array.from(a).sort((x, y) => x - y)).toEqual(Array.from(original).sort((x, y) => x - y));
+  });
+
+  it("empty and one-element arrays report (0, 0) / (total, total) once", async () => {
+    const calls: number[][] = [];
+    const onProgress = (d: number, t: number) => calls.push([d, t]);
+    expect(await parallel.sum(f64([]), { pool, onProgress })).toBe(0);
+    await parallel.sort(f64([5]), { pool, onProgress });
+    expect(calls).toEqual([[0, 0], [17, 17]]);
+  });
+});
+
+describe("sort", () => {
+  it("sorts running at the same time on one thread each get their own scratch memory", async () => {
+    const make = (n: number, seed: number) => shared(Float64Array.from({ length: n }, (_, i) => Math.sin(i * seed) * 1e3));
+    for (let round = 0; round < 3; round++) {
+      // Sizes vary so a later sort may reuse an earlier, bigger scratch buffer.
+      const arrays = [make(120_000, 1 + round), make(80_000, 7 + round), make(150_000, 3 + round), make(70_000, 5)];
+      const want = arrays.map((a) => a.slice().sort());
+      await Promise.all(arrays.map((a, i) => parallel.sort(a, { pool, chunkSize: 10_000 + i * 7000, descending: false })));
+      arrays.forEach((a, i) => expect(Buffer.from(a.buffer).equals(Buffer.from(want[i]!.buffer)), `array ${i}`).toBe(true));
+    }
+  });
+});
+
+describe("join", () => {
+  it("runs both tasks at the same time and resolves with both results", async () => {
+    const words = new Int32Array(new SharedArrayBuffer(4));
+    const [a, b] = await join<string, string>([fns, "rendezvous", words, "A"], [fns.href, "rendezvous", words, "B"], { pool });
+    expect([a, b]).toEqual(["A: met", "B: met"]);
+  });
+
+  it("waits for both, then rejects with the first task's error", async () => {
+    const words = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(words, 0, 1); // the other side is "already there": B returns at once
+    const e = await rejection(join([fns, "fail", "A failed"], [fns, "rendezvous", words, "B"], { pool }));
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e.message).toBe("A failed");
+    const e2 = await rejection(join([fns, "square", 3], [fns, "fail", "B failed"], { pool }));
+    expect(e2.message).toBe("B failed");
+  });
+
+  it("bad tasks are TypeErrors", async () => {
+    expect((await rejection(join([fns] as any, [fns, "square", 1], { pool }))).message).toMatch(/^join: taskA must be an array \[moduleUrl, exportName, \.\.\.args\], got Array/);
+    expect((await rejection(join([fns, "square", 1], ["rel.mjs", "square"], { pool }))).message).toMatch(/^join: moduleUrl must be a URL/);
+  });
+});
+
+describe("default pool", () => {
+  it("without { pool } the helpers use the global pool", async () => {
+    const a = shared(Float64Array.from({ length: 100_000 }, (_, i) => i % 7));
+    const [s] = await Promise.all([parallel.sum(a), parallel.sort(shared(a))]);
+    expect(s).toBe(Array.from(a).reduce((x, y) => x + y, 0));
+    expect(await join([fns, "square", 4], [fns, "square", 5])).toEqual([16, 25]);
+  });
+});
+
+// Type-level checks, compiled by `npm run typecheck` (tsconfig includes test/) and never called:
+// each @ts-expect-error line must be an error, or the typecheck fails.
+export function typeChecks(pool: ThreadPool, url: URL): void {
+  const f = new Float64Array(new SharedArrayBuffer(8));
+  const i16 = new Int16Array(new SharedArrayBuffer(8));
+  const sum: Promise<number> = parallel.sum(i16, { pool, chunkSize: 4, onProgress: (done: number, total: number) => void [done, total] });
+  const sorted: Promise<Int16Array<SharedArrayBuffer>> = parallel.sort(i16, { descending: true, signal: AbortSignal.timeout(5) });
+  const folded: Promise<number> = parallel.reduce(f, url, "add", 0);
+  const mapped: Promise<void> = parallel.map(f, i16, url.href, "square");
+  const both: Promise<[number, string]> = join<number, string>([url, "a"], [url.href, "b", 1, { x: 2 }], { pool });
+  void [sum, sorted, folded, mapped, both];
+  // @ts-expect-error: 64-bit integer arrays hold bigints, the helpers work on numbers
+  void parallel.sum(new BigInt64Array(1));
+  // @ts-expect-error: a plain array is not shared memory
+  void parallel.sort([3, 1, 2]);
+  // @ts-expect-error: map needs an output array
+  void parallel.map(f, url, "square");
+  // @ts-expect-error: the identity of reduce is a number
+  void parallel.reduce(f, url, "add", "0");
+  // @ts-expect-error: descending is a boolean
+  void parallel.sort(f, { descending: 1 });
+  // @ts-expect-error: onProgress gets numbers
+  void parallel.sum(f, { onProgress: (done: string) => void done });
+  // @ts-expect-error: no such option
+  void parallel.sum(f, { chunksize: 4 });
+  // @ts-expect-error: a task needs an export name
+  void join([url], [url, "b"]);
+  // @ts-expect-error: sort resolves with the array itself, not a number
+  const wrong: Promise<number> = parallel.sort(f);
+  void wrong;
+}
