@@ -30,14 +30,14 @@ export class ArrayQueue {
 
   constructor(
     private readonly header: Int32Array,
-    private readonly stamps: Int32Array,
     /**
-     * Run lengths, one per slot, plain memory: whoever publishes a run of slots (a batch send,
-     * or a batch receive freeing them) writes, for each slot, how many slots of the run start
-     * there — before the release that publishes the run. Whoever acquires the slot may read it
-     * and take the whole run with one reservation, without an atomic load per slot.
+     * Two words per slot, so that both live on the slot's cache line: `[2i]` the stamp, `[2i+1]`
+     * the run length — plain memory: whoever publishes a run of slots (a batch send, or a batch
+     * receive freeing them) writes, for each slot, how many slots of the run start there, before
+     * the release that publishes the run. Whoever acquires the slot may read it and take the
+     * whole run with one reservation, without an atomic load per slot.
      */
-    private readonly runs: Int32Array,
+    private readonly stamps: Int32Array,
     cap: number,
   ) {
     this.cap = cap;
@@ -56,7 +56,7 @@ export class ArrayQueue {
 
   /** A slot's stamp as a position (relative storage undone, WAITING bit dropped). */
   private stampAt(index: number): number {
-    return ((sys.load(this.stamps, index) + index) | 0) & ~this.mark;
+    return ((sys.load(this.stamps, index << 1) + index) | 0) & ~this.mark;
   }
 
   /** Reserves a slot for writing: its index, or FULL, or DISCONNECTED. Follow with endSend. */
@@ -130,7 +130,7 @@ export class ArrayQueue {
       if (stamp === tail) {
         // Free in this lap; so is the rest of the run it was freed with (the acquire above
         // orders our reads after that run's writes). 0 = never written: the first lap.
-        const run = this.runs[index]!;
+        const run = this.stamps[(index << 1) | 1]!;
         let n = run > 0 ? run : cap - index;
         if (n > cap - index) n = cap - index; // a stale read on a lost race: the CAS fails
         if (n > max) n = max;
@@ -165,13 +165,14 @@ export class ArrayQueue {
    * no other slot of the run can be marked (a waiter marks only the slot at HEAD / TAIL).
    */
   private publishRun(index: number, n: number, value: number): boolean {
-    const { stamps, runs } = this;
+    const stamps = this.stamps;
     for (let k = n - 1; k > 0; k--) {
-      runs[index + k] = n - k;
-      stamps[index + k] = value;
+      const at = (index + k) << 1;
+      stamps[at + 1] = n - k;
+      stamps[at] = value;
     }
-    runs[index] = n;
-    return (sys.exchange(stamps, index, value) & this.mark) !== 0;
+    stamps[(index << 1) | 1] = n;
+    return (sys.exchange(stamps, index << 1, value) & this.mark) !== 0;
   }
 
   /** Publishes `n` slots reserved by startSendMany; true if a receiver waits to be woken. */
@@ -191,7 +192,7 @@ export class ArrayQueue {
       const index = head & (mark - 1);
       const stamp = this.stampAt(index);
       if (stamp === ((head + 1) | 0)) {
-        let n = this.runs[index]!;
+        let n = this.stamps[(index << 1) | 1]!;
         if (n > cap - index) n = cap - index; // a stale read on a lost race: the CAS fails
         if (n > max) n = max;
         if (n > 0) {
@@ -229,8 +230,8 @@ export class ArrayQueue {
    */
   endSend(index: number): boolean {
     // The exchange is the release: a receiver that sees the stamp sees the payload before it.
-    this.runs[index] = 1;
-    return (sys.exchange(this.stamps, index, (this.stamp - index) | 0) & this.mark) !== 0;
+    this.stamps[(index << 1) | 1] = 1;
+    return (sys.exchange(this.stamps, index << 1, (this.stamp - index) | 0) & this.mark) !== 0;
   }
 
   /** Reserves a full slot for reading: its index, or EMPTY, or DISCONNECTED (empty and closed). */
@@ -276,8 +277,8 @@ export class ArrayQueue {
 
   /** Releases the slot reserved by startRecv (payload read); true if a sender waits on it. */
   endRecv(index: number): boolean {
-    this.runs[index] = 1;
-    return (sys.exchange(this.stamps, index, (this.stamp - index) | 0) & this.mark) !== 0;
+    this.stamps[(index << 1) | 1] = 1;
+    return (sys.exchange(this.stamps, index << 1, (this.stamp - index) | 0) & this.mark) !== 0;
   }
 
   /**
@@ -306,14 +307,14 @@ export class ArrayQueue {
     if (recv) {
       const head = sys.load(header, HEAD);
       const index = head & (mark - 1);
-      const stored = sys.load(stamps, index);
-      if (((stored + index) | 0) === head) sys.cas(stamps, index, stored, stored | mark);
+      const stored = sys.load(stamps, index << 1);
+      if (((stored + index) | 0) === head) sys.cas(stamps, index << 1, stored, stored | mark);
     } else {
       const tail = sys.load(header, TAIL);
       if ((tail & mark) !== 0) return;
       const index = tail & (mark - 1);
-      const stored = sys.load(stamps, index);
-      if (((stored + index + oneLap) | 0) === ((tail + 1) | 0)) sys.cas(stamps, index, stored, stored | mark);
+      const stored = sys.load(stamps, index << 1);
+      if (((stored + index + oneLap) | 0) === ((tail + 1) | 0)) sys.cas(stamps, index << 1, stored, stored | mark);
     }
   }
 
@@ -346,7 +347,7 @@ export class ArrayQueue {
 /**
  * The bounded channel: an `ArrayQueue` plus the slots' payload.
  *
- * Regions after the header: stamps (Int32 × cap), runs (Int32 × cap), then the payload (8-aligned): for a fixed
+ * Regions after the header: stamp and run length per slot (Int32 × 2 × cap), then the payload (8-aligned): for a fixed
  * codec, the codec's typed array × cap; for a variable codec, lens Int32 × cap, refs Int32 × cap,
  * then cap × slotBytes inline bytes. A message longer than slotBytes lives in the arena.
  */
@@ -362,12 +363,7 @@ export class ArrayChan<T> extends Chan<T> {
     super(buffer, codec, arena);
     this.cap = cap;
     const payloadAt = alignUp(HEADER_BYTES + 8 * cap, 8);
-    this.queue = new ArrayQueue(
-      this.header,
-      new Int32Array(buffer, HEADER_BYTES, cap),
-      new Int32Array(buffer, HEADER_BYTES + 4 * cap, cap),
-      cap,
-    );
+    this.queue = new ArrayQueue(this.header, new Int32Array(buffer, HEADER_BYTES, 2 * cap), cap);
     if (codec.fixedBytes > 0) {
       this.fixed = new (codec as FixedCodec<T>).view(buffer, payloadAt, cap);
       this.lens = this.refs = this.inline = null;
