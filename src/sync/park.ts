@@ -44,6 +44,7 @@ export function parkSync<R>(gen: SlowPath<R>, d: Deadline, what: string, asyncTw
 /** Runs a slow path with async waits: never blocks the event loop. */
 export async function parkAsync<R>(gen: SlowPath<R>, d: Deadline, what: string): Promise<R> {
   let r = gen.next();
+  let immediate = 0;
   while (!r.done) {
     const p = r.value;
     if (expired(d)) {
@@ -51,7 +52,18 @@ export async function parkAsync<R>(gen: SlowPath<R>, d: Deadline, what: string):
       continue;
     }
     const res = await sys.waitAsync(p.words, p.index, p.value, sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS), d.signal);
+    // A wait that returns at once resumes us in a microtask. If that keeps happening (the word
+    // keeps changing — e.g. two selects of this thread share its parker and one's offer wakes
+    // both), the chain of microtasks would starve every task of the event loop, including the
+    // one that would let us progress: give the loop a turn now and then.
+    if (res === "not-equal" && ++immediate >= IMMEDIATE_LIMIT) {
+      immediate = 0;
+      await sys.yieldToEventLoop();
+    } else if (res !== "not-equal") immediate = 0;
     r = res === "aborted" ? gen.throw(d.signal!.reason) : gen.next();
   }
   return r.value;
 }
+
+/** Waits in a row that returned at once after which `parkAsync` lets the event loop run. */
+const IMMEDIATE_LIMIT = 8;

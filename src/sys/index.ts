@@ -212,6 +212,26 @@ function waitAsyncImpl(
   });
 }
 
+/**
+ * Resolves after the event loop has run its pending tasks (not just microtasks): `setImmediate`
+ * where it exists (Node), else a `MessageChannel` message, else `setTimeout(0)`.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as any;
+  if (typeof g.setImmediate === "function") return new Promise((r) => g.setImmediate(r));
+  if (typeof g.MessageChannel === "function") {
+    return new Promise((r) => {
+      const { port1, port2 } = new g.MessageChannel();
+      port1.onmessage = () => {
+        port1.close();
+        r();
+      };
+      port2.postMessage(0);
+    });
+  }
+  return new Promise((r) => setTimeout(r, 0));
+}
+
 /** Fallback where `Atomics.waitAsync` is missing: poll with exponential backoff, never block. */
 function pollWait(
   a: AnyIntArray,

@@ -2,6 +2,8 @@
  * Minimal regression tests for the bugs this suite found, one per bug, smallest form. Each is a
  * normal test: it fails while the bug is there. Known hangs are bounded short (a few seconds).
  */
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   CapacityError, DataCloneError, Mutex, TrySendError, channel, codecs, selectAsync, sendArm, spawn,
@@ -10,6 +12,21 @@ import { workerUrl } from "../helpers.js";
 import { joinAll, runs, setFlag, waitFlag, within } from "./util.js";
 
 describe("rendezvous channels and select", () => {
+  it("two selectAsync on one thread, one offering on a rendezvous channel and one receiving, hand everything over", async () => {
+    // Regression (found as a bug by the history property, now fixed): a selectAsync posting its
+    // rendezvous offer wakes the receivers' selects through their parker — which, on one thread,
+    // is its own parker too. It woke at once, retracted, re-offered, woke itself again: a chain of
+    // microtasks in which the receiving select on the same thread never got a turn (the event
+    // loop starved; up to a 30 s watchdog kill in the suite). parkAsync now gives the event loop a
+    // turn after a run of waits that return at once. Run as a process: a starved loop cannot time
+    // itself out.
+    const script = fileURLToPath(workerUrl("zero-select-same-thread.mjs"));
+    const out = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [script], { timeout: 40_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+    });
+    expect(out).toMatch(/^received 50 of 50, in full: true; the timer ticked meanwhile$/m);
+  }, 60_000);
+
   it("a send-arm select and a recv-arm select on one rendezvous channel pair up", async () => {
     // Regression (found as a bug, now fixed): both time out. A zero-flavor send only hands over to a receiver counted in ZWAITING
     // (src/channel/flavors/zero.ts trySendEncoded: `if (ZWAITING === 0) return SEND_FULL`), and
