@@ -16,6 +16,7 @@ import { sortSpecOf, type NumericArray, type SortSpec } from "./radix.js";
 import { sortOnPool, sortWork } from "./sort.js";
 import { currentPool } from "../pool/pool.js";
 import type { Pool } from "../pool/api.js";
+import type { Sendable } from "../types.js";
 
 export type { ParallelOptions } from "./job.js";
 export type { NumericArray } from "./radix.js";
@@ -217,6 +218,13 @@ export const parallel = { sum, map, forEach, reduce, sort } as const;
 /** A task for `join`: `[moduleUrl, exportName, ...args]`. */
 export type Task = readonly [moduleUrl: string | URL, exportName: string, ...args: unknown[]];
 
+/** A task whose arguments must be `Sendable` (checked by the compiler, each at its position). */
+export type SendableTask<T> = T extends readonly [infer U, infer K, ...infer Args]
+  ? Sendable<Args> extends infer S extends readonly unknown[]
+    ? readonly [U, K, ...S]
+    : T
+  : T;
+
 /** Options of `join`. */
 export interface JoinOptions {
   /** The pool to run on (default: `currentPool()`, as for the helpers). */
@@ -237,8 +245,15 @@ export interface JoinOptions {
  * ```ts
  * const [left, right] = await join([url, "count", lo, mid], [url, "count", mid, hi]);
  * ```
+ * The tasks' arguments must be `Sendable` — checked by the compiler when the call infers its type
+ * arguments (`join([url, "f", () => 1], …)` does not compile); with explicit result types
+ * (`join<number, string>(…)`) only the run time checks them (`DataCloneError`).
  */
-export async function join<A = unknown, B = unknown>(taskA: Task, taskB: Task, opts?: JoinOptions): Promise<[A, B]> {
+export async function join<A = unknown, B = unknown, TA extends Task = Task, TB extends Task = Task>(
+  taskA: TA & SendableTask<TA>,
+  taskB: TB & SendableTask<TB>,
+  opts?: JoinOptions,
+): Promise<[A, B]> {
   const where = "join";
   for (const [name, t] of [["taskA", taskA], ["taskB", taskB]] as const) {
     if (!Array.isArray(t) || t.length < 2) {

@@ -237,6 +237,10 @@ export function typeChecks(pool: ThreadPool, url: URL): void {
   void parallel.sum(f, { chunksize: 4 });
   // @ts-expect-error: a task needs an export name
   void join([url], [url, "b"]);
+  // @ts-expect-error: a task's arguments must be Sendable (a function cannot cross to a worker)
+  void join([url, "a", () => 1], [url, "b"]);
+  // @ts-expect-error: nor a WeakMap, at any depth
+  void join([url, "a"], [url, "b", { cache: new WeakMap() }]);
   // @ts-expect-error: sort resolves with the array itself, not a number
   const wrong: Promise<number> = parallel.sort(f);
   void wrong;
