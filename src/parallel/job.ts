@@ -9,6 +9,7 @@
  * for the tasks in flight to end, and rejects with that failure. So when a helper's promise
  * settles, no task of it still runs or writes to the caller's arrays.
  */
+import * as sys from "../sys/index.js";
 import { AbortError } from "../errors.js";
 import { describeValue } from "../memory/layout.js";
 import { releaseControl, takeControl } from "./buffers.js";
@@ -163,7 +164,9 @@ export class Job {
     if (this.failure !== undefined) return;
     this.failure = { error };
     // Tell the kernels in flight to stop at their next look.
-    Atomics.store(this.ctl, 0, 1);
+    // SeqCst store: kernels poll it with an atomic load between chunks of work (no ordering of
+    // other data hangs on it — a stopped kernel's partial writes are documented as such).
+    sys.store(this.ctl, 0, 1);
   }
 }
 

@@ -12,13 +12,15 @@
  * User functions are named by module URL and export, imported once per worker (module scope is
  * per worker) and cached here.
  */
+import * as sys from "../sys/index.js";
 import { CANCEL_EVERY, sortInThread, type NumericArray } from "./radix.js";
 
 type Fn = (...args: number[]) => unknown;
 
 const fns = new Map<string, Fn>();
 
-const aborted = (ctl: Int32Array): boolean => Atomics.load(ctl, 0) !== 0;
+/** Whether the job's stop word is set (an atomic load: the flag only, it orders nothing else). */
+const aborted = (ctl: Int32Array): boolean => sys.load(ctl, 0) !== 0;
 
 /**
  * Calls `body` with the user's function `name` of module `url`, imported on first use in this

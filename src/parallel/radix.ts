@@ -16,6 +16,7 @@
  * Digits are 8 bits, least significant first: a W-byte element takes W passes, each a count
  * (histogram of the chunk's digit) and a scatter (stable move to per-chunk, per-digit offsets).
  */
+import * as sys from "../sys/index.js";
 
 /** Buckets per pass (8-bit digits). */
 export const BUCKETS = 256;
@@ -80,7 +81,8 @@ function intXor(spec: SortSpec, desc: boolean): number {
   return sign ^ (desc ? all : 0);
 }
 
-const cancelled = (cancel: Int32Array | undefined): boolean => cancel !== undefined && Atomics.load(cancel, 0) !== 0;
+/** Whether the job's stop word is set (an atomic load: the flag only, it orders nothing else). */
+const cancelled = (cancel: Int32Array | undefined): boolean => cancel !== undefined && sys.load(cancel, 0) !== 0;
 
 /** The sort spec of an array the helpers accepted (a kernel may still be handed anything). */
 function specOf(a: NumericArray): SortSpec {
