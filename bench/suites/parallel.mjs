@@ -87,6 +87,8 @@ export default {
         sumImpl("single-thread", "sum/single-thread"),
         // The kernel's own loop on one thread: how much of the ratio is the pool, how much the 4 add chains.
         sumImpl("single-thread-4acc", "sum/single-thread-4acc"),
+        // Two plain workers, no pool: the ceiling of a 2-thread split on this machine (memory bandwidth).
+        sumImpl("2-threads-hand", "sum/2-threads-hand"),
       ],
     },
     {
@@ -94,7 +96,7 @@ export default {
       desc: "parallel.map x => x * x over 10M f64 into a second array, 2-thread pool vs a single-thread loop",
       runs: 9,
       targets: [{ vs: "single-thread", faster: 1.7 }],
-      impls: [mapImpl("weft", "map/weft"), mapImpl("single-thread", "map/single-thread")],
+      impls: [mapImpl("weft", "map/weft"), mapImpl("single-thread", "map/single-thread"), mapImpl("2-threads-hand", "map/2-threads-hand")],
     },
     {
       name: "sort-10m",

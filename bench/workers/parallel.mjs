@@ -20,6 +20,27 @@ async function pool() {
   return { p, parallel };
 }
 
+/** `threads` plain workers over `data` (see par-ceiling.mjs); returns a blocking round function. */
+async function handThreads(op, shared, iters, threads = THREADS) {
+  const { Worker } = await import("node:worker_threads");
+  const ctl = new Int32Array(new SharedArrayBuffer(128)), res = new Float64Array(new SharedArrayBuffer(8 * threads));
+  const url = new URL("./par-ceiling.mjs", import.meta.url);
+  const data = shared.data.buffer, out = shared.out?.buffer;
+  for (let t = 0; t < threads; t++) {
+    const w = new Worker(url, { workerData: { op, t, T: threads, n: iters, ctl: ctl.buffer, res: res.buffer, data, out } });
+    w.unref();
+  }
+  return () => {
+    Atomics.store(ctl, 16, 0);
+    Atomics.add(ctl, 0, 1);
+    Atomics.notify(ctl, 0);
+    for (let d; (d = Atomics.load(ctl, 16)) < threads; ) Atomics.wait(ctl, 16, d);
+    let s = 0;
+    for (let t = 0; t < threads; t++) s += res[t];
+    return s;
+  };
+}
+
 export const kinds = {
   "sum/weft": async ({ shared, iters }) => {
     const { p, parallel } = await pool();
@@ -46,6 +67,13 @@ export const kinds = {
     };
   },
 
+  "sum/2-threads-hand": async ({ shared, iters }) => {
+    const round = await handThreads("sum", shared, iters);
+    return () => {
+      shared.result[0] = round();
+    };
+  },
+
   "map/weft": async ({ shared, iters }) => {
     const { p, parallel } = await pool();
     const data = shared.data.subarray(0, iters), out = shared.out.subarray(0, iters);
@@ -56,6 +84,11 @@ export const kinds = {
     return () => {
       for (let i = 0; i < data.length; i++) out[i] = square(data[i], i);
     };
+  },
+
+  "map/2-threads-hand": async ({ shared, iters }) => {
+    const round = await handThreads("map", shared, iters);
+    return () => void round();
   },
 
   "sort/weft": async ({ shared, iters }) => {
