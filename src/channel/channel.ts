@@ -130,6 +130,29 @@ function release(chan: Chan<unknown>, which: number): void {
   if (sys.sub(chan.header, which, 1) === 1) {
     chan.disconnect();
     chan.wakeAll();
+    // (A rendezvous channel queues nothing: taking a blocked sender's offer would complete its send.)
+    if (which === L.RECEIVERS && chan.cap !== 0) discardAll(chan);
+  }
+}
+
+/**
+ * The last receiver is gone: nobody can take what is queued, so drop it now (as crossbeam does)
+ * rather than keep its memory until every sender is gone too. A message whose sender reserved a
+ * slot before the disconnect but has not finished writing it is left (the sender sees the
+ * disconnect on its next send). Decoding errors are ignored: the messages are being dropped.
+ */
+function discardAll(chan: Chan<unknown>): void {
+  // tryRecv throws only after taking its message (decoding it), so each error is progress; the
+  // bound is only a guard against a flavor that could throw without taking one.
+  for (let errors = 0; ; ) {
+    let r: unknown;
+    try {
+      r = chan.tryRecv();
+    } catch {
+      if (++errors > 100_000) return;
+      continue;
+    }
+    if (r === RECV_EMPTY || r === RECV_DISCONNECTED) return;
   }
 }
 
@@ -204,6 +227,26 @@ abstract class ChannelEnd<T> implements SharedPrimitive, Disposable {
 
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  /** Messages in the channel now (a snapshot; other threads may change it at once). */
+  get len(): number {
+    return this.#chan.len();
+  }
+
+  /** The channel's capacity (`Infinity` unbounded, `0` rendezvous). */
+  get capacity(): number {
+    return this.#chan.cap;
+  }
+
+  /** Whether no message is waiting now (always true for a rendezvous channel). */
+  get isEmpty(): boolean {
+    return this.len === 0;
+  }
+
+  /** Whether a send would have to wait now (always true for a rendezvous channel). */
+  get isFull(): boolean {
+    return this.len >= this.#chan.cap;
   }
 
   /** @internal Ties this handle's reference to a lease word (spawn). */
@@ -380,24 +423,6 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
     return out;
   }
 
-  /** Messages waiting now. */
-  get len(): number {
-    return this.chan.len();
-  }
-
-  /** The channel's capacity (`Infinity` unbounded, `0` rendezvous). */
-  get capacity(): number {
-    return this.chan.cap;
-  }
-
-  get isEmpty(): boolean {
-    return this.len === 0;
-  }
-
-  get isFull(): boolean {
-    return this.len >= this.chan.cap;
-  }
-
   /** Whether this handle was closed, or every sender is gone and nothing is left. */
   get isClosed(): boolean {
     return this.closed || (this.chan.isDisconnected && this.len === 0);
@@ -408,6 +433,18 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
     return new Receiver(this.addRef("clone"));
   }
 
+
+  /**
+   * Iterates over the messages waiting now, without blocking (Rust's `try_iter`): ends at the
+   * first moment the channel is empty, whether or not senders remain.
+   */
+  *tryIter(): IterableIterator<T> {
+    for (;;) {
+      const r = this.open("tryIter").tryRecv();
+      if (r === RECV_EMPTY || r === RECV_DISCONNECTED) return;
+      yield r as T;
+    }
+  }
 
   /** Iterates until the channel is disconnected and drained (blocking). */
   *[Symbol.iterator](): Iterator<T> {

@@ -44,6 +44,7 @@ const cmdArb = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ op: "recv" as const }) },
   { weight: 3, arbitrary: fc.constant({ op: "tryRecv" as const }) },
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 70 }).map((max) => ({ op: "recvMany" as const, max })) },
+  { weight: 1, arbitrary: fc.constant({ op: "tryIter" as const }) },
   { weight: 1, arbitrary: fc.constant({ op: "clone" as const, side: "tx" as const }) },
   { weight: 1, arbitrary: fc.constant({ op: "clone" as const, side: "rx" as const }) },
   { weight: 1, arbitrary: fc.constantFrom("tx" as const, "rx" as const).map((side) => ({ op: "close" as const, side })) },
@@ -105,6 +106,14 @@ function step(cmd: any, m: Model, r: Real): void {
       }
       return;
     }
+    case "tryIter": {
+      // Rust's try_iter: everything waiting now, never blocks, never throws for empty/disconnected.
+      if (!rx) return;
+      const res = catching(() => [...rx.tryIter()]);
+      if (res.err) fail(`tryIter failed: ${res.err}`);
+      same(res.ok, m.q.splice(0), "tryIter");
+      return;
+    }
     case "clone": {
       if (cmd.side === "tx" && tx) {
         r.txs.push(tx.clone());
@@ -132,6 +141,14 @@ function step(cmd: any, m: Model, r: Real): void {
 }
 
 function checkObservers(m: Model, r: Real): void {
+  const tx = r.txs.at(-1);
+  if (tx) {
+    // The sender sees the same snapshot (crossbeam's Sender::len / is_full / capacity).
+    same(tx.len, m.cap === 0 ? 0 : m.q.length, "tx.len");
+    same(tx.isEmpty, m.cap === 0 ? true : m.q.length === 0, "tx.isEmpty");
+    same(tx.isFull, m.cap === 0 ? true : m.q.length >= m.cap, "tx.isFull");
+    same(tx.capacity, m.cap, "tx.capacity");
+  }
   const rx = r.rxs.at(-1);
   if (!rx) return;
   same(rx.len, m.cap === 0 ? 0 : m.q.length, "len");

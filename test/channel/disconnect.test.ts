@@ -8,7 +8,7 @@ import {
   RecvError, SendError, TryRecvError, TrySendError, channel, codecs, select, selectAsync, sendArm, spawn,
 } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
-import { joinAll, waitFlag, within } from "./util.js";
+import { arenaPeek, joinAll, waitFlag, within } from "./util.js";
 
 const buffered = [
   ["bounded(16)", 16],
@@ -104,6 +104,21 @@ describe("last sender closes: drain, then disconnected", () => {
 });
 
 describe("last receiver closes: sends fail and hand the value back", () => {
+  for (const [name, capacity] of buffered) {
+    it(`${name}: what was queued is dropped at once (len 0, arena memory given back), as crossbeam drops it`, () => {
+      const [tx, rx] = channel<unknown>({ capacity });
+      const start = arenaPeek(tx)!.bytesInUse;
+      for (let i = 0; i < 10; i++) tx.send(big(i));
+      expect(tx.len).toBe(10);
+      expect(arenaPeek(tx)!.bytesInUse).toBeGreaterThan(start + 10 * 3000);
+      rx.close();
+      expect(tx.len).toBe(0);
+      expect(tx.isEmpty).toBe(true);
+      expect(arenaPeek(tx)!.bytesInUse - start).toBeLessThanOrEqual(16 * 1024); // at most one list block
+      expect(() => tx.send(1)).toThrow(SendError);
+      tx.close();
+    });
+  }
   for (const [name, capacity] of all) {
     it(`${name}: send / trySend / sendAsync / sendMany / select arm all fail with the value`, async () => {
       const [tx, rx] = channel<unknown>({ capacity });
