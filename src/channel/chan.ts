@@ -138,7 +138,9 @@ export abstract class Chan<T> {
       if (this.arena === null) throw new CapacityError(`channel: a ${len}-byte message does not fit a ${this.slotBytes}-byte slot`);
       if (len > MAX_ALLOCATION) throw new CapacityError(`channel: a ${len}-byte message exceeds the ${MAX_ALLOCATION}-byte limit`);
       ref = this.arena.alloc(len);
-      this.arena.bytes.set(w.buf.subarray(0, len), ref);
+      // Through a fixed-length view: V8 copies into a length-tracking view (the arena's own
+      // `bytes`, which follows its growth) on a slow path.
+      new Uint8Array(this.arena.bytes.buffer, ref, len).set(w.buf.subarray(0, len));
     }
     return { len, ref, bytes: (own || w !== scratch) && ref === 0 ? w.buf.slice(0, len) : null };
   }
@@ -168,7 +170,8 @@ export abstract class Chan<T> {
     const codec = this.codec as VarCodec<T>;
     if (ref === 0) return codec.decode(inline, at, len);
     try {
-      return codec.decode(this.arena!.bytes, ref, len);
+      // A fixed-length view (see `encode`): decoding reads it byte by byte.
+      return codec.decode(new Uint8Array(this.arena!.bytes.buffer, ref, len), 0, len);
     } finally {
       this.arena!.free(ref);
     }

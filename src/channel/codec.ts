@@ -413,6 +413,21 @@ const isIndex = (key: string, len: number): boolean => {
 };
 
 /** Reads the structured format from shared memory. */
+/**
+ * A fixed-length view of `n` bytes at `start` of `bytes`. The channel's views over a growable
+ * arena track its length, and V8 copies out of such a view on a slow element-by-element path:
+ * `slice` of 64 KiB measured ~10× slower than from a fixed-length view of the same memory.
+ */
+const fixedView = (bytes: Uint8Array, start: number, n: number): Uint8Array =>
+  new Uint8Array(bytes.buffer, bytes.byteOffset + start, n);
+
+/** A fresh (unshared) copy of `n` bytes at `start` of `bytes`. */
+function copyOut(bytes: Uint8Array, start: number, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  out.set(fixedView(bytes, start, n));
+  return out;
+}
+
 function decodeStructured(bytes: Uint8Array, offset: number, length: number): unknown {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let p = offset;
@@ -429,7 +444,7 @@ function decodeStructured(bytes: Uint8Array, offset: number, length: number): un
         for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[p + i]!);
       } else {
         for (let i = 0; i < n; i += 8192) {
-          s += String.fromCharCode.apply(null, bytes.slice(p + i, p + Math.min(n, i + 8192)) as unknown as number[]);
+          s += String.fromCharCode.apply(null, fixedView(bytes, p + i, Math.min(n - i, 8192)) as unknown as number[]);
         }
       }
       p += n;
@@ -580,7 +595,7 @@ function decodeStructured(bytes: Uint8Array, offset: number, length: number): un
       case T.ARRAYBUFFER: {
         const n = view.getUint32(p + 1, true);
         p += 5;
-        const ab = bytes.slice(p, p + n).buffer;
+        const ab = copyOut(bytes, p, n).buffer;
         p += n;
         refs.push(ab);
         return ab;
@@ -649,7 +664,7 @@ codecs.bytes = Object.freeze({
     if (v.length === 0 && v.buffer instanceof ArrayBuffer) refuseMoved(v.buffer);
     w.raw(v);
   },
-  decode: (bytes: Uint8Array, offset: number, length: number) => bytes.slice(offset, offset + length),
+  decode: (bytes: Uint8Array, offset: number, length: number) => copyOut(bytes, offset, length),
 });
 
 codecs.json = Object.freeze({
