@@ -304,18 +304,27 @@ export class Sender<T> extends ChannelEnd<T> {
   }
 
   /**
-   * Sends every value in order (waiting for room as needed).
-   * @throws SendError whose `.value` is the array of values not sent, if the receivers go away.
+   * Sends every value in order (waiting for room as needed). Every value is checked (encoded)
+   * before the first is sent, so one the codec cannot carry sends nothing. A typed array of a
+   * numeric codec's own type (`Float64Array` for `codecs.f64`, `Int32Array` for `i32`, …) goes in
+   * without per-value checks, copied run by run.
+   * @throws SendError whose `.value` holds the values not sent (an array, or a typed array if one
+   *   was given), if the receivers go away; SendTimeoutError likewise.
    */
   sendMany<V extends T>(values: Iterable<V & Sendable<V>>, opts?: WaitOptions): void {
     const chan = this.open("sendMany");
     const d = deadlineOf("Sender.sendMany", opts);
-    const list = Array.isArray(values) ? values : Array.from(values);
-    // Check / encode every value first, so one the codec cannot carry sends nothing at all.
     const codec = chan.codec;
     const fixed = codec.fixedBytes > 0;
+    // A typed array of the codec's own element type (a Float64Array for `f64`) holds only values
+    // the codec carries: no per-value check, no copy into an array, and runs go in with `set`.
+    const typed = fixed && values instanceof (codec as FixedCodec<T>).view;
+    const list = typed || Array.isArray(values) ? (values as unknown as T[]) : Array.from(values);
+    // Check / encode every value first, so one the codec cannot carry sends nothing at all.
     let encoded: (Encoded | null)[] | null = null;
-    if (fixed) {
+    if (typed) {
+      // Checked by construction.
+    } else if (fixed) {
       for (let i = 0; i < list.length; i++) (codec as FixedCodec<T>).check(list[i]);
     } else {
       encoded = [];

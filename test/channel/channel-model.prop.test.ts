@@ -75,7 +75,9 @@ function step(cmd: any, m: Model, r: Real): void {
     }
     case "sendMany": {
       if (!tx || !roomFor(cmd.vs.length)) return;
-      const res = catching(() => tx.sendMany(cmd.vs, { timeout: 0 }));
+      // f64 channels: every other batch goes in as a Float64Array (the typed fast path).
+      const batch = cmd.typed ? Float64Array.from(cmd.vs) : cmd.vs;
+      const res = catching(() => tx.sendMany(batch, { timeout: 0 }));
       if (disconnectedForSend) {
         if (cmd.vs.length > 0 && !(res.err instanceof SendError)) fail(`sendMany with no receivers: ${res.err ?? "ok"}`);
       } else {
@@ -171,7 +173,12 @@ describe("channel vs queue model (single thread)", () => {
           for (const raw0 of cmds) {
             const raw: any = raw0;
             const cmd: any = numeric
-              ? { ...raw, v: typeof raw.v === "number" ? raw.v : 0.5, vs: raw.vs?.map((v: unknown) => (typeof v === "number" ? v : -0.25)) }
+              ? {
+                  ...raw,
+                  v: typeof raw.v === "number" ? raw.v : 0.5,
+                  vs: raw.vs?.map((v: unknown) => (typeof v === "number" ? v : -0.25)),
+                  typed: raw.vs !== undefined && raw.vs.length % 2 === 1,
+                }
               : raw;
             step(cmd, m, r);
             checkObservers(m, r);

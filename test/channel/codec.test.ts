@@ -85,6 +85,48 @@ describe("unsendable values: DataCloneError, nothing enters the channel", () => 
   });
 });
 
+describe("sendMany takes typed arrays", () => {
+  it("of the codec's own type: sent as they are, in order, across runs and wrap-around (bounded, unbounded, rendezvous-free)", () => {
+    for (const capacity of [3, 16, Infinity]) {
+      const [tx, rx] = channel<number>({ capacity, codec: codecs.f64 });
+      const got: number[] = [];
+      const all = Float64Array.from({ length: 40 }, (_, i) => (i % 7 === 0 ? -0 : i + 0.5));
+      for (let at = 0; at < all.length; ) {
+        const n = Math.min(all.length - at, capacity === Infinity ? 11 : capacity);
+        tx.sendMany(all.subarray(at, at + n));
+        at += n;
+        got.push(...rx.recvMany(64));
+      }
+      expect(got.map((v) => Object.is(v, -0) ? "-0" : v)).toEqual([...all].map((v) => Object.is(v, -0) ? "-0" : v));
+    }
+    const [tx, rx] = channel<bigint>({ capacity: 4, codec: codecs.i64 });
+    tx.sendMany(BigInt64Array.of(-(2n ** 63n), 0n, 2n ** 63n - 1n));
+    expect(rx.recvMany(8)).toEqual([-(2n ** 63n), 0n, 2n ** 63n - 1n]);
+  });
+
+  it("of another type: each value is checked first, and one bad value sends nothing", () => {
+    const [tx, rx] = channel<number>({ capacity: 8, codec: codecs.i32 });
+    expect(() => tx.sendMany(Float64Array.of(1, 2.5, 3))).toThrow(RangeError);
+    expect(rx.len).toBe(0);
+    tx.sendMany(Float64Array.of(1, -2, 3)); // integers held as doubles are fine
+    tx.sendMany(Int8Array.of(-128, 127));
+    expect(rx.recvMany(8)).toEqual([1, -2, 3, -128, 127]);
+  });
+
+  it("a full channel hands back the typed values not sent", () => {
+    const [tx, rx] = channel<number>({ capacity: 2, codec: codecs.f64 });
+    let e: any;
+    try {
+      tx.sendMany(Float64Array.of(1, 2, 3, 4), { timeout: 0 });
+    } catch (err) {
+      e = err;
+    }
+    expect(e?.name).toBe("SendTimeoutError");
+    expect([...e.value]).toEqual([3, 4]);
+    expect(rx.recvMany(8)).toEqual([1, 2]);
+  });
+});
+
 describe("numeric codecs reject wrong types and ranges before sending", () => {
   const cases: [keyof typeof codecs, unknown[], unknown[], unknown[]][] = [
     // [codec, accepted, RangeError, TypeError]

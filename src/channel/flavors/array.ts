@@ -417,7 +417,8 @@ export class ArrayChan<T> extends Chan<T> {
       }
       const i = q.runIndex();
       const at = from + sent;
-      for (let k = 0; k < n; k++) fixed[i + k] = values[at + k];
+      if (ArrayBuffer.isView(values)) (fixed as unknown as Float64Array).set((values as unknown as Float64Array).subarray(at, at + n), i);
+      else for (let k = 0; k < n; k++) fixed[i + k] = values[at + k];
       if (q.endSendMany(n)) this.wakeReceiver();
       sent += n;
     }
