@@ -257,13 +257,18 @@ export class ThreadPool implements Pool {
    * records per worker; resolves with every result in order, or rejects with the first error
    * (the calls not started yet are then cancelled).
    */
-  runMany<M extends object, K extends TaskName<M>>(
+  runMany<M extends object, K extends TaskName<M>, L extends readonly (readonly unknown[])[] = readonly TaskArgs<M, K>[]>(
     moduleUrl: ModuleRef<M>,
     exportName: K,
-    argsList: readonly TaskArgs<M, K>[],
+    argsList: L & readonly TaskArgs<M, K>[] & Sendable<L>,
     opts?: TaskOptions,
   ): Promise<TaskResult<M, K>[]>;
-  runMany<R = unknown>(moduleUrl: PlainModuleUrl, exportName: string, argsList: readonly (readonly unknown[])[], opts?: TaskOptions): Promise<R[]>;
+  runMany<R = unknown, L extends readonly (readonly unknown[])[] = readonly (readonly unknown[])[]>(
+    moduleUrl: PlainModuleUrl,
+    exportName: string,
+    argsList: L & Sendable<L>,
+    opts?: TaskOptions,
+  ): Promise<R[]>;
   runMany(moduleUrl: string | URL, exportName: string, argsList: readonly (readonly unknown[])[], opts?: TaskOptions): Promise<unknown[]> {
     if (this.state !== "open") return this.refuse("runMany");
     return this.sub.submitMany(moduleUrl, exportName, argsList, opts);
