@@ -58,7 +58,10 @@ export interface Pool {
     exportName: string,
     ...args: A & Sendable<A>
   ): Promise<R>;
-  /** Runs the export once per entry of `argsList` (batched: a few records, not one per call); results in order. */
+  /**
+   * Runs the export once per entry of `argsList` (batched: a few records, not one per call); results
+   * in order. Every argument list must be `Sendable` (and, with a `moduleRef`, fit the export).
+   */
   runMany<M extends object, K extends TaskName<M>, L extends readonly (readonly unknown[])[] = readonly TaskArgs<M, K>[]>(
     moduleUrl: ModuleRef<M>,
     exportName: K,

@@ -255,7 +255,8 @@ export class ThreadPool implements Pool {
   /**
    * Runs the export once per entry of `argsList` (each an array of arguments), batched into a few
    * records per worker; resolves with every result in order, or rejects with the first error
-   * (the calls not started yet are then cancelled).
+   * (the calls not started yet are then cancelled). Every argument list must be `Sendable`; with a
+   * `moduleRef`, each must also fit the export's parameters.
    */
   runMany<M extends object, K extends TaskName<M>, L extends readonly (readonly unknown[])[] = readonly TaskArgs<M, K>[]>(
     moduleUrl: ModuleRef<M>,
