@@ -71,4 +71,5 @@ export {
   type NumericArray,
   type Task,
   type JoinOptions,
+  type UnfitExport,
 } from "./parallel/parallel.js";

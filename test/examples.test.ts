@@ -38,6 +38,7 @@ const cases: [example: string, keyLines: RegExp[]][] = [
     "run-ts.mjs send-sync",
     [/^alias refused: MovedError: an ArrayBuffer at value\.pixels was moved/m, /^worker got 20 frames, checksum (\d+) \(expected \1\)$/m, /^OK$/m],
   ],
+  ["run-ts.mjs typed-tasks", [/^sum of squares: \d+\.\d\d \(one thread: \d+\.\d\d\)$/m, /^join: fib\(27\) = 196418, label = "WEFT X3", sumOf = 10$/m, /^OK$/m]],
   ["parallel-sum-squares.mjs", [/^summed 1000000 of 1000000 elements$/m, /^sum of squares of 1000000 elements: 333332833333\.\d+ \(single-thread: 333332833333\.\d+\)$/m, /^OK$/m]],
   ["parallel-sort.mjs", [/^same order as Float64Array\.prototype\.sort: true; first -\d+\.\d, last NaN$/m, /^descending: first Infinity, then \d+\.\d, NaN still last: true$/m, /^OK$/m]],
   ["pool-custom.mjs", [/^deepSum\(200000\) = 20000100000 /m, /^the same on a default pool: RangeError: Maximum call stack size exceeded$/m, /^OK$/m]],

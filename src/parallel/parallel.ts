@@ -16,7 +16,7 @@ import { sortSpecOf, type NumericArray, type SortSpec } from "./radix.js";
 import { sortOnPool, sortWork } from "./sort.js";
 import { currentPool } from "../pool/pool.js";
 import type { Pool } from "../pool/api.js";
-import type { Sendable } from "../types.js";
+import type { ModuleRef, Sendable, TaskArgs, TaskName, TaskResult } from "../types.js";
 
 export type { ParallelOptions } from "./job.js";
 export type { NumericArray } from "./radix.js";
@@ -87,6 +87,49 @@ function perChunk<T>(job: Job, n: number, task: (lo: number, hi: number) => [ker
   );
 }
 
+// ---------------------------------------------------------------------------------------------
+// Typing the user's function from a `moduleRef` (types only: nothing here exists at run time).
+// A plain URL or string carries no module type, and every export name is accepted as before.
+
+/** The module type a `moduleRef` carries; `never` for a string or a plain `URL`. */
+type ModuleOf<U> = U extends ModuleRef<infer M> ? ([M] extends [object] ? M : never) : never;
+
+/** The export names a call accepts: the module's function exports for a `moduleRef`, else any string. */
+type ExportName<U> = [ModuleOf<U>] extends [never] ? string : TaskName<ModuleOf<U>>;
+
+declare const UNFIT: unique symbol;
+
+/**
+ * Stands in the place of an export name whose function a parallel helper cannot call: `Need`
+ * says the signature it needs. No value has this type, so naming the export is a compile error
+ * that shows `Need` (`'"greet"' is not assignable to '"greet" & UnfitExport<"parallel.map calls …">'`).
+ */
+export interface UnfitExport<Need extends string> {
+  readonly [UNFIT]: Need;
+}
+
+/** `true` when function type `F` can be called as `Fn` and does not return a Promise (kernels call it synchronously). */
+type Fits<F, Fn> = [F] extends [Fn]
+  ? [F] extends [(...args: any[]) => infer R] ? ([Extract<R, PromiseLike<unknown>>] extends [never] ? true : false) : false
+  : false;
+
+/**
+ * What a helper's `exportName` is intersected with: `unknown` (no constraint) for a plain URL, an
+ * export whose function fits `Fn`, or a name that is not an export at all (the name's own
+ * constraint, `ExportName`, reports that one); `UnfitExport<Need>` for an export that does not fit.
+ */
+type FitCheck<U, K, Fn, Need extends string> =
+  [ModuleOf<U>] extends [never] ? unknown
+  : K extends keyof ModuleOf<U> ? (Fits<ModuleOf<U>[K], Fn> extends true ? unknown : UnfitExport<Need>)
+  : unknown;
+
+/** What `parallel.map` calls: `out[i] = fn(data[i], i)`. */
+type MapFn = (x: number, i: number) => number;
+/** What `parallel.forEach` calls (its result is ignored, but must not be a Promise). */
+type ForEachFn = (x: number, i: number) => unknown;
+/** What `parallel.reduce` calls: `acc = fn(acc, x)`. */
+type ReduceFn = (acc: number, x: number) => number;
+
 /**
  * Sum of the elements (as doubles), computed in parallel.
  *
@@ -118,9 +161,19 @@ async function sum(data: NumericArray, opts?: ParallelOptions): Promise<number> 
  * itself (in place; not another view overlapping it) or an array of the same length, of any accepted type (values are
  * converted as a typed-array store converts them).
  *
+ * With a `moduleRef` (`moduleRef<typeof import("./fns.js")>(url)`), `exportName` must name an
+ * export of type `(x: number, i: number) => number` (not async): any other name is a compile error.
+ *
  * On abort or error: rejects; chunks that finished hold their results, the others may be partly
  * written (from their start), and `data` is untouched (unless it is `out`).
  */
+function map<U extends string | URL, K extends ExportName<U>>(
+  data: NumericArray,
+  out: NumericArray,
+  moduleUrl: U,
+  exportName: K & FitCheck<U, K, MapFn, "parallel.map calls fn(x: number, i: number) and stores the number it returns (synchronously)">,
+  opts?: ParallelOptions,
+): Promise<void>;
 async function map(
   data: NumericArray,
   out: NumericArray,
@@ -143,8 +196,16 @@ async function map(
 /**
  * Calls `fn(data[i], i)` for every i, in parallel (in no particular order across chunks; in index
  * order within one). `fn` is named by module URL + export, as in `map`; it may write to shared
- * memory it imports or that `data` views. On abort: rejects; some calls were made, others not.
+ * memory it imports or that `data` views. With a `moduleRef`, `exportName` must name an export of
+ * type `(x: number, i: number) => unknown` that does not return a Promise (a compile error otherwise).
+ * On abort: rejects; some calls were made, others not.
  */
+function forEach<U extends string | URL, K extends ExportName<U>>(
+  data: NumericArray,
+  moduleUrl: U,
+  exportName: K & FitCheck<U, K, ForEachFn, "parallel.forEach calls fn(x: number, i: number) synchronously (it must not return a Promise)">,
+  opts?: ParallelOptions,
+): Promise<void>;
 async function forEach(data: NumericArray, moduleUrl: string | URL, exportName: string, opts?: ParallelOptions): Promise<void> {
   const where = "parallel.forEach";
   checkArray(where, "data", data);
@@ -158,8 +219,17 @@ async function forEach(data: NumericArray, moduleUrl: string | URL, exportName: 
  * Folds the elements with `fn(acc, x)`, in parallel: each chunk folds from `identity`, then the
  * chunks' results are folded in chunk order (in a worker). Equal to the left-to-right fold when
  * `fn` is associative and `identity` is its identity (`(a, b) => a + b` with 0, `Math.max` with
- * -Infinity…). On abort: rejects with `AbortError`.
+ * -Infinity…). With a `moduleRef`, `exportName` must name an export of type
+ * `(acc: number, x: number) => number` (not async): any other name is a compile error.
+ * On abort: rejects with `AbortError`.
  */
+function reduce<U extends string | URL, K extends ExportName<U>>(
+  data: NumericArray,
+  moduleUrl: U,
+  exportName: K & FitCheck<U, K, ReduceFn, "parallel.reduce calls fn(acc: number, x: number) and folds the number it returns (synchronously)">,
+  identity: number,
+  opts?: ParallelOptions,
+): Promise<number>;
 async function reduce(
   data: NumericArray,
   moduleUrl: string | URL,
@@ -215,15 +285,35 @@ async function sort<A extends NumericArray>(data: A, opts?: SortOptions): Promis
  */
 export const parallel = { sum, map, forEach, reduce, sort } as const;
 
-/** A task for `join`: `[moduleUrl, exportName, ...args]`. */
+/**
+ * A task for `join`: `[moduleUrl, exportName, ...args]`. (With a `moduleRef` as `moduleUrl`, `join`
+ * checks the export name and the arguments against the module's type and types the result.)
+ */
 export type Task = readonly [moduleUrl: string | URL, exportName: string, ...args: unknown[]];
 
-/** A task whose arguments must be `Sendable` (checked by the compiler, each at its position). */
-export type SendableTask<T> = T extends readonly [infer U, infer K, ...infer Args]
-  ? Sendable<Args> extends infer S extends readonly unknown[]
-    ? readonly [U, K, ...S]
-    : T
-  : T;
+/** The parameters of export `K` of a `moduleRef`'s module; any arguments for a plain URL. */
+type ArgsOf<U, K> = [ModuleOf<U>] extends [never] ? readonly unknown[]
+  : K extends TaskName<ModuleOf<U>> ? TaskArgs<ModuleOf<U>, K>
+  : readonly unknown[];
+
+/** What export `K` of a `moduleRef`'s module resolves to (awaited); `unknown` for a plain URL. */
+type ResultOf<U, K> = [ModuleOf<U>] extends [never] ? unknown
+  : K extends TaskName<ModuleOf<U>> ? TaskResult<ModuleOf<U>, K>
+  : unknown;
+
+/** The arguments with each part that cannot cross to a worker replaced by `NotSendable<"why">`. */
+type SendableArgs<A> = Sendable<A> extends infer S extends readonly unknown[] ? S : A;
+
+declare const FROM_TASK: unique symbol;
+
+/**
+ * The default of `join`'s result type parameters, meaning "not given": the result is then read
+ * from the task (its `moduleRef`'s export, or `unknown` for a plain URL).
+ */
+export type FromTask = typeof FROM_TASK;
+
+/** A `join` result: `R` when given explicitly, else what the task's export resolves to. */
+type Joined<R, U, K> = [R] extends [FromTask] ? ResultOf<U, K> : R;
 
 /** Options of `join`. */
 export interface JoinOptions {
@@ -243,17 +333,36 @@ export interface JoinOptions {
  * finish either way; if one (or both) failed, rejects with the first task's error, else the second's.
  *
  * ```ts
- * const [left, right] = await join([url, "count", lo, mid], [url, "count", mid, hi]);
+ * const fns = moduleRef<typeof import("./fns.js")>(new URL("./fns.js", import.meta.url));
+ * const [n, total] = await join([fns, "fib", 30], [fns, "sum", xs]); // [number, number]
+ * const [a, b] = await join([url, "count", lo, mid], [url, "count", mid, hi]); // plain URL: [unknown, unknown]
  * ```
- * The tasks' arguments must be `Sendable` — checked by the compiler when the call infers its type
- * arguments (`join([url, "f", () => 1], …)` does not compile); with explicit result types
- * (`join<number, string>(…)`) only the run time checks them (`DataCloneError`).
+ * Typed from the call:
+ * - a task whose `moduleUrl` is a `moduleRef` has its export name, argument count and argument
+ *   types checked against the module's type (each error is reported at the offending element) and
+ *   its result typed as the export's awaited result, as `pool.run(ref, "name", ...args)` does;
+ * - a task with a plain URL or string takes any export name and resolves to `unknown`;
+ * - every task's arguments must be `Sendable` (`join([url, "f", () => 1], …)` does not compile).
+ *
+ * With explicit result types (`join<number, string>(…)`) the tasks are not checked by the compiler
+ * (any `[moduleUrl, exportName, ...args]`); the run time still refuses what cannot cross
+ * (`DataCloneError`).
  */
-export async function join<A = unknown, B = unknown, TA extends Task = Task, TB extends Task = Task>(
-  taskA: TA & SendableTask<TA>,
-  taskB: TB & SendableTask<TB>,
+export function join<
+  RA = FromTask,
+  RB = FromTask,
+  UA extends string | URL = string | URL,
+  KA extends ExportName<UA> = ExportName<UA>,
+  AA extends ArgsOf<UA, KA> = ArgsOf<UA, KA>,
+  UB extends string | URL = string | URL,
+  KB extends ExportName<UB> = ExportName<UB>,
+  AB extends ArgsOf<UB, KB> = ArgsOf<UB, KB>,
+>(
+  taskA: readonly [moduleUrl: UA, exportName: KA, ...args: AA] & readonly [unknown, unknown, ...SendableArgs<AA>],
+  taskB: readonly [moduleUrl: UB, exportName: KB, ...args: AB] & readonly [unknown, unknown, ...SendableArgs<AB>],
   opts?: JoinOptions,
-): Promise<[A, B]> {
+): Promise<[Joined<NoInfer<RA>, UA, KA>, Joined<NoInfer<RB>, UB, KB>]>;
+export async function join(taskA: Task, taskB: Task, opts?: JoinOptions): Promise<[unknown, unknown]> {
   const where = "join";
   for (const [name, t] of [["taskA", taskA], ["taskB", taskB]] as const) {
     if (!Array.isArray(t) || t.length < 2) {
@@ -268,7 +377,7 @@ export async function join<A = unknown, B = unknown, TA extends Task = Task, TB 
   const pool = opts?.pool ?? currentPool();
   const start = <R>([url, name, ...args]: Task): Promise<R> =>
     opts?.signal !== undefined ? pool.runWith<R>({ signal: opts.signal }, url, name, ...args) : pool.run<R>(url, name, ...args);
-  const [a, b] = await Promise.allSettled([start<A>(taskA), start<B>(taskB)]);
+  const [a, b] = await Promise.allSettled([start<unknown>(taskA), start<unknown>(taskB)]);
   if (a.status === "rejected") throw a.reason;
   if (b.status === "rejected") throw b.reason;
   return [a.value, b.value];

@@ -58,14 +58,22 @@ export interface Pool {
     exportName: string,
     ...args: A & Sendable<A>
   ): Promise<R>;
-  /** Runs the export once per entry of `argsList` (batched: a few records, not one per call); results in order. */
-  runMany<M extends object, K extends TaskName<M>>(
+  /**
+   * Runs the export once per entry of `argsList` (batched: a few records, not one per call); results
+   * in order. Every argument list must be `Sendable` (and, with a `moduleRef`, fit the export).
+   */
+  runMany<M extends object, K extends TaskName<M>, L extends readonly (readonly unknown[])[] = readonly TaskArgs<M, K>[]>(
     moduleUrl: ModuleRef<M>,
     exportName: K,
-    argsList: readonly TaskArgs<M, K>[],
+    argsList: L & readonly TaskArgs<M, K>[] & Sendable<L>,
     opts?: TaskOptions,
   ): Promise<TaskResult<M, K>[]>;
-  runMany<R = unknown>(moduleUrl: PlainModuleUrl, exportName: string, argsList: readonly (readonly unknown[])[], opts?: TaskOptions): Promise<R[]>;
+  runMany<R = unknown, L extends readonly (readonly unknown[])[] = readonly (readonly unknown[])[]>(
+    moduleUrl: PlainModuleUrl,
+    exportName: string,
+    argsList: L & Sendable<L>,
+    opts?: TaskOptions,
+  ): Promise<R[]>;
   /** Counters and queue depths. */
   stats(): PoolStats;
 }

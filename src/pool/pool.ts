@@ -255,15 +255,21 @@ export class ThreadPool implements Pool {
   /**
    * Runs the export once per entry of `argsList` (each an array of arguments), batched into a few
    * records per worker; resolves with every result in order, or rejects with the first error
-   * (the calls not started yet are then cancelled).
+   * (the calls not started yet are then cancelled). Every argument list must be `Sendable`; with a
+   * `moduleRef`, each must also fit the export's parameters.
    */
-  runMany<M extends object, K extends TaskName<M>>(
+  runMany<M extends object, K extends TaskName<M>, L extends readonly (readonly unknown[])[] = readonly TaskArgs<M, K>[]>(
     moduleUrl: ModuleRef<M>,
     exportName: K,
-    argsList: readonly TaskArgs<M, K>[],
+    argsList: L & readonly TaskArgs<M, K>[] & Sendable<L>,
     opts?: TaskOptions,
   ): Promise<TaskResult<M, K>[]>;
-  runMany<R = unknown>(moduleUrl: PlainModuleUrl, exportName: string, argsList: readonly (readonly unknown[])[], opts?: TaskOptions): Promise<R[]>;
+  runMany<R = unknown, L extends readonly (readonly unknown[])[] = readonly (readonly unknown[])[]>(
+    moduleUrl: PlainModuleUrl,
+    exportName: string,
+    argsList: L & Sendable<L>,
+    opts?: TaskOptions,
+  ): Promise<R[]>;
   runMany(moduleUrl: string | URL, exportName: string, argsList: readonly (readonly unknown[])[], opts?: TaskOptions): Promise<unknown[]> {
     if (this.state !== "open") return this.refuse("runMany");
     return this.sub.submitMany(moduleUrl, exportName, argsList, opts);

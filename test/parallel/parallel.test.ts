@@ -3,13 +3,20 @@
  * user functions' errors reach the caller and the pool goes on; aborts and throwing progress
  * callbacks; join runs its two tasks at the same time; the default (global) pool.
  */
+import { setEnvironmentData } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AbortError, ThreadPool, WeftError, join, parallel } from "../../dist/index.js";
+import { AbortError, ThreadPool, WeftError, join, moduleRef, parallel } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
 import { expectReject } from "../unit-helpers.js";
 import { shared } from "./util.js";
 
 const fns = workerUrl("par-fns.mjs");
+/** The same module, typed from its declaration file (par-fns.d.mts). */
+const typed = moduleRef<typeof import("../workers/par-fns.mjs")>(fns);
+// par-fns.mjs's `mark` counts forEach's calls here; workers read it from the environment data they
+// inherit when they start, so it is set before any pool starts.
+const hits = new Int32Array(new SharedArrayBuffer(4 * 1024));
+setEnvironmentData("weft-test-par-hits", hits.buffer);
 let pool: ThreadPool;
 beforeAll(() => {
   pool = new ThreadPool({ threads: 2 });
@@ -198,6 +205,35 @@ describe("join", () => {
   it("bad tasks are TypeErrors", async () => {
     expect((await rejection(join([fns] as any, [fns, "square", 1], { pool }))).message).toMatch(/^join: taskA must be an array \[moduleUrl, exportName, \.\.\.args\], got Array/);
     expect((await rejection(join([fns, "square", 1], ["rel.mjs", "square"], { pool }))).message).toMatch(/^join: moduleUrl must be a URL/);
+  });
+});
+
+describe("typed from a moduleRef", () => {
+  it("join runs each task's export and its results are typed from the module (a plain-URL task alongside)", async () => {
+    const words = new Int32Array(new SharedArrayBuffer(4));
+    const [a, b] = await join([typed, "rendezvous", words, "A"], [typed, "rendezvous", words, "B"], { pool });
+    const met: [string, string] = [a, b]; // compiles only because both results are typed `string`
+    expect(met).toEqual(["A: met", "B: met"]);
+    const [sq, sum] = await join([typed, "square", 12], [fns.href, "add", 2, 3], { pool });
+    const n: number = sq;
+    expect([n, sum]).toEqual([144, 5]);
+    const e = await rejection(join([typed, "square", 2], [typed, "fail", "typed B failed"], { pool }));
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e.message).toBe("typed B failed");
+  });
+
+  it("parallel.map, forEach and reduce with a moduleRef call the named export", async () => {
+    const data = f64(Array.from({ length: 1000 }, (_, i) => (i * 7) % 13));
+    const out = shared(new Float64Array(1000));
+    await parallel.map(data, out, typed, "affine", { pool, chunkSize: 64 });
+    expect(Array.from(out)).toEqual(Array.from(data, (x, i) => 2 * x + i));
+    const total: number = await parallel.reduce(data, typed, "add", 0, { pool, chunkSize: 64 });
+    expect(total).toBe(Array.from(data).reduce((x, y) => x + y, 0));
+    expect(await parallel.reduce(data, typed, "max", -Infinity, { pool, chunkSize: 64 })).toBe(12);
+    hits.fill(0);
+    await parallel.forEach(data, typed, "mark", { pool, chunkSize: 64 });
+    expect(hits.slice(0, 1000).every((h) => h === 1)).toBe(true);
+    expect(hits.slice(1000).every((h) => h === 0)).toBe(true);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
- * The compile errors of the Send/Sync type tests say the right thing.
+ * The compile errors of the type tests say the right thing.
  *
- * `send-sync.types.ts` marks each line that must not compile with `// @ts-expect-error`, which
- * `npm run typecheck` enforces — but that directive is satisfied by *any* error. Here the file is
+ * `send-sync.types.ts` (Send/Sync) and `tasks.types.ts` (tasks typed from a moduleRef: `join`, the
+ * parallel helpers, `runMany`) mark each line that must not compile with `// @ts-expect-error`, which
+ * `npm run typecheck` enforces — but that directive is satisfied by *any* error. Here each file is
  * compiled again (with the TypeScript compiler API, against the built `dist/` types, the project's
  * tsconfig) with every directive blanked out, and for each directive:
  * - the next line must have an error, and
@@ -18,7 +19,11 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const file = fileURLToPath(new URL("./send-sync.types.ts", import.meta.url));
+/** The type-test files, each with the least number of expectations it must have (so none is lost). */
+const files: [name: string, atLeast: number][] = [
+  ["send-sync.types.ts", 60],
+  ["tasks.types.ts", 30],
+];
 
 interface Expectation {
   line: number; // 0-based line the error must be on
@@ -38,7 +43,7 @@ function expectations(source: string): { stripped: string; expected: Expectation
   return { stripped: stripped.join("\n"), expected };
 }
 
-function compile(stripped: string): Map<number, string[]> {
+function compile(file: string, stripped: string): Map<number, string[]> {
   const configPath = resolve(root, "tsconfig.json");
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
     ...ts.sys,
@@ -66,35 +71,38 @@ function compile(stripped: string): Map<number, string[]> {
   return byLine;
 }
 
-describe("Send/Sync type errors", () => {
-  const { stripped, expected } = expectations(readFileSync(file, "utf8"));
-  const byLine = compile(stripped);
+for (const [name, atLeast] of files) {
+  describe(`type errors of ${name}`, () => {
+    const file = fileURLToPath(new URL(`./${name}`, import.meta.url));
+    const { stripped, expected } = expectations(readFileSync(file, "utf8"));
+    const byLine = compile(file, stripped);
 
-  it("the type tests have expectations (and each names what it expects)", () => {
-    expect(expected.length).toBeGreaterThan(60);
-    const vague = expected.filter((e) => e.fragments.length === 0).map((e) => `${e.line + 1}: ${e.text}`);
-    expect(vague).toEqual([]);
-  });
+    it("the type tests have expectations (and each names what it expects)", () => {
+      expect(expected.length).toBeGreaterThan(atLeast);
+      const vague = expected.filter((e) => e.fragments.length === 0).map((e) => `${e.line + 1}: ${e.text}`);
+      expect(vague).toEqual([]);
+    });
 
-  it("every expected error happens, and says what the test says it says", () => {
-    const wrong: string[] = [];
-    for (const e of expected) {
-      const messages = byLine.get(e.line) ?? [];
-      if (messages.length === 0) {
-        wrong.push(`line ${e.line + 1} compiled: ${e.text}`);
-        continue;
+    it("every expected error happens, and says what the test says it says", () => {
+      const wrong: string[] = [];
+      for (const e of expected) {
+        const messages = byLine.get(e.line) ?? [];
+        if (messages.length === 0) {
+          wrong.push(`line ${e.line + 1} compiled: ${e.text}`);
+          continue;
+        }
+        const all = messages.join("\n");
+        for (const f of e.fragments) {
+          if (!all.includes(f)) wrong.push(`line ${e.line + 1} (${e.text}): no "${f}" in:\n${all}`);
+        }
       }
-      const all = messages.join("\n");
-      for (const f of e.fragments) {
-        if (!all.includes(f)) wrong.push(`line ${e.line + 1} (${e.text}): no "${f}" in:\n${all}`);
-      }
-    }
-    expect(wrong).toEqual([]);
-  });
+      expect(wrong).toEqual([]);
+    });
 
-  it("no other line has an error", () => {
-    const targets = new Set(expected.map((e) => e.line));
-    const stray = [...byLine].filter(([line]) => !targets.has(line)).map(([line, m]) => `line ${line + 1}: ${m.join(" / ")}`);
-    expect(stray).toEqual([]);
+    it("no other line has an error", () => {
+      const targets = new Set(expected.map((e) => e.line));
+      const stray = [...byLine].filter(([line]) => !targets.has(line)).map(([line, m]) => `line ${line + 1}: ${m.join(" / ")}`);
+      expect(stray).toEqual([]);
+    });
   });
-});
+}
