@@ -14,7 +14,8 @@ import { CapacityError, RecvError, SendError, SendTimeoutError, TimeoutError } f
 import { Arena, MAX_ALLOCATION } from "../memory/arena.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
 import type { Deadline } from "../sync/options.js";
-import { Writer, type AnyCodec, type FixedCodec, type VarCodec } from "./codec.js";
+import { Writer, releasePins, releaseStructured, type AnyCodec, type FixedCodec, type VarCodec } from "./codec.js";
+import { unpinIds } from "../share/directory.js";
 import { unpark } from "../thread/registry.js";
 import * as L from "./layout.js";
 
@@ -41,6 +42,11 @@ export interface Encoded {
   ref: number;
   /** Own copy of the bytes (async sends, which may interleave); otherwise in the scratch writer. */
   bytes: Uint8Array | null;
+  /**
+   * Shared buffers the message names, pinned once each (share/directory): the pins go with the
+   * message when it is sent (its receiver unpins), and `discard` gives them back when it is not.
+   */
+  pins: number[] | null;
 }
 
 export abstract class Chan<T> {
@@ -135,19 +141,34 @@ export abstract class Chan<T> {
     const len = w.pos;
     let ref = 0;
     if (len > this.slotBytes) {
-      if (this.arena === null) throw new CapacityError(`channel: a ${len}-byte message does not fit a ${this.slotBytes}-byte slot`);
-      if (len > MAX_ALLOCATION) throw new CapacityError(`channel: a ${len}-byte message exceeds the ${MAX_ALLOCATION}-byte limit`);
-      ref = this.arena.alloc(len);
+      try {
+        if (this.arena === null) throw new CapacityError(`channel: a ${len}-byte message does not fit a ${this.slotBytes}-byte slot`);
+        if (len > MAX_ALLOCATION) throw new CapacityError(`channel: a ${len}-byte message exceeds the ${MAX_ALLOCATION}-byte limit`);
+        ref = this.arena.alloc(len);
+      } catch (err) {
+        releasePins(w);
+        throw err;
+      }
       this.arena.bytes.set(w.buf.subarray(0, len), ref);
     }
-    return { len, ref, bytes: (own || w !== scratch) && ref === 0 ? w.buf.slice(0, len) : null };
+    const pins = w.pins.length === 0 ? null : w.pins;
+    if (pins !== null) w.pins = [];
+    return { len, ref, bytes: (own || w !== scratch) && ref === 0 ? w.buf.slice(0, len) : null, pins };
   }
 
-  /** Gives back what `encode` took (an arena block) when the message is not sent after all. */
+  /**
+   * Gives back what `encode` took (an arena block, pins on shared buffers) when the message is not
+   * sent after all. Idempotent.
+   */
   discard(e: Encoded | null): void {
-    if (e !== null && e.ref !== 0) {
+    if (e === null) return;
+    if (e.ref !== 0) {
       this.arena!.free(e.ref);
       e.ref = 0;
+    }
+    if (e.pins !== null) {
+      unpinIds(e.pins);
+      e.pins = null;
     }
   }
 
@@ -166,11 +187,34 @@ export abstract class Chan<T> {
     const len = lens[li]!;
     const ref = refs[ri]!;
     const codec = this.codec as VarCodec<T>;
+    if (this.dropping) {
+      releaseStructured(ref === 0 ? inline : this.arena!.bytes, ref === 0 ? at : ref, len);
+      if (ref !== 0) this.arena!.free(ref);
+      return undefined as T;
+    }
     if (ref === 0) return codec.decode(inline, at, len);
     try {
       return codec.decode(this.arena!.bytes, ref, len);
     } finally {
       this.arena!.free(ref);
+    }
+  }
+
+  /** Set while `dropRemaining` runs: messages are released instead of decoded. */
+  private dropping = false;
+
+  /**
+   * The last receiver is gone: nobody can receive what is left, so unpin the shared buffers those
+   * messages name (structured codec; rendezvous channels hold no messages — an offer in flight is
+   * withdrawn by its sender). A send that completes after this keeps its pins (a leak, not a loss).
+   */
+  dropRemaining(): void {
+    if (this.codec.name !== "structured" || this.cap === 0) return;
+    this.dropping = true;
+    try {
+      for (let r = this.tryRecv(); r !== RECV_EMPTY && r !== RECV_DISCONNECTED; r = this.tryRecv());
+    } finally {
+      this.dropping = false;
     }
   }
 

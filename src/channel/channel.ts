@@ -130,6 +130,7 @@ function release(chan: Chan<unknown>, which: number): void {
   if (sys.sub(chan.header, which, 1) === 1) {
     chan.disconnect();
     chan.wakeAll();
+    if (which === L.RECEIVERS) chan.dropRemaining();
   }
 }
 

@@ -15,7 +15,8 @@
  * before that, the parent releases them for it — so a receiver never waits forever on a sender
  * that died with its worker.
  */
-import { allocateSlot, markDead, registryBuffer } from "./registry.js";
+import { allocateSlot, markDead, pinTable, registryBuffer } from "./registry.js";
+import { refreshEnvironment } from "../share/directory.js";
 import { RELEASE_FOR, collectLeasables, revive, share, type Wire } from "../share/index.js";
 import { deserializeError, type ErrorRecord } from "./error-wire.js";
 import { MovedError, WorkerExitError } from "../errors.js";
@@ -29,6 +30,8 @@ export const SPAWN_KEY = "\u0000weft.spawn";
 /** What the worker entry receives. */
 export interface SpawnData {
   registry: SharedArrayBuffer;
+  /** The registry's pin table (share/directory). */
+  pins: SharedArrayBuffer | null;
   slot: number;
   url: string;
   args: Wire<unknown[]>;
@@ -147,7 +150,9 @@ function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): W
     markDead(slot);
     throw e instanceof MovedError ? new MovedError(`spawn: an argument holds an ArrayBuffer that was moved (detached) by an earlier send or transfer`) : e;
   }
-  const data: SpawnData = { registry: registryBuffer(), slot, url, args: wire, leases };
+  const data: SpawnData = { registry: registryBuffer(), pins: pinTable(), slot, url, args: wire, leases };
+  // The worker inherits (environment data) what this thread holds of the buffer directory now.
+  refreshEnvironment();
   let worker: any;
   try {
     worker = new workerThreads.Worker(new URL("./worker.js", import.meta.url), {
