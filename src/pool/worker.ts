@@ -16,7 +16,7 @@ import { splitKey } from "./functions.js";
 import { PoolShared, type PoolBuffers } from "./shared.js";
 import { Submitter } from "./submitter.js";
 import { releasePins, type Writer } from "../channel/codec.js";
-import { settleBuffers } from "../share/directory.js";
+import { settleBuffers, settleIfPosted } from "../share/directory.js";
 import * as P from "./payload.js";
 import * as Q from "./queues.js";
 import * as L from "./layout.js";
@@ -45,6 +45,8 @@ const SPINS = 64;
  * worker costs its waker a futex wake — and on a loaded machine often the waker's time slice.
  */
 const NAPS = 32;
+/** Longest single park of an idle worker (ms): see `park`. */
+const DIRECTORY_SLICE_MS = 500;
 const napWord = new Int32Array(new SharedArrayBuffer(4));
 /**
  * With promises or nested tasks pending, settle completions and let promise callbacks run every
@@ -206,12 +208,27 @@ export class Executor {
         // Parked, this thread runs no code: let go of the shared buffers no message names now
         // (posts that arrive while we sleep wait in the queue until we wake).
         settleBuffers();
-        res = sys.wait(port.words, L.SEQ, seq, this.data.idleTimeoutMs);
+        res = this.park(port.words, seq);
       }
     }
     // If no waker claimed us (we re-checked, timed out, or woke spuriously), uncount ourselves.
     if (port.endSleep()) sys.sub(c, L.SLEEPERS, 1);
     if (res === "timed-out" && !busy) this.retire();
+  }
+
+  /**
+   * Parks on the port's sequence word for up to `idleTimeoutMs`, in slices of at most
+   * `DIRECTORY_SLICE_MS`: buffers posted to the directory while we sleep stay alive in our queue
+   * until we drain it, so each slice drains it if anything was posted (one load otherwise).
+   */
+  private park(words: Int32Array, seq: number): sys.WaitResult {
+    const until = sys.now() + this.data.idleTimeoutMs;
+    for (;;) {
+      const left = until - sys.now();
+      const res = sys.wait(words, L.SEQ, seq, Math.max(0, Math.min(DIRECTORY_SLICE_MS, left)));
+      if (res !== "timed-out" || left <= DIRECTORY_SLICE_MS) return res;
+      settleIfPosted();
+    }
   }
 
   /**

@@ -14,18 +14,26 @@
  *   bit  30    DROPPED  some thread may have let its copy go: the next pin must post it again
  * Encoding a buffer pins it (+1) before the message is published; decoding unpins it (−1); a
  * message dropped undecoded is unpinned by whoever drops it (`releaseStructured`). Each thread
- * holds an entry strongly from the moment it gets it (a post, its own encode) until a *sweep*
- * finds its COUNT at 0 and sets DROPPED (CAS 0 → DROPPED): from then on it holds the buffer only
- * through a WeakRef. A pin that finds DROPPED posts the buffer again *before* its message is
- * published, so any thread that let the buffer be collected finds the new post by draining.
+ * holds an entry from the moment it gets it (a post, its own encode) until a *sweep* finds its
+ * COUNT at 0 and sets DROPPED (CAS 0 → DROPPED): then it forgets the entry. A pin that finds
+ * DROPPED posts the buffer again *before* its message is published, so any thread that forgot
+ * it finds the new post by draining. So the directory keeps a buffer alive only while a message
+ * naming it may be undecoded (plus until the next sweep), and a lookup never fails for want of a
+ * holder.
  *
- * So a buffer is kept alive by the directory only while a message naming it may be undecoded
- * (plus until the next sweep), and a lookup never fails for want of a holder. A thread whose event
- * loop is blocked keeps posts queued meanwhile until it next drains (a pool worker drains and
- * sweeps before it parks). Browsers have no synchronous receive: there this is a DataCloneError.
+ * Forgotten, not held weakly: a WeakRef keeps its target alive until the current job ends, and a
+ * worker looping on a blocking `recv()` never ends its job (measured: every buffer it received
+ * stayed alive). The cost: a buffer that comes back to a thread after a sweep forgot it arrives
+ * as a new SharedArrayBuffer object over the same memory (`byBuffer`, a WeakMap, still gives the
+ * id of a buffer this thread has in hand, so sending it again reuses its id).
+ *
+ * A thread whose event loop is blocked keeps posts queued until it next drains: blocking waits
+ * drain after each 100 ms slice when anything was posted, and a parked pool worker every 500 ms.
+ * Browsers have no synchronous receive: there this is a DataCloneError.
  */
 import { DataCloneError } from "../errors.js";
-import { allocateBufferId, pinTable, registryId } from "../thread/registry.js";
+import { allocateBufferId, lastBufferId, pinTable, registryId } from "../thread/registry.js";
+import { setSliceHook } from "../sync/park.js";
 import * as sys from "../sys/index.js";
 
 const nodeProcess: any = (globalThis as any).process;
@@ -41,12 +49,19 @@ const SWEEP_MS = 1000;
 /** How long a lookup waits for a buffer nobody has posted to this thread (ms). */
 const LOOKUP_MS = 2000;
 
-/** One buffer this thread knows: held strongly (`sab`) or only through `ref` after a sweep. */
+/**
+ * One buffer this thread holds. A sweep forgets entries no message names (not weakly: see the
+ * header) — `byBuffer` still gives the id of a buffer this thread has in hand, as a WeakMap.
+ */
 interface Entry {
   readonly id: number;
   sab: SharedArrayBuffer | null;
-  readonly ref: WeakRef<SharedArrayBuffer>;
+  /** Used since the last timed sweep (which spares used entries: fewer re-posts for hot buffers). */
+  used: boolean;
 }
+
+/** The buffer of entry `e` if this thread holds it. */
+const aliveOf = (e: Entry | undefined): SharedArrayBuffer | undefined => (e === undefined || e.sab === null ? undefined : e.sab);
 
 const byId = new Map<number, Entry>();
 const byBuffer = new WeakMap<SharedArrayBuffer, Entry>();
@@ -56,9 +71,13 @@ let ops = 0;
 let lastSweep = 0;
 let envDirty = false;
 let underflows = 0;
+/** Lookups that had to drain (`misses`) and that had to ask other threads (`asked`). */
+let misses = 0, asked = 0;
 let port: any = null;
 let portRegistry = 0;
 let timer: any = null;
+/** Posts counted in the pin table's word 0 (id 0 is never handed out) when this thread last drained. */
+let drainedAt = 0;
 
 // ------------------------------------------------------------------------------------- pins
 
@@ -128,7 +147,7 @@ function listen(): any {
   portRegistry = reg;
   lastSweep = sys.now();
   if (timer === null && typeof setInterval === "function") {
-    timer = setInterval(() => sweep(false), SWEEP_MS);
+    timer = setInterval(() => sweep(true), SWEEP_MS);
     timer.unref?.();
   }
   const inherited = wt.getEnvironmentData?.(ENV_KEY);
@@ -143,10 +162,21 @@ export function startListening(): void {
 
 function post(id: number, sab: SharedArrayBuffer): void {
   listen().postMessage({ id, buffer: sab });
+  const w = pinWords(0);
+  if (w !== null) sys.add(w, 0, 1);
+}
+
+/** Whether buffers were posted since this thread last drained (one load). */
+function postsPending(): boolean {
+  const w = pinWords(0);
+  return w !== null && sys.load(w, 0) !== drainedAt;
 }
 
 function drain(): void {
   const p = listen();
+  const w = pinWords(0);
+  // Read the count first: a post counted after this read is drained now or next time.
+  if (w !== null) drainedAt = sys.load(w, 0);
   for (;;) {
     const m = wt.receiveMessageOnPort(p);
     if (m === undefined) return;
@@ -159,53 +189,61 @@ function keep(message: unknown): void {
   if (typeof id === "number" && buffer instanceof SharedArrayBuffer) remember(id, buffer);
   else if (typeof want === "number") {
     // A thread that missed a post (it started listening after it) asks: answer if we can.
-    const e = byId.get(want);
-    const sab = e === undefined ? undefined : (e.sab ?? e.ref.deref());
+    const sab = aliveOf(byId.get(want));
     if (sab !== undefined) post(want, sab);
   }
 }
 
-/**
- * Takes in `sab` as buffer `id`, held strongly until a sweep finds it unpinned. A post for an id
- * this thread holds only weakly makes the hold strong again: the pinner that posted it cleared
- * DROPPED, and this thread must not lose it again before its own sweep sets DROPPED anew.
- */
+/** Takes in `sab` as buffer `id` (held until a sweep finds it unpinned), unless it is held already. */
 function remember(id: number, sab: SharedArrayBuffer): void {
   const e = byId.get(id);
-  const alive = e === undefined ? undefined : (e.sab ?? e.ref.deref());
-  if (alive !== undefined) {
-    if (e!.sab === null) hold(e!, alive);
+  if (e !== undefined) {
+    e.used = true;
     return;
   }
-  const n: Entry = { id, sab: null, ref: new WeakRef(sab) };
-  byId.set(id, n);
+  const n: Entry = { id, sab: null, used: true };
   byBuffer.set(sab, n);
   hold(n, sab);
 }
 
 function hold(e: Entry, sab: SharedArrayBuffer): void {
+  byId.set(e.id, e);
   e.sab = sab;
+  e.used = true;
   strong++;
   envDirty = true;
+}
+
+/** Holds again a buffer this thread has in hand whose entry a sweep forgot. */
+function rehold(e: Entry, sab: SharedArrayBuffer): void {
+  if (e.sab !== null) {
+    e.used = true;
+    return;
+  }
+  const current = byId.get(e.id); // a re-post may have brought another object for the same memory
+  if (current !== undefined) current.used = true;
+  else hold(e, sab);
 }
 
 // ------------------------------------------------------------------------------------ sweep
 
 /**
- * Lets go (to weak) of every strong entry no message names now. Runs when the strong entries
- * doubled since the last sweep, at least once a second, and before a pool worker parks (`force`
- * does the same, and is what tests call).
+ * Forgets every entry no message names now. Runs when the entries doubled since the last sweep
+ * (sparing nothing: this bounds memory), before a thread blocks for long, and `timed` once a
+ * second (sparing entries used since the last timed sweep: a buffer sent back and forth is not
+ * re-posted every second).
  */
-function sweep(_force: boolean): void {
+function sweep(timed: boolean): void {
   for (const e of byId.values()) {
-    if (e.sab !== null) {
-      if (!tryDrop(e.id)) continue;
-      e.sab = null;
-      strong--;
-      envDirty = true;
-    } else if (e.ref.deref() === undefined) {
-      byId.delete(e.id);
+    if (timed && e.used) {
+      e.used = false;
+      continue;
     }
+    if (!tryDrop(e.id)) continue;
+    byId.delete(e.id);
+    e.sab = null;
+    strong--;
+    envDirty = true;
   }
   strongAfterSweep = strong;
   lastSweep = sys.now();
@@ -215,13 +253,13 @@ function sweep(_force: boolean): void {
 /** After an encode or decode: sweep when due (cheap checks only). */
 function tick(): void {
   if (strong >= SWEEP_GROWTH + 2 * strongAfterSweep) sweep(false);
-  else if ((++ops & 1023) === 0 && sys.now() - lastSweep > SWEEP_MS) sweep(false);
+  else if ((++ops & 1023) === 0 && sys.now() - lastSweep > SWEEP_MS) sweep(true);
 }
 
 /**
  * Workers started from this thread from now on inherit the entries it holds strongly (a worker's
- * environment data is a snapshot taken when it is created). Only strong entries: the snapshot
- * holds what it names, and weak ones may be collected.
+ * environment data is a snapshot taken when it is created). The snapshot holds what it names
+ * until the next flush (after a sweep).
  */
 function flushEnvironment(): void {
   envDirty = false;
@@ -245,7 +283,15 @@ export function refreshEnvironment(): void {
 export function settleBuffers(): void {
   if (wt === undefined || port === null) return;
   drain();
-  sweep(true);
+  sweep(false);
+}
+
+/**
+ * For a thread waking from a slice of a blocking wait: if buffers were posted meanwhile, take them
+ * off the queue (where they would stay alive until this thread next drains) and sweep.
+ */
+export function settleIfPosted(): void {
+  if (port !== null && postsPending()) settleBuffers();
 }
 
 // ----------------------------------------------------------------------------- encode side
@@ -261,8 +307,7 @@ function register(sab: SharedArrayBuffer, pinned: boolean): Entry {
   needNode();
   listen();
   const id = allocateBufferId();
-  const e: Entry = { id, sab: null, ref: new WeakRef(sab) };
-  byId.set(id, e);
+  const e: Entry = { id, sab: null, used: true };
   byBuffer.set(sab, e);
   hold(e, sab);
   const w = pinWords(id);
@@ -282,7 +327,7 @@ export function idOf(sab: SharedArrayBuffer): number {
   else {
     // We hold it while our message is out: this thread may decode a message naming it itself,
     // and its own posts do not come back to it.
-    if (e.sab === null) hold(e, sab);
+    rehold(e, sab);
     pin(e, sab);
   }
   tick();
@@ -303,9 +348,10 @@ export function nameBuffers(buffers: Iterable<SharedArrayBuffer>): Map<number, S
   if (wt?.BroadcastChannel === undefined) return null;
   const out = new Map<number, SharedArrayBuffer>();
   for (const sab of buffers) {
-    const e = byBuffer.get(sab) ?? register(sab, false);
-    if (e.sab === null) hold(e, sab);
-    out.set(e.id, sab);
+    const e = byBuffer.get(sab);
+    if (e === undefined) register(sab, false);
+    else rehold(e, sab);
+    out.set(byBuffer.get(sab)!.id, sab);
   }
   return out.size > 0 ? out : null;
 }
@@ -319,7 +365,7 @@ export function knownBuffers(): Map<number, SharedArrayBuffer> {
   if (wt === undefined) return out;
   drain();
   for (const e of byId.values()) {
-    const sab = e.sab ?? e.ref.deref();
+    const sab = aliveOf(e);
     if (sab !== undefined) out.set(e.id, sab);
   }
   return out;
@@ -342,8 +388,9 @@ export function learnBuffers(known: Map<number, SharedArrayBuffer> | null | unde
 /** The buffer an id stands for, unpinned once for the message being decoded. */
 export function bufferOf(id: number): SharedArrayBuffer {
   const e = byId.get(id);
-  let sab = e === undefined ? undefined : (e.sab ?? e.ref.deref());
+  let sab = aliveOf(e);
   if (sab === undefined) sab = lookupSlow(id);
+  else e!.used = true;
   unpin(id);
   tick();
   return sab;
@@ -352,14 +399,17 @@ export function bufferOf(id: number): SharedArrayBuffer {
 function lookupSlow(id: number): SharedArrayBuffer {
   if (wt === undefined) throw new DataCloneError("a SharedArrayBuffer inside a channel message needs Node's worker_threads");
   const deadline = sys.now() + LOOKUP_MS;
+  misses++;
   for (let round = 0; ; round++) {
     drain();
-    const e = byId.get(id);
-    const sab = e === undefined ? undefined : (e.sab ?? e.ref.deref());
+    const sab = aliveOf(byId.get(id));
     if (sab !== undefined) return sab;
     // Its post came before this thread listened: ask whoever holds it (threads answer when
     // their event loop turns).
-    if (round === 0) port.postMessage({ want: id });
+    if (round === 0) {
+      asked++;
+      port.postMessage({ want: id });
+    }
     if (sys.now() > deadline) {
       throw new DataCloneError(
         `a shared buffer in this message (id ${id}) never reached this thread: it was posted before this thread ` +
@@ -385,7 +435,8 @@ const DEBUG_KEY = Symbol.for("weft.directory.debug");
     if (table === null) return [];
     const w = new Int32Array(table, 0, table.byteLength >> 2);
     const out: { id: number; count: number; dropped: boolean }[] = [];
-    for (let id = 1; id < w.length; id++) {
+    const last = lastBufferId();
+    for (let id = 1; id <= last && id < w.length; id++) {
       const c = sys.load(w, id);
       if (c !== 0) out.push({ id, count: c & COUNT, dropped: (c & DROPPED) !== 0 });
     }
@@ -395,11 +446,13 @@ const DEBUG_KEY = Symbol.for("weft.directory.debug");
   sweep(): void {
     settleBuffers();
   },
-  /** This thread's entries: strong, weak (alive or not yet pruned), and unpin underflows. */
-  stats(): { strong: number; entries: number; underflows: number } {
-    return { strong, entries: byId.size, underflows };
+  /** This thread's entries (held buffers) and unpin underflows so far. */
+  stats(): { strong: number; entries: number; underflows: number; misses: number; asked: number } {
+    return { strong, entries: byId.size, underflows, misses, asked };
   },
 };
 
 // Listen from the start: a buffer posted before this thread listens would never reach it.
 startListening();
+// A thread blocked in a sliced wait drains what was posted meanwhile (see settleIfPosted).
+setSliceHook(settleIfPosted);

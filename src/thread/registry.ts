@@ -181,6 +181,9 @@ export function allocateBufferId(): number {
   return id;
 }
 
+/** The last buffer id handed out (0: none yet). */
+export const lastBufferId = (): number => sys.load(registryWords(), BUFFERS);
+
 /** The registry's id (tells registries apart). */
 export const registryId = (): number => {
   registryWords();
