@@ -14,6 +14,10 @@
  * captured): they are closed when the worker's function returns or throws, and if the worker dies
  * before that, the parent releases them for it — so a receiver never waits forever on a sender
  * that died with its worker.
+ *
+ * The worker's end is its own reference (sharing an end counts as a clone); the handle you passed
+ * stays yours to close. So pass `tx`, not `tx.clone()`: a temporary clone is a reference nobody
+ * closes, and the receivers would never see the channel disconnected.
  */
 import { allocateSlot, markDead, pinTable, registryBuffer } from "./registry.js";
 import { refreshEnvironment } from "../share/directory.js";
@@ -99,7 +103,9 @@ export type SpawnResult<M> = M extends WorkerModule ? TaskResult<M> : M;
 
 /**
  * Starts a worker running `moduleUrl`'s default export with `args` (shared with `share`, so weft
- * primitives inside them are the same primitives in the worker).
+ * primitives inside them are the same primitives in the worker). A channel end in `args` gives the
+ * worker its own reference and leaves yours open: pass `tx` (and close it when you are done), not
+ * `tx.clone()`, which would leave a reference nobody closes.
  *
  * Typed three ways: with a `moduleRef`, the module's type is inferred and the arguments and
  * result are checked; with an explicit module type, `spawn<typeof import("./w.js")>(url, …)`,
