@@ -15,7 +15,6 @@ import { Arena, MAX_ALLOCATION } from "../memory/arena.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
 import type { Deadline } from "../sync/options.js";
 import { Writer, releasePins, releaseStructured, type AnyCodec, type FixedCodec, type VarCodec } from "./codec.js";
-import { unpinIds } from "../share/directory.js";
 import { unpark } from "../thread/registry.js";
 import * as L from "./layout.js";
 
@@ -43,10 +42,11 @@ export interface Encoded {
   /** Own copy of the bytes (async sends, which may interleave); otherwise in the scratch writer. */
   bytes: Uint8Array | null;
   /**
-   * Shared buffers the message names, pinned once each (share/directory): the pins go with the
-   * message when it is sent (its receiver unpins), and `discard` gives them back when it is not.
+   * Whether the message names shared buffers, pinned once each (share/directory): the pins go
+   * with the message when it is sent (its receiver unpins), and `discard` gives them back (by
+   * walking the bytes) when it is not.
    */
-  pins: number[] | null;
+  pins: boolean;
 }
 
 export abstract class Chan<T> {
@@ -151,9 +151,7 @@ export abstract class Chan<T> {
       }
       this.arena.bytes.set(w.buf.subarray(0, len), ref);
     }
-    const pins = w.pins.length === 0 ? null : w.pins;
-    if (pins !== null) w.pins = [];
-    return { len, ref, bytes: (own || w !== scratch) && ref === 0 ? w.buf.slice(0, len) : null, pins };
+    return { len, ref, bytes: (own || w !== scratch) && ref === 0 ? w.buf.slice(0, len) : null, pins: w.pins.length > 0 };
   }
 
   /**
@@ -162,13 +160,16 @@ export abstract class Chan<T> {
    */
   discard(e: Encoded | null): void {
     if (e === null) return;
+    if (e.pins) {
+      // The bytes are still there: in the arena block, our own copy, or the scratch writer (a
+      // message without its own copy is discarded before this thread encodes another).
+      e.pins = false;
+      if (e.ref !== 0) releaseStructured(this.arena!.bytes, e.ref, e.len);
+      else releaseStructured(e.bytes ?? scratch.buf, 0, e.len);
+    }
     if (e.ref !== 0) {
       this.arena!.free(e.ref);
       e.ref = 0;
-    }
-    if (e.pins !== null) {
-      unpinIds(e.pins);
-      e.pins = null;
     }
   }
 

@@ -102,7 +102,7 @@ export class Writer {
   /** Starts a new message (the previous one's pins were handed on or released). */
   reset(): void {
     this.pos = 0;
-    if (this.pins.length > 0) this.pins = [];
+    this.pins.length = 0;
   }
 
   ensure(n: number): void {

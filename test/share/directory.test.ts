@@ -183,7 +183,7 @@ describe("pins balance where a message is dropped undecoded", () => {
     tx2.send("full");
     const r = select([sendArm(tx, a), sendArm(tx2, { a }), rx], { timeout: 1000 });
     expect(r.index).toBe(2);
-    expect(() => tx.send([a, () => 1])).toThrow(DataCloneError); // the array was pinned before the function failed
+    expect(() => tx.send([a, () => 1] as any)).toThrow(DataCloneError); // the array was pinned before the function failed
     expect(newlyPinned(before)).toEqual([]);
     tx.close();
     rx.close();
