@@ -14,7 +14,7 @@ import { CapacityError, RecvError, SendError, SendTimeoutError, TimeoutError } f
 import { Arena, MAX_ALLOCATION } from "../memory/arena.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
 import type { Deadline } from "../sync/options.js";
-import { Writer, type AnyCodec, type FixedCodec, type VarCodec } from "./codec.js";
+import { Writer, releasePins, releaseStructured, type AnyCodec, type FixedCodec, type VarCodec } from "./codec.js";
 import { unpark } from "../thread/registry.js";
 import * as L from "./layout.js";
 
@@ -41,6 +41,12 @@ export interface Encoded {
   ref: number;
   /** Own copy of the bytes (async sends, which may interleave); otherwise in the scratch writer. */
   bytes: Uint8Array | null;
+  /**
+   * Whether the message names shared buffers, pinned once each (share/directory): the pins go
+   * with the message when it is sent (its receiver unpins), and `discard` gives them back (by
+   * walking the bytes) when it is not.
+   */
+  pins: boolean;
 }
 
 export abstract class Chan<T> {
@@ -135,19 +141,35 @@ export abstract class Chan<T> {
     const len = w.pos;
     let ref = 0;
     if (len > this.slotBytes) {
-      if (this.arena === null) throw new CapacityError(`channel: a ${len}-byte message does not fit a ${this.slotBytes}-byte slot`);
-      if (len > MAX_ALLOCATION) throw new CapacityError(`channel: a ${len}-byte message exceeds the ${MAX_ALLOCATION}-byte limit`);
-      ref = this.arena.alloc(len);
+      try {
+        if (this.arena === null) throw new CapacityError(`channel: a ${len}-byte message does not fit a ${this.slotBytes}-byte slot`);
+        if (len > MAX_ALLOCATION) throw new CapacityError(`channel: a ${len}-byte message exceeds the ${MAX_ALLOCATION}-byte limit`);
+        ref = this.arena.alloc(len);
+      } catch (err) {
+        releasePins(w);
+        throw err;
+      }
       // Through a fixed-length view: V8 copies into a length-tracking view (the arena's own
       // `bytes`, which follows its growth) on a slow path.
       new Uint8Array(this.arena.bytes.buffer, ref, len).set(w.buf.subarray(0, len));
     }
-    return { len, ref, bytes: (own || w !== scratch) && ref === 0 ? w.buf.slice(0, len) : null };
+    return { len, ref, bytes: (own || w !== scratch) && ref === 0 ? w.buf.slice(0, len) : null, pins: w.pins.length > 0 };
   }
 
-  /** Gives back what `encode` took (an arena block) when the message is not sent after all. */
+  /**
+   * Gives back what `encode` took (an arena block, pins on shared buffers) when the message is not
+   * sent after all. Idempotent.
+   */
   discard(e: Encoded | null): void {
-    if (e !== null && e.ref !== 0) {
+    if (e === null) return;
+    if (e.pins) {
+      // The bytes are still there: in the arena block, our own copy, or the scratch writer (a
+      // message without its own copy is discarded before this thread encodes another).
+      e.pins = false;
+      if (e.ref !== 0) releaseStructured(this.arena!.bytes, e.ref, e.len);
+      else releaseStructured(e.bytes ?? scratch.buf, 0, e.len);
+    }
+    if (e.ref !== 0) {
       this.arena!.free(e.ref);
       e.ref = 0;
     }
@@ -168,12 +190,38 @@ export abstract class Chan<T> {
     const len = lens[li]!;
     const ref = refs[ri]!;
     const codec = this.codec as VarCodec<T>;
+    if (this.dropping) {
+      if (codec.name === "structured") releaseStructured(ref === 0 ? inline : this.arena!.bytes, ref === 0 ? at : ref, len);
+      if (ref !== 0) this.arena!.free(ref);
+      return undefined as T;
+    }
     if (ref === 0) return codec.decode(inline, at, len);
     try {
       // A fixed-length view (see `encode`): decoding reads it byte by byte.
       return codec.decode(new Uint8Array(this.arena!.bytes.buffer, ref, len), 0, len);
     } finally {
       this.arena!.free(ref);
+    }
+  }
+
+  /** Set while `dropRemaining` runs: messages are released instead of decoded. */
+  private dropping = false;
+
+  /**
+   * The last receiver is gone: nobody can receive what is left, so drop it now (as crossbeam does)
+   * rather than keep its memory until every sender is gone too — arena blocks freed, `len` 0, and
+   * the shared buffers those messages name unpinned (structured codec). Not on rendezvous
+   * channels: nothing is queued there, and taking a blocked sender's offer would complete its send
+   * (an offer in flight is withdrawn by its sender). A send that completes after this (its slot
+   * reserved before the disconnect) stays, and keeps its pins (a leak, not a loss).
+   */
+  dropRemaining(): void {
+    if (this.cap === 0) return;
+    this.dropping = true;
+    try {
+      for (let r = this.tryRecv(); r !== RECV_EMPTY && r !== RECV_DISCONNECTED; r = this.tryRecv());
+    } finally {
+      this.dropping = false;
     }
   }
 

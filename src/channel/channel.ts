@@ -130,29 +130,7 @@ function release(chan: Chan<unknown>, which: number): void {
   if (sys.sub(chan.header, which, 1) === 1) {
     chan.disconnect();
     chan.wakeAll();
-    // (A rendezvous channel queues nothing: taking a blocked sender's offer would complete its send.)
-    if (which === L.RECEIVERS && chan.cap !== 0) discardAll(chan);
-  }
-}
-
-/**
- * The last receiver is gone: nobody can take what is queued, so drop it now (as crossbeam does)
- * rather than keep its memory until every sender is gone too. A message whose sender reserved a
- * slot before the disconnect but has not finished writing it is left (the sender sees the
- * disconnect on its next send). Decoding errors are ignored: the messages are being dropped.
- */
-function discardAll(chan: Chan<unknown>): void {
-  // tryRecv throws only after taking its message (decoding it), so each error is progress; the
-  // bound is only a guard against a flavor that could throw without taking one.
-  for (let errors = 0; ; ) {
-    let r: unknown;
-    try {
-      r = chan.tryRecv();
-    } catch {
-      if (++errors > 100_000) return;
-      continue;
-    }
-    if (r === RECV_EMPTY || r === RECV_DISCONNECTED) return;
+    if (which === L.RECEIVERS) chan.dropRemaining();
   }
 }
 

@@ -18,7 +18,7 @@
 import { DataCloneError, MovedError } from "../errors.js";
 import { SHARE, isPrimitive, reviveRecord } from "../share/index.js";
 import { isDetached } from "../share/transfer.js";
-import { bufferOf, idOf } from "../share/directory.js";
+import { bufferOf, idOf, unpinIds } from "../share/directory.js";
 
 /** A codec for a channel's messages. */
 export interface Codec<T> {
@@ -93,9 +93,16 @@ export class Writer {
   buf = new Uint8Array(256);
   view = new DataView(this.buf.buffer);
   pos = 0;
+  /**
+   * Ids of the shared buffers the bytes name, each pinned once (share/directory): whoever
+   * publishes the bytes hands the pins on with them; whoever drops them unpins (`releasePins`).
+   */
+  pins: number[] = [];
 
+  /** Starts a new message (the previous one's pins were handed on or released). */
   reset(): void {
     this.pos = 0;
+    this.pins.length = 0;
   }
 
   ensure(n: number): void {
@@ -325,16 +332,20 @@ function encodeStructured(value: unknown, w: Writer): void {
       return w.raw(new Uint8Array(o));
     }
     if (o instanceof SharedArrayBuffer) {
+      const id = idOf(o);
+      w.pins.push(id);
       w.u8(T.SHARED_BUFFER);
-      return w.u32(idOf(o));
+      return w.u32(id);
     }
     if (isPrimitive(o)) {
       // A weft primitive (or channel end) is shared, not copied: its kind, buffer and offset
       // travel, and the receiver rebuilds it over the same memory (as share/revive do).
       const rec = o[SHARE]((x) => x);
+      const id = idOf(rec.buffer);
+      w.pins.push(id);
       w.u8(T.PRIMITIVE);
       w.str(rec.kind);
-      w.u32(idOf(rec.buffer));
+      w.u32(id);
       w.u32(rec.byteOffset);
       path.push(`<${rec.kind}>`);
       enc(rec.extra);
@@ -388,9 +399,12 @@ function encodeStructured(value: unknown, w: Writer): void {
     for (const l of limbs) w.u32(l);
   };
 
+  const mark = w.pins.length;
   try {
     enc(value);
   } catch (e) {
+    // Nothing will be published: give back the pins taken so far.
+    releasePins(w, mark);
     // structured clone handles any depth; a recursive encoder runs out of stack first.
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       throw new DataCloneError("the value is nested too deeply to send (structured codec)");
@@ -404,6 +418,13 @@ function encodeStructured(value: unknown, w: Writer): void {
     }
     throw e;
   }
+}
+
+/** Unpins the buffers `w` names from its `from`-th on (the bytes will not be published). */
+export function releasePins(w: Writer, from = 0): void {
+  if (w.pins.length <= from) return;
+  unpinIds(w.pins, from);
+  w.pins.length = from;
 }
 
 /** Whether `key` is an array index of an array of length `len`. */
@@ -433,6 +454,8 @@ function decodeStructured(bytes: Uint8Array, offset: number, length: number): un
   let p = offset;
   const end = offset + length;
   const refs: unknown[] = [];
+  /** Buffer ids looked up (and unpinned) so far: on failure the rest are released. */
+  let looked = 0;
 
   const str = (): string => {
     const tag = bytes[p];
@@ -507,6 +530,7 @@ function decodeStructured(bytes: Uint8Array, offset: number, length: number): un
       }
       case T.SHARED_BUFFER: {
         const sab = bufferOf(view.getUint32(p + 1, true));
+        looked++;
         p += 5;
         refs.push(sab);
         return sab;
@@ -517,6 +541,7 @@ function decodeStructured(bytes: Uint8Array, offset: number, length: number): un
         refs.push(undefined);
         const kind = str();
         const buffer = bufferOf(view.getUint32(p, true));
+        looked++;
         const byteOffset = view.getUint32(p + 4, true);
         p += 8;
         const extra = dec();
@@ -633,7 +658,98 @@ function decodeStructured(bytes: Uint8Array, offset: number, length: number): un
         throw new DataCloneError(`structured codec: unknown tag ${tag} at byte ${p - offset}`);
     }
   };
-  return dec();
+  try {
+    return dec();
+  } catch (e) {
+    // The message is consumed all the same: unpin the buffers it names that we did not reach.
+    releaseStructured(bytes, offset, length, looked);
+    throw e;
+  }
+}
+
+/**
+ * Unpins the shared buffers a structured message names, for a message that is dropped without
+ * being decoded (a cancelled task, a result nobody waits for, messages left in a closed channel),
+ * skipping the first `skip` (already unpinned by a decode that failed half-way). A message too
+ * corrupt to walk keeps its pins (a leak, never a lost buffer).
+ */
+export function releaseStructured(bytes: Uint8Array, offset: number, length: number, skip = 0): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const end = offset + length;
+  let p = offset;
+  let seen = 0;
+  const ids: number[] = [];
+  const found = (id: number): void => {
+    if (seen++ >= skip) ids.push(id);
+  };
+  const str = (): void => {
+    const n = view.getUint32(p + 1, true);
+    p += 5 + (bytes[p] === T.STR8 ? n : 2 * n);
+  };
+  const walk = (): void => {
+    if (p >= end) throw new RangeError("truncated");
+    const tag = bytes[p]!;
+    switch (tag) {
+      case T.UNDEF: case T.NULL: case T.FALSE: case T.TRUE: p++; return;
+      case T.SMALLINT: case T.BOXED_BOOLEAN: p += 2; return;
+      case T.INT: case T.REF: p += 5; return;
+      case T.F64: case T.DATE: case T.BOXED_NUMBER: p += 9; return;
+      case T.STR8: case T.STR16: return str();
+      case T.BIGINT: p += 6 + 4 * view.getUint32(p + 2, true); return;
+      case T.ARRAYBUFFER: p += 5 + view.getUint32(p + 1, true); return;
+      case T.SHARED_BUFFER: found(view.getUint32(p + 1, true)); p += 5; return;
+      case T.PRIMITIVE:
+        p++;
+        str();
+        found(view.getUint32(p, true));
+        p += 8;
+        return walk();
+      case T.ARRAY: {
+        const n = view.getUint32(p + 1, true);
+        p += 5;
+        for (let i = 0; i < n; i++) {
+          if (bytes[p] === T.HOLE) p++;
+          else walk();
+        }
+        while (bytes[p] !== T.END) str(), walk();
+        p++;
+        return;
+      }
+      case T.OBJECT:
+        p++;
+        while (bytes[p] !== T.END) str(), walk();
+        p++;
+        return;
+      case T.MAP: case T.SET: {
+        const n = view.getUint32(p + 1, true) * (tag === T.MAP ? 2 : 1);
+        p += 5;
+        for (let i = 0; i < n; i++) walk();
+        return;
+      }
+      case T.BOXED_STRING: p++; return str();
+      case T.BOXED_BIGINT: p++; return walk();
+      case T.REGEXP: p++; str(); return str();
+      case T.TYPED: case T.DATAVIEW:
+        p += tag === T.TYPED ? 2 : 1;
+        walk();
+        p += 8;
+        return;
+      case T.ERROR: {
+        p++;
+        str(), str(), str();
+        if (bytes[p++] === T.TRUE) walk();
+        return;
+      }
+      default:
+        throw new RangeError(`unknown tag ${tag}`);
+    }
+  };
+  try {
+    walk();
+  } catch {
+    return;
+  }
+  unpinIds(ids);
 }
 
 codecs.structured = Object.freeze({

@@ -66,15 +66,23 @@ function prepare(arms: readonly SelectArm[], where: string): Prepared[] {
       }
     }
   } catch (e) {
-    release(out, -1);
+    release(out);
     throw e;
   }
   return out;
 }
 
-/** Gives back the encodings of the send arms that did not run. */
-function release(ps: Prepared[], done: number): void {
-  for (let i = 0; i < ps.length; i++) if (i !== done && !ps[i]!.recv) ps[i]!.chan.discard(ps[i]!.enc);
+/**
+ * Gives back the encodings of the send arms whose message was not sent: every arm but one that
+ * sent (`attempt` and `retract` null a sent arm's encoding) — the arm that completed with a
+ * SendError (disconnected) included.
+ */
+function release(ps: Prepared[]): void {
+  for (const p of ps) {
+    if (p.recv || p.enc === null) continue;
+    p.chan.discard(p.enc);
+    p.enc = null;
+  }
 }
 
 /** Tries every arm once, from a rotating start. */
@@ -168,7 +176,7 @@ function* selectSlow(ps: Prepared[], offering: boolean): SlowPath<Selected> {
 const napWords = new Int32Array(new SharedArrayBuffer(4));
 
 function finish(ps: Prepared[], r: Selected): Selected {
-  release(ps, r.index);
+  release(ps);
   return r;
 }
 
@@ -209,7 +217,7 @@ export function select(...args: unknown[]): Selected {
     const r = attempt(ps) ?? parkSync(selectSlow(ps, false), d, "select", "selectAsync");
     return finish(ps, r);
   } catch (e) {
-    release(ps, -1);
+    release(ps);
     throw e;
   }
 }
@@ -229,7 +237,7 @@ export function trySelect(...args: unknown[]): Selected | null {
     // Arms are checked one after another; report "none ready" only if no channel moved meanwhile
     // (Go's select locks every channel for the same guarantee).
     if (ps.every((p, i) => p.chan.version() === seen[i])) {
-      release(ps, -1);
+      release(ps);
       return null;
     }
   }
@@ -247,7 +255,7 @@ export async function selectAsync(...args: unknown[]): Promise<Selected> {
     const r = attempt(ps) ?? (await parkAsync(selectSlow(ps, true), d, "selectAsync"));
     return finish(ps, r);
   } catch (e) {
-    release(ps, -1);
+    release(ps);
     throw e;
   }
 }

@@ -19,8 +19,10 @@
  *
  * A payload is encoded into this thread's scratch writer, then copied into the record's inline
  * bytes when it fits, else into a block of the pool's arena (whose offset the record keeps).
+ * The shared buffers a structured payload names are pinned once each (share/directory): decoding
+ * the payload unpins them, and whoever drops it undecoded calls `releasePayload`.
  */
-import { Writer, codecs } from "../channel/codec.js";
+import { Writer, codecs, releaseStructured } from "../channel/codec.js";
 import { DataCloneError } from "../errors.js";
 import type { Arena } from "../memory/arena.js";
 import { MAX_ALLOCATION } from "../memory/arena.js";
@@ -138,6 +140,17 @@ export function place(w: Writer, bytes: Uint8Array, inlineAt: number, inlineCap:
   const at = arena.alloc(len);
   arena.bytes.set(w.buf.subarray(0, len), at);
   return at;
+}
+
+/**
+ * Unpins the shared buffers a payload names (kind byte at `at`), for a payload dropped without
+ * being decoded: a cancelled task's arguments, a result nobody waits for.
+ */
+export function releasePayload(bytes: Uint8Array, at: number, len: number): void {
+  const kind = bytes[at];
+  if (kind === ARGS_STRUCT || kind === MANY_STRUCT || kind === RES_STRUCT || kind === RESN_STRUCT || kind === ERROR) {
+    releaseStructured(bytes, at + 1, len - 1);
+  }
 }
 
 /** Decodes a structured value at `bytes[at…at+len)`. */

@@ -15,8 +15,8 @@ import * as sys from "../sys/index.js";
 import { ClosedError, WorkerExitError } from "../errors.js";
 import { describeValue } from "../memory/layout.js";
 import { checkCount } from "../sync/options.js";
-import { allocateSlot, markDead, registryBuffer } from "../thread/registry.js";
-import { knownBuffers } from "../share/directory.js";
+import { allocateSlot, markDead, pinTable, registryBuffer } from "../thread/registry.js";
+import { knownBuffers, refreshEnvironment } from "../share/directory.js";
 import { PoolShared, poolStats } from "./shared.js";
 import { Submitter } from "./submitter.js";
 import { POOL_KEY, workerPool } from "./context.js";
@@ -322,6 +322,7 @@ export class ThreadPool implements Pool {
     const weftSlot = allocateSlot();
     const data: PoolWorkerData = {
       registry: registryBuffer(),
+      pins: pinTable(),
       weftSlot,
       buffers: this.shared.buffers,
       slot: k,
@@ -330,6 +331,7 @@ export class ThreadPool implements Pool {
       name: `${this.opts.name}#${k}`,
     };
     sys.store(this.shared.control, L.workerBase(k) + L.EXEC, execId);
+    refreshEnvironment();
     const worker = new workerThreads.Worker(new URL("./pool-worker.js", import.meta.url), {
       workerData: { [POOL_KEY]: data },
       name: data.name,

@@ -16,6 +16,8 @@ import { fnKey, splitKey } from "./functions.js";
 import type { Port } from "./port.js";
 import type { PoolShared } from "./shared.js";
 import * as P from "./payload.js";
+import { releasePins } from "../channel/codec.js";
+import { unpinIds } from "../share/directory.js";
 import * as L from "./layout.js";
 
 /** Options of one task (`runWith`, `runMany`). */
@@ -62,6 +64,8 @@ interface Deferred {
   /** Its record once it has one. */
   index: number;
   signal: AbortSignal | undefined;
+  /** Shared buffers `bytes` names (pinned; see share/directory), or null. */
+  pins: number[] | null;
 }
 
 /** Calls per `runMany` record at most (one record's payload: ≤ 9 bytes per call of one number). */
@@ -72,8 +76,14 @@ const isSignal = (s: unknown): s is AbortSignal => typeof AbortSignal !== "undef
 const EMPTY = new Uint8Array(0);
 
 const handle = (fn: number, count: number, bytes: Uint8Array, index: number, many: Many | undefined): Deferred => ({
-  fn, count, bytes, resolve: undefined, reject: undefined, many, manyAt: 0, dead: false, index, signal: undefined,
+  fn, count, bytes, resolve: undefined, reject: undefined, many, manyAt: 0, dead: false, index, signal: undefined, pins: null,
 });
+
+/** A backlog entry leaves without getting a record: its payload's pins go with it. */
+const dropDeferred = (d: Deferred): void => {
+  if (d.pins !== null) unpinIds(d.pins);
+  d.pins = null;
+};
 
 const isMany = (h: Deferred | Many): h is Many => "results" in h;
 
@@ -213,7 +223,10 @@ export abstract class Submitter {
         }
       } catch (e) {
         // Nothing was published yet: give every record back.
-        for (const i of m.records) this.release(i);
+        for (const i of m.records) {
+          this.dropPayload(i);
+          this.release(i);
+        }
         for (const d of m.deferred) d.dead = true;
         throw e;
       }
@@ -270,6 +283,7 @@ export abstract class Submitter {
       len = w.pos;
       at = P.place(w, port.bytes, port.inlineAt(i), L.INLINE_BYTES, this.shared.arena);
     } catch (e) {
+      releasePins(w);
       this.release(i);
       throw e;
     } finally {
@@ -283,14 +297,20 @@ export abstract class Submitter {
   private defer(fn: number, count: number, args: unknown[] | null, argsList: unknown[][] | null, from: number, to: number): Deferred {
     const w = P.takeWriter();
     let bytes: Uint8Array;
+    let pins: number[] | null = null;
     try {
       if (args !== null) P.encodeArgs(w, args);
       else P.encodeMany(w, argsList!, from, to);
       bytes = w.buf.slice(0, w.pos);
+      if (w.pins.length > 0) {
+        pins = w.pins;
+        w.pins = [];
+      }
     } finally {
       P.releaseWriter(w);
     }
     const d = handle(fn, count, bytes, -1, undefined);
+    d.pins = pins;
     this.backlog.push(d);
     return d;
   }
@@ -302,7 +322,10 @@ export abstract class Submitter {
     while (this.backlogHead < this.backlog.length && (this.free.length > 0 || this.used < port.cap)) {
       const d = this.backlog[this.backlogHead]!;
       this.backlog[this.backlogHead++] = undefined;
-      if (d.dead || d.many?.done) continue;
+      if (d.dead || d.many?.done) {
+        dropDeferred(d);
+        continue;
+      }
       const i = this.alloc();
       const r = port.rec(i);
       let at = 0;
@@ -315,11 +338,13 @@ export abstract class Submitter {
         }
       } catch (e) {
         this.release(i);
+        dropDeferred(d);
         if (d.many !== undefined) this.abortMany(d.many, e);
         else this.abortDeferred(d, e);
         continue;
       }
       this.queued(i, r, d.fn, d.count, len, at);
+      d.pins = null; // the record's payload names them now
       if (d.many !== undefined) {
         this.many[i] = d.many;
         this.manyAt[i] = d.manyAt;
@@ -395,6 +420,7 @@ export abstract class Submitter {
     for (let k = this.backlogHead; k < this.backlog.length; k++) {
       const d = this.backlog[k];
       if (d === undefined) continue;
+      dropDeferred(d);
       if (d.many !== undefined) this.abortMany(d.many, error);
       else this.abortDeferred(d, error);
     }
@@ -483,13 +509,28 @@ export abstract class Submitter {
     // that still name the record are skipped by executors (their CAS fails), or take a later
     // task in the reused record, which is then simply run early.
     if (sys.cas(words, r + L.STATE, L.QUEUED, L.FREE) !== L.QUEUED) return false;
-    const at = words[r + L.ARG_AT]!;
-    if (at !== 0) this.shared.arena.free(at);
+    this.dropPayload(i);
     this.many[i] = undefined;
     this.free.push(i);
     this.mine[i] = 0;
     this.outstanding--;
     return true;
+  }
+
+  /**
+   * Drops record `i`'s argument payload, which will never be decoded: unpins the shared buffers
+   * it names and frees its arena block.
+   */
+  private dropPayload(i: number): void {
+    const port = this.port;
+    const r = port.rec(i);
+    const len = port.words[r + L.ARG_LEN]!;
+    const at = port.words[r + L.ARG_AT]!;
+    if (at === 0) P.releasePayload(port.bytes, port.inlineAt(i), len);
+    else {
+      P.releasePayload(this.shared.arenaBytes(at + len), at, len);
+      this.shared.arena.free(at);
+    }
   }
 
   /**
@@ -505,7 +546,9 @@ export abstract class Submitter {
     for (let i = used - 1; i >= 0; i--) {
       const r = port.rec(i);
       const s = sys.load(port.words, r + L.STATE);
-      if (s === L.FREE || (s === L.QUEUED && sys.cas(port.words, r + L.STATE, L.QUEUED, L.FREE) === L.QUEUED)) {
+      if (s === L.FREE) this.free.push(i);
+      else if (s === L.QUEUED && sys.cas(port.words, r + L.STATE, L.QUEUED, L.FREE) === L.QUEUED) {
+        this.dropPayload(i);
         this.free.push(i);
       }
     }
@@ -573,6 +616,11 @@ export abstract class Submitter {
         value = e;
         failed = true;
       }
+    }
+    if (reject === undefined && kind !== L.Outcome.Died) {
+      // Nobody waits for this result (cancelled, or its runMany failed): drop it undecoded.
+      if (at === 0) P.releasePayload(port.bytes, port.inlineAt(i), len);
+      else P.releasePayload(this.shared.arenaBytes(at + len), at, len);
     }
     if (at !== 0 && kind !== L.Outcome.Died) this.shared.arena.free(at);
     sys.store(words, r + L.STATE, L.FREE);

@@ -15,7 +15,7 @@ const data = workerThreads.workerData?.[POOL_KEY] as PoolWorkerData | undefined;
 const port = workerThreads.parentPort;
 
 async function main(d: PoolWorkerData): Promise<void> {
-  adoptRegistry(d.registry);
+  adoptRegistry(d.registry, d.pins);
   assumeSlot(d.weftSlot);
   // We listen for buffers from now on (share/directory started at import); ask for the ones
   // posted between our creation and now.

@@ -15,7 +15,8 @@ import { serializeError } from "../thread/error-wire.js";
 import { splitKey } from "./functions.js";
 import { PoolShared, type PoolBuffers } from "./shared.js";
 import { Submitter } from "./submitter.js";
-import type { Writer } from "../channel/codec.js";
+import { releasePins, type Writer } from "../channel/codec.js";
+import { settleBuffers, settleIfPosted } from "../share/directory.js";
 import * as P from "./payload.js";
 import * as Q from "./queues.js";
 import * as L from "./layout.js";
@@ -23,6 +24,8 @@ import * as L from "./layout.js";
 /** What a pool worker is started with. */
 export interface PoolWorkerData {
   registry: SharedArrayBuffer;
+  /** The registry's pin table (share/directory). */
+  pins: SharedArrayBuffer | null;
   weftSlot: number;
   buffers: PoolBuffers;
   /** Worker slot (its deque and its port `slot + 1`). */
@@ -42,6 +45,8 @@ const SPINS = 64;
  * worker costs its waker a futex wake — and on a loaded machine often the waker's time slice.
  */
 const NAPS = 32;
+/** Longest single park of an idle worker (ms): see `park`. */
+const DIRECTORY_SLICE_MS = 500;
 const napWord = new Int32Array(new SharedArrayBuffer(4));
 /**
  * With promises or nested tasks pending, settle completions and let promise callbacks run every
@@ -199,11 +204,31 @@ export class Executor {
     let res: sys.AsyncWaitResult = "not-equal";
     if (!this.hasWork()) {
       if (busy) res = await sys.waitAsync(port.words, L.SEQ, seq, sys.LIVENESS_SLICE_MS);
-      else res = sys.wait(port.words, L.SEQ, seq, this.data.idleTimeoutMs);
+      else {
+        // Parked, this thread runs no code: let go of the shared buffers no message names now
+        // (posts that arrive while we sleep wait in the queue until we wake).
+        settleBuffers();
+        res = this.park(port.words, seq);
+      }
     }
     // If no waker claimed us (we re-checked, timed out, or woke spuriously), uncount ourselves.
     if (port.endSleep()) sys.sub(c, L.SLEEPERS, 1);
     if (res === "timed-out" && !busy) this.retire();
+  }
+
+  /**
+   * Parks on the port's sequence word for up to `idleTimeoutMs`, in slices of at most
+   * `DIRECTORY_SLICE_MS`: buffers posted to the directory while we sleep stay alive in our queue
+   * until we drain it, so each slice drains it if anything was posted (one load otherwise).
+   */
+  private park(words: Int32Array, seq: number): sys.WaitResult {
+    const until = sys.now() + this.data.idleTimeoutMs;
+    for (;;) {
+      const left = until - sys.now();
+      const res = sys.wait(words, L.SEQ, seq, Math.max(0, Math.min(DIRECTORY_SLICE_MS, left)));
+      if (res !== "timed-out" || left <= DIRECTORY_SLICE_MS) return res;
+      settleIfPosted();
+    }
   }
 
   /**
@@ -271,7 +296,12 @@ export class Executor {
     const len = words[r + L.ARG_LEN]!;
     const at = words[r + L.ARG_AT]!;
     if (fn instanceof Error) {
-      if (at !== 0) this.shared.arena.free(at);
+      // The arguments are never decoded: unpin the shared buffers they name.
+      if (at === 0) P.releasePayload(port.bytes, port.inlineAt(i), len);
+      else {
+        P.releasePayload(this.shared.arenaBytes(at + len), at, len);
+        this.shared.arena.free(at);
+      }
       return this.fail(p, i, fn);
     }
     const bytes = at === 0 ? port.bytes : this.shared.arenaBytes(at + len);
@@ -362,6 +392,7 @@ export class Executor {
       else P.encodeResult(w, value);
       this.complete(p, i, L.Outcome.Ok, w);
     } catch (e) {
+      releasePins(w); // not published (an encode failure gave its own back already)
       P.releaseWriter(w);
       const msg = e instanceof Error ? e.message : String(e);
       return this.fail(p, i, new DataCloneError(`ThreadPool: the task's result cannot be sent back: ${msg}`));

@@ -6,9 +6,12 @@
  * primitive found (at any depth in arrays and plain objects) into a small record naming its kind,
  * buffer and offset; `revive(wire)` on the other side rebuilds the same primitives over the same
  * memory. The wire also carries the thread registry, so the receiving thread joins it (see
- * thread/registry). Anything else is left for structured clone to copy.
+ * thread/registry), and the buffer-directory ids of the shared buffers in it, so the receiving
+ * thread can later decode messages that name them (see share/directory). Anything else is left
+ * for structured clone to copy.
  */
-import { adoptRegistry, registryBuffer } from "../thread/registry.js";
+import { adoptRegistry, pinTable, registryBuffer } from "../thread/registry.js";
+import { learnBuffers, nameBuffers } from "./directory.js";
 import { describeValue } from "../memory/layout.js";
 import type { Sendable } from "../types.js";
 import { MovedError } from "../errors.js";
@@ -80,6 +83,10 @@ const PRIM = "\u0000weft.prim";
 export interface Wire<T = unknown> {
   readonly [WIRE]: 1;
   readonly registry: SharedArrayBuffer;
+  /** The registry's pin table (share/directory). */
+  readonly pins?: SharedArrayBuffer | null;
+  /** Directory ids of the shared buffers in `value` (share/directory), or null. */
+  readonly buffers?: Map<number, SharedArrayBuffer> | null;
   readonly value: unknown;
   /** Phantom: the type `revive` returns. */
   readonly __type?: T;
@@ -93,13 +100,14 @@ const isPlainObject = (v: object): boolean => {
   return proto === Object.prototype || proto === null;
 };
 
-function encodeWith(memo: Map<object, unknown>) {
+function encodeWith(memo: Map<object, unknown>, buffers: Set<SharedArrayBuffer>) {
   const encode = (v: unknown): unknown => {
     if (typeof v !== "object" || v === null) return v;
     const seen = memo.get(v);
     if (seen !== undefined) return seen;
     if (isPrimitive(v)) {
       const w = v[SHARE](encode);
+      buffers.add(w.buffer);
       const out = { [PRIM]: w.kind, b: w.buffer, o: w.byteOffset, x: w.extra };
       memo.set(v, out);
       return out;
@@ -121,6 +129,8 @@ function encodeWith(memo: Map<object, unknown>) {
     if (buffer instanceof ArrayBuffer && isDetached(buffer)) {
       throw new MovedError("share: the value holds an ArrayBuffer that was moved (detached) by an earlier send or transfer");
     }
+    if (v instanceof SharedArrayBuffer) buffers.add(v);
+    else if (ArrayBuffer.isView(v) && v.buffer instanceof SharedArrayBuffer) buffers.add(v.buffer);
     return v; // typed arrays, Map, Date, …: structured clone's business
   };
   return encode;
@@ -132,7 +142,9 @@ function encodeWith(memo: Map<object, unknown>) {
  * primitives over the same memory. Sharing a channel end counts as a clone of it.
  */
 export function share<T>(value: T & Sendable<T>): Wire<T> {
-  return { [WIRE]: 1, registry: registryBuffer(), value: encodeWith(new Map())(value) } as Wire<T>;
+  const buffers = new Set<SharedArrayBuffer>();
+  const encoded = encodeWith(new Map(), buffers)(value);
+  return { [WIRE]: 1, registry: registryBuffer(), pins: pinTable(), buffers: nameBuffers(buffers), value: encoded } as Wire<T>;
 }
 
 function decodeWith(memo: Map<object, unknown>) {
@@ -177,7 +189,8 @@ export function revive<T>(wire: Wire<T>): T {
   if (!isWire(wire)) {
     throw new TypeError(`revive: expected a value produced by share(), got ${describeValue(wire)}`);
   }
-  adoptRegistry(wire.registry);
+  adoptRegistry(wire.registry, wire.pins);
+  learnBuffers(wire.buffers);
   return decodeWith(new Map())(wire.value) as T;
 }
 

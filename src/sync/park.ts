@@ -22,6 +22,14 @@ export interface Park {
 
 export type SlowPath<R> = Generator<Park, R, void>;
 
+/** Run after each slice of a blocking wait (the buffer directory drains posts there). */
+let sliceHook: () => void = () => {};
+
+/** Sets what runs after each slice of a blocking wait (one hook per thread). */
+export function setSliceHook(fn: () => void): void {
+  sliceHook = fn;
+}
+
 /** Runs a slow path with blocking waits. */
 export function parkSync<R>(gen: SlowPath<R>, d: Deadline, what: string, asyncTwin: string): R {
   let r = gen.next();
@@ -35,7 +43,7 @@ export function parkSync<R>(gen: SlowPath<R>, d: Deadline, what: string, asyncTw
       continue;
     }
     sys.assertCanBlock(what, asyncTwin);
-    sys.wait(p.words, p.index, p.value, sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS));
+    if (sys.wait(p.words, p.index, p.value, sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS)) === "timed-out") sliceHook();
     r = gen.next();
   }
   return r.value;

@@ -15,6 +15,10 @@
  *   [HEADER + 3·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
  *   [HEADER + 3·slot + 2] PARK    the thread's parker: a futex word others bump to wake it (select)
  *
+ * Beside it, a second growable buffer, the *pin table* (share/directory): one Int32 per buffer id,
+ * indexed by id, counting the messages that name the buffer and are not decoded yet. It travels
+ * wherever the registry does (environment data, wires).
+ *
  * Slots are never reused: a lock whose owner died keeps that owner's slot until someone touches
  * it, and a reused slot would make a dead owner look alive. `MAX_SLOTS` thread lifetimes fit.
  *
@@ -38,10 +42,16 @@ export const MAX_SLOTS = (1 << 22) - 1;
 const INITIAL_BYTES = (HEADER + SLOT_WORDS * 1024) * 4;
 const MAX_BYTES = (HEADER + SLOT_WORDS * (MAX_SLOTS + 1)) * 4;
 const ENV_KEY = "weft.registry.v1";
+const PINS_KEY = "weft.pins.v1";
+/** The pin table starts with room for 4096 buffer ids and grows up to 2²⁶ (256 MiB reserved). */
+const PINS_INITIAL_BYTES = 4096 * 4;
+const PINS_MAX_BYTES = 2 ** 28;
 
 interface ThreadState {
   sab: SharedArrayBuffer | null;
   words: Int32Array | null;
+  /** The pin table (null only for a registry adopted from a peer that had none). */
+  pins?: SharedArrayBuffer | null;
   id: number;
   slot: number;
 }
@@ -53,7 +63,7 @@ const nodeProcess: any = (globalThis as any).process;
 const workerThreads: any =
   typeof nodeProcess?.getBuiltinModule === "function" ? nodeProcess.getBuiltinModule("node:worker_threads") : undefined;
 
-function attach(sab: SharedArrayBuffer): void {
+function attach(sab: SharedArrayBuffer, pins: SharedArrayBuffer | null): void {
   const words = new Int32Array(sab);
   if (words.length < HEADER || sys.load(words, TAG) !== TypeTag.Registry) {
     throw new TypeError("weft: the thread registry passed to this thread is not a weft registry");
@@ -61,6 +71,7 @@ function attach(sab: SharedArrayBuffer): void {
   state.sab = sab;
   state.words = words;
   state.id = sys.load(words, ID);
+  state.pins = pins;
 }
 
 function create(): void {
@@ -68,17 +79,21 @@ function create(): void {
   const words = new Int32Array(sab);
   sys.store(words, ID, ((Math.random() * 0x7ffffffe) | 0) + 1);
   sys.store(words, TAG, TypeTag.Registry);
-  attach(sab);
+  const pins = new (SharedArrayBuffer as any)(PINS_INITIAL_BYTES, { maxByteLength: PINS_MAX_BYTES }) as SharedArrayBuffer;
+  attach(sab, pins);
   // Workers started from now on (by anyone) inherit the registry.
   workerThreads?.setEnvironmentData?.(ENV_KEY, sab);
+  workerThreads?.setEnvironmentData?.(PINS_KEY, pins);
 }
 
 /** The registry's words, creating or inheriting the registry on first use. */
 export function registryWords(): Int32Array {
   if (state.words !== null) return state.words;
   const inherited = workerThreads?.getEnvironmentData?.(ENV_KEY);
-  if (inherited instanceof SharedArrayBuffer) attach(inherited);
-  else create();
+  if (inherited instanceof SharedArrayBuffer) {
+    const pins = workerThreads?.getEnvironmentData?.(PINS_KEY);
+    attach(inherited, pins instanceof SharedArrayBuffer ? pins : null);
+  } else create();
   return state.words!;
 }
 
@@ -88,15 +103,24 @@ export function registryBuffer(): SharedArrayBuffer {
   return state.sab!;
 }
 
+/** The pin table that goes with the registry (null if the registry came without one). */
+export function pinTable(): SharedArrayBuffer | null {
+  registryWords();
+  return state.pins ?? null;
+}
+
 /**
- * Adopts the registry that came with a wire or a spawn. If this thread already uses another
- * registry but has not claimed a slot yet, it switches; if it has, the two worlds cannot be
- * reconciled and this throws.
+ * Adopts the registry (and its pin table) that came with a wire or a spawn. If this thread already
+ * uses another registry but has not claimed a slot yet, it switches; if it has, the two worlds
+ * cannot be reconciled and this throws.
  */
-export function adoptRegistry(sab: SharedArrayBuffer): void {
+export function adoptRegistry(sab: SharedArrayBuffer, pins?: SharedArrayBuffer | null): void {
   if (state.sab === sab) return;
   const id = sys.load(new Int32Array(sab, 0, HEADER), ID);
-  if (state.words !== null && id === state.id) return;
+  if (state.words !== null && id === state.id) {
+    if ((state.pins ?? null) === null && pins instanceof SharedArrayBuffer) state.pins = pins;
+    return;
+  }
   if (state.words !== null && state.slot !== 0) {
     throw new WeftError(
       "weft: this thread already has an identity in another thread registry. Import weft in the " +
@@ -104,8 +128,9 @@ export function adoptRegistry(sab: SharedArrayBuffer): void {
         "value before this thread takes any lock.",
     );
   }
-  attach(sab);
+  attach(sab, pins instanceof SharedArrayBuffer ? pins : null);
   workerThreads?.setEnvironmentData?.(ENV_KEY, sab);
+  workerThreads?.setEnvironmentData?.(PINS_KEY, pins instanceof SharedArrayBuffer ? pins : undefined);
 }
 
 function ensureCapacity(words: Int32Array, slot: number): Int32Array {
@@ -136,8 +161,28 @@ function claimSlot(): number {
  */
 export const allocateSlot = (): number => claimSlot();
 
-/** A new process-wide id for a shared buffer (see share/directory). */
-export const allocateBufferId = (): number => sys.add(registryWords(), BUFFERS, 1) + 1;
+/**
+ * A new process-wide id for a shared buffer (see share/directory), with room for its pin word
+ * (ids past the pin table's largest size get none: the directory then holds them for good).
+ */
+export function allocateBufferId(): number {
+  const id = sys.add(registryWords(), BUFFERS, 1) + 1;
+  const pins = state.pins as any;
+  if (pins != null) {
+    const need = (id + 1) * 4;
+    while (pins.byteLength < need && need <= PINS_MAX_BYTES) {
+      try {
+        pins.grow(Math.min(PINS_MAX_BYTES, Math.max(need, pins.byteLength * 2)));
+      } catch {
+        // Another thread grew it concurrently: re-check.
+      }
+    }
+  }
+  return id;
+}
+
+/** The last buffer id handed out (0: none yet). */
+export const lastBufferId = (): number => sys.load(registryWords(), BUFFERS);
 
 /** The registry's id (tells registries apart). */
 export const registryId = (): number => {

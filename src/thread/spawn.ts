@@ -14,8 +14,13 @@
  * captured): they are closed when the worker's function returns or throws, and if the worker dies
  * before that, the parent releases them for it — so a receiver never waits forever on a sender
  * that died with its worker.
+ *
+ * The worker's end is its own reference (sharing an end counts as a clone); the handle you passed
+ * stays yours to close. So pass `tx`, not `tx.clone()`: a temporary clone is a reference nobody
+ * closes, and the receivers would never see the channel disconnected.
  */
-import { allocateSlot, markDead, registryBuffer } from "./registry.js";
+import { allocateSlot, markDead, pinTable, registryBuffer } from "./registry.js";
+import { refreshEnvironment } from "../share/directory.js";
 import { RELEASE_FOR, collectLeasables, revive, share, type Wire } from "../share/index.js";
 import { deserializeError, type ErrorRecord } from "./error-wire.js";
 import { MovedError, WorkerExitError } from "../errors.js";
@@ -29,6 +34,8 @@ export const SPAWN_KEY = "\u0000weft.spawn";
 /** What the worker entry receives. */
 export interface SpawnData {
   registry: SharedArrayBuffer;
+  /** The registry's pin table (share/directory). */
+  pins: SharedArrayBuffer | null;
   slot: number;
   url: string;
   args: Wire<unknown[]>;
@@ -96,7 +103,9 @@ export type SpawnResult<M> = M extends WorkerModule ? TaskResult<M> : M;
 
 /**
  * Starts a worker running `moduleUrl`'s default export with `args` (shared with `share`, so weft
- * primitives inside them are the same primitives in the worker).
+ * primitives inside them are the same primitives in the worker). A channel end in `args` gives the
+ * worker its own reference and leaves yours open: pass `tx` (and close it when you are done), not
+ * `tx.clone()`, which would leave a reference nobody closes.
  *
  * Typed three ways: with a `moduleRef`, the module's type is inferred and the arguments and
  * result are checked; with an explicit module type, `spawn<typeof import("./w.js")>(url, …)`,
@@ -147,7 +156,9 @@ function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): W
     markDead(slot);
     throw e instanceof MovedError ? new MovedError(`spawn: an argument holds an ArrayBuffer that was moved (detached) by an earlier send or transfer`) : e;
   }
-  const data: SpawnData = { registry: registryBuffer(), slot, url, args: wire, leases };
+  const data: SpawnData = { registry: registryBuffer(), pins: pinTable(), slot, url, args: wire, leases };
+  // The worker inherits (environment data) what this thread holds of the buffer directory now.
+  refreshEnvironment();
   let worker: any;
   try {
     worker = new workerThreads.Worker(new URL("./worker.js", import.meta.url), {

@@ -13,7 +13,7 @@ const data = workerThreads.workerData?.[SPAWN_KEY] as SpawnData | undefined;
 const port = workerThreads.parentPort;
 
 async function main(d: SpawnData): Promise<void> {
-  adoptRegistry(d.registry);
+  adoptRegistry(d.registry, d.pins);
   assumeSlot(d.slot);
   try {
     const mod = await import(d.url);
