@@ -21,6 +21,8 @@ export {
   TryRecvError,
   CapacityError,
   AbortError,
+  UnsupportedError,
+  SharedMemoryUnavailableError,
 } from "./errors.js";
 export type { WaitOptions } from "./sync/options.js";
 export { Mutex, MutexGuard } from "./sync/mutex.js";

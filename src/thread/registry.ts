@@ -26,7 +26,7 @@
  * in one thread (ESM + CJS) still agree on the thread's identity.
  */
 import * as sys from "../sys/index.js";
-import { TypeTag } from "../memory/layout.js";
+import { TypeTag, sharedBuffer } from "../memory/layout.js";
 import { WeftError } from "../errors.js";
 
 const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, HEADER = 4;
@@ -64,7 +64,7 @@ function attach(sab: SharedArrayBuffer): void {
 }
 
 function create(): void {
-  const sab = new (SharedArrayBuffer as any)(INITIAL_BYTES, { maxByteLength: MAX_BYTES }) as SharedArrayBuffer;
+  const sab = sharedBuffer(INITIAL_BYTES, MAX_BYTES);
   const words = new Int32Array(sab);
   sys.store(words, ID, ((Math.random() * 0x7ffffffe) | 0) + 1);
   sys.store(words, TAG, TypeTag.Registry);
