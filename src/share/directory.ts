@@ -12,7 +12,7 @@
  *
  * Cost: every listening thread keeps every posted buffer alive (they are few: the primitives
  * that were sent inside messages). Browsers have no synchronous receive, so there this is a
- * DataCloneError.
+ * DataCloneError at send time (`noDirectory`), before anything enters the channel.
  */
 import { DataCloneError } from "../errors.js";
 import { allocateBufferId, registryId } from "../thread/registry.js";
@@ -22,6 +22,15 @@ const nodeProcess: any = (globalThis as any).process;
 const wt: any =
   typeof nodeProcess?.getBuiltinModule === "function" ? nodeProcess.getBuiltinModule("node:worker_threads") : undefined;
 const ENV_KEY = "weft.buffers.v1";
+
+/** What a runtime without `worker_threads` (a browser) says when a message holds shared memory. */
+const noDirectory = () =>
+  new DataCloneError(
+    "a SharedArrayBuffer inside a channel message (a weft primitive, a channel end, or a typed array over shared " +
+      "memory) can only travel between Node worker_threads: a browser has no synchronous receive for the buffer to " +
+      "follow the message. Hand such values to a worker once, with share() over postMessage (revive() on the other " +
+      "side), and send plain data over the channel",
+  );
 
 const idOfBuffer = new WeakMap<SharedArrayBuffer, number>();
 const bufferOfId = new Map<number, SharedArrayBuffer>();
@@ -74,9 +83,7 @@ function keep(message: unknown): void {
 export function idOf(sab: SharedArrayBuffer): number {
   const known = idOfBuffer.get(sab);
   if (known !== undefined) return known;
-  if (wt?.BroadcastChannel === undefined) {
-    throw new DataCloneError("a SharedArrayBuffer inside a channel message needs Node's worker_threads (not available here)");
-  }
+  if (wt?.BroadcastChannel === undefined) throw noDirectory();
   const p = listen();
   const id = allocateBufferId();
   remember(id, sab);
@@ -108,7 +115,7 @@ export function learnBuffers(known: Map<number, SharedArrayBuffer>): void {
 export function bufferOf(id: number): SharedArrayBuffer {
   let sab = bufferOfId.get(id);
   if (sab !== undefined) return sab;
-  if (wt === undefined) throw new DataCloneError("a SharedArrayBuffer inside a channel message needs Node's worker_threads");
+  if (wt === undefined) throw noDirectory();
   const deadline = sys.now() + 2000;
   for (let round = 0; ; round++) {
     drain();
