@@ -62,7 +62,8 @@ function listen(): any {
 
 /** Starts listening now, so buffers posted from here on reach this thread (called at start-up). */
 export function startListening(): void {
-  if (wt !== undefined) listen();
+  // (Without SharedArrayBuffer there is nothing to listen for, and no registry to make.)
+  if (wt !== undefined && typeof SharedArrayBuffer === "function") listen();
 }
 
 function drain(): void {

@@ -112,8 +112,21 @@ export async function runBrowserSuite({ chromium, filter = "", onResult = () => 
     "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
     start,
   ];
-  // Its own process group, so the browser and every child it started are killed together.
+  // Its own process group, so the browser and every child it started are killed together —
+  // also when this runner is stopped (a test timeout sends SIGTERM).
   const browser = spawn(chromium, args, { detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const killBrowser = () => {
+    try {
+      process.kill(-browser.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  const onSignal = () => {
+    killBrowser();
+    process.exit(1);
+  };
+  process.once("SIGTERM", onSignal).once("SIGINT", onSignal);
   let log = "";
   browser.stderr.on("data", (d) => (log = (log + d).slice(-20_000)));
   browser.on("error", (e) => finish(`could not start ${chromium}: ${e.message}`));
@@ -121,11 +134,8 @@ export async function runBrowserSuite({ chromium, filter = "", onResult = () => 
   const timer = setTimeout(() => finish(`timed out after ${TIMEOUT_MS} ms`), TIMEOUT_MS);
   const outcome = await finished;
   clearTimeout(timer);
-  try {
-    process.kill(-browser.pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
+  killBrowser();
+  process.off("SIGTERM", onSignal).off("SIGINT", onSignal);
   await new Promise((r) => (browser.exitCode !== null || browser.signalCode !== null ? r() : browser.once("exit", r)));
   server.closeAllConnections?.();
   await new Promise((r) => server.close(r));
