@@ -7,8 +7,9 @@
  *
  * A static server on 127.0.0.1 serves dist/, the test pages and examples/browser with
  * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp` (so the
- * pages are cross-origin isolated and have SharedArrayBuffer); paths under /plain/ are served
- * without them (the non-isolated page). The pages POST each case's result back here. Chromium is
+ * pages are cross-origin isolated and have SharedArrayBuffer), and under a strict
+ * Content-Security-Policy (no eval, no blob: workers); paths under /plain/ are served without them
+ * (the non-isolated page). The pages POST each case's result back here. Chromium is
  * the system's (`apt-get install chromium`; WEFT_CHROMIUM=/path overrides the search): nothing is
  * downloaded. Chromium is always killed at the end, and the whole run is bounded by
  * WEFT_BROWSER_TIMEOUT_MS (default 60 s).
@@ -44,6 +45,8 @@ const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 const isolation = {
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Embedder-Policy": "require-corp",
+  // A strict policy (no eval, no inline or blob: scripts or workers): weft must not need any of them.
+  "Content-Security-Policy": "script-src 'self'; worker-src 'self'",
 };
 
 function serveFile(req, res) {
