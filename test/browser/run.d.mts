@@ -11,5 +11,7 @@ export function findChromium(): string | null;
 export function runBrowserSuite(opts: {
   chromium: string;
   filter?: string;
+  /** The randomized cases' seed (default: the time). */
+  seed?: string;
   onResult?: (r: CaseResult) => void;
 }): Promise<{ passed: number; failed: number; results: CaseResult[]; finished: boolean; log: string }>;

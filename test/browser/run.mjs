@@ -3,7 +3,7 @@
  * Browser tests: runs test/browser/pages in headless Chromium with real Web Workers, over the built
  * library (dist/), and prints one line per case.
  *
- *   node test/browser/run.mjs [filter]        (npm run test:browser builds dist/ first)
+ *   node test/browser/run.mjs [filter] [--seed N]   (npm run test:browser builds dist/ first)
  *
  * A static server on 127.0.0.1 serves dist/, the test pages and examples/browser with
  * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp` (so the
@@ -79,7 +79,7 @@ function readBody(req) {
  * Runs the suite once. Resolves { passed, failed, results, finished, log }; `onResult` sees each
  * case as it arrives.
  */
-export async function runBrowserSuite({ chromium, filter = "", onResult = () => {} } = {}) {
+export async function runBrowserSuite({ chromium, filter = "", seed = "", onResult = () => {} } = {}) {
   const results = [];
   let planned = null;
   let finish;
@@ -106,7 +106,7 @@ export async function runBrowserSuite({ chromium, filter = "", onResult = () => 
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address();
   const profile = mkdtempSync(join(tmpdir(), "weft-chromium-"));
-  const start = `http://127.0.0.1:${port}/test/browser/pages/index.html?filter=${encodeURIComponent(filter)}`;
+  const start = `http://127.0.0.1:${port}/test/browser/pages/index.html?filter=${encodeURIComponent(filter)}&seed=${encodeURIComponent(seed)}`;
   const args = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", `--user-data-dir=${profile}`,
     "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-sync",
@@ -161,10 +161,13 @@ async function main() {
     console.log("browser: no Chromium binary found (apt-get install chromium, or set WEFT_CHROMIUM)");
     process.exit(2);
   }
+  const seedAt = process.argv.indexOf("--seed");
+  const positional = process.argv.slice(2).filter((a, i, all) => a !== "--seed" && all[i - 1] !== "--seed");
   const t0 = performance.now();
   const report = await runBrowserSuite({
     chromium,
-    filter: process.argv[2] ?? "",
+    filter: positional[0] ?? "",
+    seed: seedAt >= 0 ? process.argv[seedAt + 1] : "",
     onResult: (r) => console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}${r.ms !== undefined ? ` (${Math.round(r.ms)} ms)` : ""}`),
   });
   for (const r of report.results.filter((x) => !x.ok)) {

@@ -41,9 +41,56 @@ const workerToPage = flavors.map(([flavor, opts, n, objects]) => [
   },
 ]);
 
+/** mulberry32: a seeded PRNG, so a failing run replays from the seed in its case name. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const seed = Number(new URL(location.href).searchParams.get("seed") || Date.now() % 1e9);
+
+const randomized = [
+  `channel, randomized (seed ${seed}; replay: node test/browser/run.mjs randomized --seed ${seed}): 4 runs of 1–3 producer workers → a consumer worker or the page, random capacity/codec/size`,
+  async () => {
+    const r = rng(seed);
+    const pick = (xs) => xs[Math.floor(r() * xs.length)];
+    for (let run = 0; run < 4; run++) {
+      const producers = 1 + Math.floor(r() * 3);
+      const capacity = pick([0, 1, 2, 7, 64, Infinity]);
+      const objects = r() < 0.3;
+      const codec = objects ? undefined : pick([codecs.f64, codecs.i32, undefined]);
+      const n = 1 + Math.floor(r() * (capacity === 0 ? 150 : 800));
+      const toPage = r() < 0.5;
+      const what = `run ${run}: ${producers} producers, capacity ${capacity}, ${objects ? "objects" : codec ? "fixed codec" : "structured numbers"}, ${n} each, to ${toPage ? "the page" : "a worker"}`;
+      const [tx, rx] = channel({ capacity, ...(codec ? { codec } : {}) });
+      await withWorkers(share, producers + (toPage ? 0 : 1), async (ws) => {
+        const consumer = toPage ? null : ws.pop().run("consume", { rx });
+        const sent = ws.map((w, id) => w.run("produce", { tx, id, n, objects }));
+        tx.close();
+        let got;
+        if (consumer) {
+          rx.close();
+          got = await consumer;
+        } else {
+          got = [];
+          for await (const v of rx) got.push(objects ? v.p * 1e6 + v.i : v);
+          rx.close();
+        }
+        eq(await Promise.all(sent), new Array(producers).fill(n), `${what}: sent`);
+        checkPerProducerFifo(got, producers, n, what);
+      });
+    }
+  },
+];
+
 export const cases = [
   ...workerToWorker,
   ...workerToPage,
+  randomized,
 
   ["channel recvAsync on the page: a producer worker → the page until RecvError", async () => {
     const [tx, rx] = channel({ capacity: 4, codec: codecs.f64 });
