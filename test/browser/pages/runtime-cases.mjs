@@ -12,12 +12,13 @@ const Unsupported = weft.UnsupportedError ?? class MissingUnsupportedErrorExport
 const nodeOnly = /Node.js only|needs Node/;
 
 export const cases = [
-  ["spawn, ThreadPool, globalPool, spawnBlocking, parallel, join, track: a typed UnsupportedError, not a crash inside", async () => {
+  ["spawn, ThreadPool, globalPool, currentPool, spawnBlocking, parallel, join, track: a typed UnsupportedError, not a crash inside", async () => {
     const url = new URL("./worker.mjs", import.meta.url);
     throws(() => weft.spawn(url), Unsupported, /^spawn: .*Node.js only/, "spawn");
     throws(() => weft.spawnWith({}, url), Unsupported, /^spawn: /, "spawnWith");
     throws(() => new weft.ThreadPool({ threads: 1 }), Unsupported, /^ThreadPool: .*Node.js only/, "new ThreadPool");
     throws(() => weft.globalPool(), Unsupported, nodeOnly, "globalPool");
+    throws(() => weft.currentPool(), Unsupported, nodeOnly, "currentPool");
     await rejects(Promise.resolve().then(() => weft.spawnBlocking(url, "f")), Unsupported, nodeOnly, "spawnBlocking");
     const data = new Float64Array(new SharedArrayBuffer(8 * 4)).fill(1);
     await rejects(Promise.resolve().then(() => weft.parallel.sum(data)), Unsupported, nodeOnly, "parallel.sum");
