@@ -24,6 +24,7 @@ export const cases = [
   ["the page is a thread that cannot block, under a CSP without eval", async () => {
     check(crossOriginIsolated === true, "the page is cross-origin isolated");
     check(typeof process === "undefined", "no Node globals here: weft loaded without them");
+    check(typeof Atomics.waitAsync === "function", "Atomics.waitAsync exists (the async forms use it, not the polling fallback)");
     throws(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 0), TypeError, undefined, "Atomics.wait on the page");
     // Every case runs under script-src 'self' (no eval, no blob: workers): weft needs neither.
     throws(() => new Function("return 1"), EvalError, undefined, "new Function under the page's CSP");

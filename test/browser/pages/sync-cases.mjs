@@ -1,5 +1,5 @@
 /** Locks and the other std::sync primitives across real Web Workers (blocking calls in workers, async on the page). */
-import { AtomicI32, Barrier, Condvar, Mutex, Semaphore, share } from "/dist/index.js";
+import { AtomicI32, Barrier, Condvar, Mutex, Once, Semaphore, WaitGroup, share } from "/dist/index.js";
 import { check, eq, withWorkers } from "./harness.mjs";
 
 export const cases = [
@@ -75,6 +75,30 @@ export const cases = [
       check(Math.min(pageMax, ...maxes) >= 1, "every party held a permit");
     });
     eq(sem.available, 2, "permits after all released");
+  }],
+
+  ["Once: 3 workers (callOnce) and the page (callOnceAsync) race; the function runs once, and every caller returns after it", async () => {
+    const once = new Once();
+    const runs = new Int32Array(new SharedArrayBuffer(4));
+    await withWorkers(share, 3, async (ws) => {
+      const seen = ws.map((w) => w.run("onceInit", { once, runs }));
+      await once.callOnceAsync(() => void Atomics.add(runs, 0, 1));
+      eq([Atomics.load(runs, 0), ...(await Promise.all(seen))], [1, 1, 1, 1], "runs seen by the page and by each worker");
+    });
+    check(once.isCompleted, "completed");
+  }],
+
+  ["WaitGroup: the page's waitAsync returns once 3 workers are done, after each marked its work", async () => {
+    const wg = new WaitGroup();
+    const flags = new Int32Array(new SharedArrayBuffer(4 * 3));
+    wg.add(3);
+    await withWorkers(share, 3, async (ws) => {
+      const runs = ws.map((w, i) => w.run("waitGroupTask", { wg, flags, i }));
+      await wg.waitAsync({ timeout: 15_000 });
+      eq(Array.from(flags, (_, i) => Atomics.load(flags, i)), [1, 1, 1], "work marked before done()");
+      eq(wg.count, 0, "count");
+      eq(await Promise.all(runs), [0, 1, 2], "tasks");
+    });
   }],
 
   ["Barrier(4): 3 workers (wait) and the page (waitAsync), 50 generations, one leader each, nobody leaves early", async () => {

@@ -81,6 +81,22 @@ const roles = {
     return { early, leaders };
   },
 
+  /** Races to run the Once; returns how many runs it saw once callOnce returned (must be 1). */
+  onceInit({ once, runs }) {
+    once.callOnce(() => {
+      Atomics.add(runs, 0, 1);
+      for (let k = 0; k < 10_000; k++) Atomics.load(runs, 0); // let the others arrive meanwhile
+    });
+    return Atomics.load(runs, 0);
+  },
+
+  /** Marks its task done in `flags`, then counts down the WaitGroup. */
+  waitGroupTask({ wg, flags, i }) {
+    Atomics.store(flags, i, 1);
+    wg.done();
+    return i;
+  },
+
   /** Sends `id * 1e6 + i` for i < n (as { p, i } objects when `objects`), then closes its sender. */
   produce({ tx, id, n, objects }) {
     for (let i = 0; i < n; i++) tx.send(objects ? { p: id, i, tag: `item ${i}` } : id * 1e6 + i);
