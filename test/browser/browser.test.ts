@@ -13,9 +13,9 @@ import { findChromium } from "./run.mjs";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const chromium = findChromium();
 
-function node(args: string[], timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
+function node(args: string[], timeout: number, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: root, timeout, maxBuffer: 8 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, args, { cwd: root, timeout, maxBuffer: 8 << 20, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : typeof err.code === "number" ? err.code : 1, stdout, stderr });
     });
   });
@@ -37,6 +37,19 @@ describe("browser", () => {
     expect(Number(summary![1])).toBeGreaterThanOrEqual(25);
     expect(summary![2]).toBe("0");
   }, 180_000);
+
+  it(`the runner fails a run with no cases, and one that runs out of time${chromium ? "" : " (skipped: no Chromium binary)"}`, async (ctx) => {
+    if (chromium === null) {
+      ctx.skip("no Chromium binary found");
+      return;
+    }
+    const none = await node(["test/browser/run.mjs", "no case is named like this"], 120_000);
+    expect(none.code, none.stdout).toBe(1);
+    expect(none.stdout).toMatch(/FAIL \(plan\)\n {2}the pages announced no case/);
+    const late = await node(["test/browser/run.mjs"], 120_000, { WEFT_BROWSER_TIMEOUT_MS: "300" });
+    expect(late.code, late.stdout).toBe(1);
+    expect(late.stdout).toMatch(/FAIL \(run\)\n {2}timed out after 300 ms/);
+  }, 150_000);
 
   it("without SharedArrayBuffer weft still loads, and making a primitive throws SharedMemoryUnavailableError", async () => {
     const script = `
