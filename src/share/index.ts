@@ -9,7 +9,7 @@
  * thread/registry). Anything else is left for structured clone to copy.
  */
 import { adoptRegistry, registryBuffer } from "../thread/registry.js";
-import { describeValue } from "../memory/layout.js";
+import { describeValue, requireSharedMemory } from "../memory/layout.js";
 import type { Sendable } from "../types.js";
 import { MovedError } from "../errors.js";
 import { isDetached } from "./transfer.js";
@@ -132,6 +132,7 @@ function encodeWith(memo: Map<object, unknown>) {
  * primitives over the same memory. Sharing a channel end counts as a clone of it.
  */
 export function share<T>(value: T & Sendable<T>): Wire<T> {
+  requireSharedMemory();
   return { [WIRE]: 1, registry: registryBuffer(), value: encodeWith(new Map())(value) } as Wire<T>;
 }
 
@@ -166,7 +167,8 @@ function decodeWith(memo: Map<object, unknown>) {
 
 /** Whether `v` looks like the output of `share` (after any structured clone). */
 export const isWire = (v: unknown): v is Wire =>
-  typeof v === "object" && v !== null && (v as any)[WIRE] === 1 && (v as any).registry instanceof SharedArrayBuffer;
+  typeof v === "object" && v !== null && (v as any)[WIRE] === 1 && typeof SharedArrayBuffer === "function" &&
+  (v as any).registry instanceof SharedArrayBuffer;
 
 /**
  * Rebuilds what `share` sent: the same primitives over the same shared memory. Throws a
@@ -174,6 +176,7 @@ export const isWire = (v: unknown): v is Wire =>
  * points at holds a different kind of primitive.
  */
 export function revive<T>(wire: Wire<T>): T {
+  requireSharedMemory();
   if (!isWire(wire)) {
     throw new TypeError(`revive: expected a value produced by share(), got ${describeValue(wire)}`);
   }
@@ -187,6 +190,7 @@ export function revive<T>(wire: Wire<T>): T {
  * of those. Returns a description of the first offending part, or null if all is shareable.
  */
 export function findUnshareable(value: unknown, path = "value", seen = new Set<object>()): string | null {
+  requireSharedMemory();
   if (typeof value !== "object" || value === null) {
     return `${path} is ${describeValue(value)}, which is copied, not shared`;
   }

@@ -55,13 +55,15 @@ describe("browser", () => {
     const script = `
       delete globalThis.SharedArrayBuffer;
       const weft = await import("./dist/index.js");
-      for (const make of [() => new weft.Mutex(), () => weft.channel(), () => new weft.Barrier(2), () => weft.Mutex.at({}, 0)]) {
+      const makers = [() => new weft.Mutex(), () => weft.channel(), () => new weft.Barrier(2), () => weft.Mutex.at({}, 0),
+        () => new weft.Mutex(new Int32Array(4)), () => new weft.RwLock({ a: new Int32Array(4) }), () => weft.share({ n: 1 }), () => weft.revive({})];
+      for (const make of makers) {
         try { make(); console.log("made one"); }
         catch (e) { console.log(e.name, e instanceof weft.UnsupportedError, /Cross-Origin-Embedder-Policy: require-corp/.test(e.message)); }
       }`;
     const { code, stdout, stderr } = await node(["--input-type=module", "-e", script], 20_000);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
-    expect(stdout.trim().split("\n")).toEqual(new Array(4).fill("SharedMemoryUnavailableError true true"));
+    expect(stdout.trim().split("\n")).toEqual(new Array(8).fill("SharedMemoryUnavailableError true true"));
   });
 
   it("examples/browser/serve.mjs serves the page, its worker and dist/ with COOP/COEP, and nothing outside", async () => {

@@ -17,6 +17,11 @@ const cases = [
     throws(() => weft.channel(), cls, why, "channel()");
     throws(() => new weft.AtomicI32(), cls, why, "new AtomicI32()");
     throws(() => new weft.Semaphore(1), cls, why, "new Semaphore(1)");
+    throws(() => new weft.Mutex(new Int32Array(4)), cls, why, "new Mutex(an Int32Array)");
+    throws(() => new weft.RwLock({ a: new Int32Array(4) }), cls, why, "new RwLock({ a: an Int32Array })");
+    throws(() => weft.share({ n: 1 }), cls, why, "share()");
+    throws(() => weft.revive({}), cls, why, "revive()");
+    check(weft.isWire({}) === false, "isWire answers false");
     check(new cls("x") instanceof weft.UnsupportedError, "it is an UnsupportedError");
   }],
 ];
