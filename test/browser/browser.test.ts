@@ -56,14 +56,15 @@ describe("browser", () => {
       delete globalThis.SharedArrayBuffer;
       const weft = await import("./dist/index.js");
       const makers = [() => new weft.Mutex(), () => weft.channel(), () => new weft.Barrier(2), () => weft.Mutex.at({}, 0),
-        () => new weft.Mutex(new Int32Array(4)), () => new weft.RwLock({ a: new Int32Array(4) }), () => weft.share({ n: 1 }), () => weft.revive({})];
+        () => new weft.Mutex(new Int32Array(4)), () => new weft.RwLock({ a: new Int32Array(4) }), () => weft.share({ n: 1 }), () => weft.revive({}),
+        () => weft.parallel.sum(new Float64Array(4))];
       for (const make of makers) {
-        try { make(); console.log("made one"); }
+        try { await make(); console.log("made one"); }
         catch (e) { console.log(e.name, e instanceof weft.UnsupportedError, /Cross-Origin-Embedder-Policy: require-corp/.test(e.message)); }
       }`;
     const { code, stdout, stderr } = await node(["--input-type=module", "-e", script], 20_000);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
-    expect(stdout.trim().split("\n")).toEqual(new Array(8).fill("SharedMemoryUnavailableError true true"));
+    expect(stdout.trim().split("\n")).toEqual(new Array(9).fill("SharedMemoryUnavailableError true true"));
   });
 
   it("examples/browser/serve.mjs serves the page, its worker and dist/ with COOP/COEP, and nothing outside", async () => {
