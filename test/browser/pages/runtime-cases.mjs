@@ -12,7 +12,7 @@ const Unsupported = weft.UnsupportedError ?? class MissingUnsupportedErrorExport
 const nodeOnly = /Node.js only|needs Node/;
 
 export const cases = [
-  ["spawn, ThreadPool, globalPool, currentPool, spawnBlocking, parallel, join, track: a typed UnsupportedError, not a crash inside", async () => {
+  ["spawn, ThreadPool, globalPool, currentPool, spawnBlocking, parallel, join: a typed UnsupportedError, not a crash inside", async () => {
     const url = new URL("./worker.mjs", import.meta.url);
     throws(() => weft.spawn(url), Unsupported, /^spawn: .*Node.js only/, "spawn");
     throws(() => weft.spawnWith({}, url), Unsupported, /^spawn: /, "spawnWith");
@@ -23,12 +23,6 @@ export const cases = [
     const data = new Float64Array(new SharedArrayBuffer(8 * 4)).fill(1);
     await rejects(Promise.resolve().then(() => weft.parallel.sum(data)), Unsupported, nodeOnly, "parallel.sum");
     await rejects(Promise.resolve().then(() => weft.join([url, "a"], [url, "b"])), Unsupported, nodeOnly, "join");
-    const w = new Worker(url, { type: "module" });
-    try {
-      throws(() => weft.track(w), Unsupported, /^track: .*Node.js only/, "track(a Web Worker)");
-    } finally {
-      w.terminate();
-    }
     check(new Unsupported("x") instanceof weft.WeftError, "UnsupportedError is a WeftError");
   }],
 
@@ -58,7 +52,7 @@ export const cases = [
     eq(m.withLock((c) => c[0]), 10, "the worker's increments landed in the page's memory");
   }],
 
-  ["a Web Worker terminated while holding a Mutex: the lock stays held (no poison in browsers); waiters time out", async () => {
+  ["an untracked Web Worker terminated while holding a Mutex: the lock stays held, not poisoned; waiters time out", async () => {
     const m = new Mutex();
     await withWorkers(share, 1, async ([w]) => {
       const held = new AtomicI32(0);
@@ -66,12 +60,55 @@ export const cases = [
       await held.waitAsync(0, { timeout: 10_000 });
       eq(held.load(), 1, "the worker holds the lock");
       w.terminate();
-      // No JavaScript runs in a terminated worker and a Web Worker has no 'exit' event, so no one
-      // can mark its slot dead: the lock is never released and never poisoned. Only a timeout
-      // (or an AbortSignal) gets a waiter out.
+      // No JavaScript runs in a terminated worker and a Web Worker has no 'exit' event, so unless
+      // the page called track(worker), no one marks its slot dead: the lock is never released and
+      // never poisoned. Only a timeout (or an AbortSignal) gets a waiter out.
       await rejects(m.lockAsync({ timeout: 300 }), TimeoutError, /timed out/, "lockAsync after the holder was terminated");
       check(m.isLocked && !m.isPoisoned, "still locked, not poisoned");
     });
+  }],
+
+  ["track(worker): a tracked Web Worker terminated while holding a Mutex poisons it; the page recovers the guard", async () => {
+    const m = new Mutex(new Int32Array(new SharedArrayBuffer(4)));
+    await withWorkers(share, 1, async ([w]) => {
+      weft.track(w.worker);
+      weft.track(w.worker); // twice is once
+      const held = new AtomicI32(0);
+      w.run("holdLock", { m, held }).catch(() => {});
+      await held.waitAsync(0, { timeout: 10_000 });
+      eq(held.load(), 1, "the worker holds the lock");
+      check(m.isLocked && !m.isPoisoned, "locked by the worker");
+      w.terminate();
+      const e = await rejects(m.lockAsync({ timeout: 10_000 }), weft.PoisonError, /Mutex is poisoned/, "lockAsync after the tracked holder was terminated");
+      e.guard.value[0] = 5; // the guard is held: repair, unlock, clear
+      e.guard.unlock();
+      m.clearPoison();
+      eq(m.withLock((c) => c[0]), 5, "the mutex works again");
+    });
+  }],
+
+  ["track(worker): a tracked Web Worker that took its lock before the page's share() arrived is still covered", async () => {
+    const m = new Mutex();
+    const held = new AtomicI32(0);
+    const w = new Worker(new URL("./worker.mjs", import.meta.url), { type: "module" });
+    try {
+      w.postMessage({ id: 1, role: "holdLock", wire: share({ m, held }) }); // before track: the lock is taken under the worker's own slot
+      await held.waitAsync(0, { timeout: 10_000 });
+      eq(held.load(), 1, "the worker holds the lock");
+      weft.track(w);
+      // track's message reaches a worker blocked in a wait only if it ever returns to its event
+      // loop: this one never does, so the page can only mark the slot it told the worker about.
+      w.terminate();
+      await rejects(m.lockAsync({ timeout: 300 }), TimeoutError, /timed out/, "a holder tracked after it blocked is not covered");
+    } finally {
+      w.terminate();
+    }
+  }],
+
+  ["track() refuses what is not a Worker with a TypeError naming it", async () => {
+    for (const bad of [undefined, null, {}, { postMessage() {} }, 42]) {
+      throws(() => weft.track(bad), TypeError, /^track: expected a Worker/, `track(${String(bad)})`);
+    }
   }],
 
   ["examples/browser runs in a frame (Mutex counter and a channel between Web Workers)", async () => {
