@@ -26,8 +26,8 @@
  * in one thread (ESM + CJS) still agree on the thread's identity.
  */
 import * as sys from "../sys/index.js";
-import { TypeTag, describeValue, sharedBuffer } from "../memory/layout.js";
-import { UnsupportedError, WeftError } from "../errors.js";
+import { TypeTag, sharedBuffer } from "../memory/layout.js";
+import { WeftError } from "../errors.js";
 
 const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, HEADER = 4;
 const LIFE = 0, NATIVE = 1, PARK = 2, SLOT_WORDS = 3;
@@ -197,32 +197,8 @@ export function markNativeThreadDead(threadId: number): void {
   }
 }
 
-/**
- * For workers you start yourself with `new Worker(...)`: makes their death (including
- * `worker.terminate()`, which runs no JavaScript in the worker) poison the locks they held. Call it
- * right after creating the worker. Workers started with weft's `spawn()` are tracked already.
- *
- * Caveat: the `'exit'` event reaches this thread only when its event loop turns, so a thread
- * blocked in a synchronous wait sees the death only afterwards; use async waits in the parent, or
- * `spawn()` (whose `terminate()` marks the slot dead before stopping the worker).
- *
- * Node.js only: a browser's Web Worker has no `'exit'` event, so there this throws
- * `UnsupportedError` (a lock held by a terminated Web Worker stays held: wait with a timeout).
- */
-export function track(worker: { threadId: number; once(ev: "exit", fn: () => void): unknown }): void {
-  if (workerThreads === undefined) {
-    throw new UnsupportedError(
-      "track: watching a worker's death needs Node's worker_threads (its 'exit' event), so track is Node.js only. " +
-        "A Web Worker has no 'exit' event and terminate() runs no JavaScript in it: a lock it held stays held, so " +
-        "wait for such locks with a timeout or an AbortSignal",
-    );
-  }
-  if (typeof worker?.threadId !== "number" || typeof worker.once !== "function") {
-    throw new TypeError(`track: expected a worker_threads Worker, got ${describeValue(worker)}`);
-  }
-  const id = worker.threadId;
-  worker.once("exit", () => markNativeThreadDead(id));
-}
+/** This thread's slot, or 0 if it has not claimed one yet (claims nothing). */
+export const slotIfAny = (): number => state.slot;
 
 /** Test hook: whether the slot was marked dead. */
 export const slotState = (slot: number): "never" | "alive" | "dead" => {

@@ -87,7 +87,7 @@ export const cases = [
     });
   }],
 
-  ["track(worker): a tracked Web Worker that took its lock before the page's share() arrived is still covered", async () => {
+  ["track(worker) after the worker already blocked holding a lock cannot reach it: not covered (track right after new Worker)", async () => {
     const m = new Mutex();
     const held = new AtomicI32(0);
     const w = new Worker(new URL("./worker.mjs", import.meta.url), { type: "module" });
@@ -103,6 +103,22 @@ export const cases = [
     } finally {
       w.terminate();
     }
+  }],
+
+  ["track(worker) on a worker that already has a slot (it locked before): its own slot is marked dead on terminate", async () => {
+    const m = new Mutex(new Int32Array(new SharedArrayBuffer(4)));
+    const inside = new Int32Array(new SharedArrayBuffer(4));
+    await withWorkers(share, 1, async ([w]) => {
+      eq(await w.run("mutexCount", { m, inside, n: 1 }), 0, "a first lock/unlock: the worker claims a slot of its own");
+      weft.track(w.worker); // reaches the idle worker, which reports its slot
+      const held = new AtomicI32(0);
+      w.run("holdLock", { m, held }).catch(() => {});
+      await held.waitAsync(0, { timeout: 10_000 });
+      eq(held.load(), 1, "the worker holds the lock");
+      w.terminate();
+      const e = await rejects(m.lockAsync({ timeout: 10_000 }), weft.PoisonError, /poisoned/, "lockAsync after terminate");
+      e.guard.unlock();
+    });
   }],
 
   ["track() refuses what is not a Worker with a TypeError naming it", async () => {
