@@ -1,6 +1,6 @@
 // The page's side. The absolute /dist/ path is where serve.mjs puts the built package; with a
 // bundler, write `import { … } from "weft"` instead.
-import { Mutex, channel, codecs, share } from "/dist/index.js";
+import { Mutex, channel, codecs, share, track } from "/dist/index.js";
 
 const out = document.querySelector("#result");
 const N = 1000; // numbers each worker sends
@@ -16,6 +16,7 @@ async function main() {
   // worker's revive() rebuilds them over the same memory.
   const workers = [0, 1].map((id) => {
     const w = new Worker(new URL("./worker.mjs", import.meta.url), { type: "module" });
+    track(w); // first, before any message: if w.terminate() strikes while it holds the lock, the lock is poisoned
     w.postMessage(share({ id, counter, tx, n: N }));
     return w;
   });
