@@ -51,6 +51,28 @@ export class BlockingNotAllowedError extends WeftError {
   }
 }
 
+/**
+ * This runtime lacks what the call needs: `spawn`, `ThreadPool`, the parallel helpers and `track`
+ * need Node's `worker_threads` (in a browser, start Web Workers yourself and hand them primitives
+ * with `share()`/`revive()`). The message names the call and what to do instead.
+ */
+export class UnsupportedError extends WeftError {}
+
+/**
+ * There is no `SharedArrayBuffer` here, so no weft primitive can be made. In a browser this means
+ * the page is not cross-origin isolated: serve it (and its worker scripts) with
+ * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`.
+ */
+export class SharedMemoryUnavailableError extends UnsupportedError {
+  constructor() {
+    super(
+      "weft needs SharedArrayBuffer, and this context has none. Browsers give it only to cross-origin isolated " +
+        "pages (self.crossOriginIsolated === true): serve the page and its worker scripts with the headers " +
+        "Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp",
+    );
+  }
+}
+
 /** A spawned worker ended without returning a result (terminated, or `process.exit` in it). */
 export class WorkerExitError extends WeftError {
   /** The worker's exit code, when known. */

@@ -21,6 +21,8 @@ export {
   TryRecvError,
   CapacityError,
   AbortError,
+  UnsupportedError,
+  SharedMemoryUnavailableError,
 } from "./errors.js";
 export type { WaitOptions } from "./sync/options.js";
 export { Mutex, MutexGuard } from "./sync/mutex.js";
@@ -33,7 +35,8 @@ export { WaitGroup } from "./sync/waitgroup.js";
 export { AtomicI32, AtomicU32, AtomicBool, AtomicI64 } from "./sync/atomic.js";
 export { share, revive, isWire, type Wire } from "./share/index.js";
 export { spawn, spawnWith, type WorkerHandle, type SpawnOptions, type SpawnArgs, type SpawnResult } from "./thread/spawn.js";
-export { track, currentSlot as threadSlot } from "./thread/registry.js";
+export { currentSlot as threadSlot } from "./thread/registry.js";
+export { track, type NodeWorkerLike, type WebWorkerLike } from "./thread/track.js";
 export { channel, Sender, Receiver, type ChannelOptions } from "./channel/channel.js";
 export { codecs, type Codec, type FixedCodec, type VarCodec } from "./channel/codec.js";
 export { select, trySelect, selectAsync, sendArm, type SelectArm, type SendArm, type Selected } from "./channel/select.js";

@@ -1,7 +1,8 @@
 /**
  * Every example in examples/ runs as its own process (as a user would run it, importing the built
  * package by name) and must exit 0 and print its key line. The examples check their own results
- * and exit non-zero on a wrong one.
+ * and exit non-zero on a wrong one. (examples/browser is a web page: test/browser runs it in Chromium
+ * and checks its server's headers.)
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";

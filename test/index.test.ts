@@ -9,7 +9,7 @@ const classes = [
   "WaitGroup", "AtomicI32", "AtomicU32", "AtomicBool", "AtomicI64",
   "WeftError", "TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError",
   "DataCloneError", "MovedError",
-  "ThreadPool", "ThreadLocal", "AbortError",
+  "ThreadPool", "ThreadLocal", "AbortError", "UnsupportedError", "SharedMemoryUnavailableError",
 ] as const;
 const functions = [
   "share", "revive", "isWire", "spawn", "spawnWith", "track", "threadSlot",
@@ -29,7 +29,7 @@ describe("public surface", () => {
   });
 
   it("every error class extends WeftError and Error, and its instances are named after it", () => {
-    for (const name of ["TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError", "DataCloneError", "MovedError", "AbortError"] as const) {
+    for (const name of ["TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError", "DataCloneError", "MovedError", "AbortError", "UnsupportedError", "SharedMemoryUnavailableError"] as const) {
       const cls = (weft as any)[name];
       expect(cls.prototype, name).toBeInstanceOf(weft.WeftError);
       expect(cls.prototype, name).toBeInstanceOf(Error);
@@ -40,6 +40,8 @@ describe("public surface", () => {
     expect(new weft.WorkerExitError("gone", 3).exitCode).toBe(3);
     expect(new weft.MovedError("x")).toBeInstanceOf(weft.DataCloneError);
     expect(new weft.MovedError("x").name).toBe("MovedError");
+    expect(new weft.SharedMemoryUnavailableError()).toBeInstanceOf(weft.UnsupportedError);
+    expect(new weft.SharedMemoryUnavailableError().message).toMatch(/Cross-Origin-Opener-Policy: same-origin .*Cross-Origin-Embedder-Policy: require-corp/);
   });
 
   // Regression (found as a bug, now fixed): tsup.config.ts builds without `keepNames`, and esbuild renames every class that has a

@@ -9,7 +9,7 @@
 import * as sys from "../sys/index.js";
 import { ClosedError, RecvError, TryRecvError, TrySendError } from "../errors.js";
 import { Arena } from "../memory/arena.js";
-import { describeValue } from "../memory/layout.js";
+import { describeValue, requireSharedMemory } from "../memory/layout.js";
 import { LEASE, RELEASE_FOR, SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import type { ArenaStats } from "../memory/arena.js";
 import { checkCount, deadlineOf, type WaitOptions } from "../sync/options.js";
@@ -73,6 +73,7 @@ export function channel<T extends Send<T> = unknown>(opts: ChannelOptions<T> = {
     flavor === L.Flavor.Array ? ArrayChan.byteLength(capacity, codec, slot)
     : flavor === L.Flavor.Zero ? ZeroChan.byteLength(codec, slot)
     : L.HEADER_BYTES;
+  requireSharedMemory();
   let buffer: SharedArrayBuffer;
   try {
     buffer = new SharedArrayBuffer(byteLength);

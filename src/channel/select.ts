@@ -150,7 +150,7 @@ function* selectSlow(ps: Prepared[], offering: boolean): SlowPath<Selected> {
       }
       if (polling) {
         // Some channel's select table is full: nap instead of parking indefinitely.
-        park.words = napWords;
+        park.words = (napWords ??= new Int32Array(new SharedArrayBuffer(4)));
         park.index = 0;
         park.value = 0;
       }
@@ -173,7 +173,8 @@ function* selectSlow(ps: Prepared[], offering: boolean): SlowPath<Selected> {
   }
 }
 
-const napWords = new Int32Array(new SharedArrayBuffer(4));
+// Made on first use, so importing weft works where there is no SharedArrayBuffer (see sys).
+let napWords: Int32Array | undefined;
 
 function finish(ps: Prepared[], r: Selected): Selected {
   release(ps);

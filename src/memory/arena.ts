@@ -23,6 +23,7 @@
 import * as sys from "../sys/index.js";
 import { CapacityError, PoisonError } from "../errors.js";
 import { Mutex, lockBriefly } from "../sync/mutex.js";
+import { sharedBuffer } from "./layout.js";
 
 const TOP = 2, IN_USE = 3, PEAK = 4, ALLOCS = 5, FREES = 6, TAG = 7, FREE = 8;
 const ARENA_TAG = 0x77660020;
@@ -62,7 +63,7 @@ export class Arena {
   constructor(maxByteLength: number, initialBytes = 64 * 1024, buffer?: SharedArrayBuffer) {
     if (buffer === undefined) {
       const max = Math.max(HEAP, Math.min(maxByteLength, 2 ** 32));
-      buffer = new (SharedArrayBuffer as any)(Math.min(initialBytes, max), { maxByteLength: max }) as SharedArrayBuffer;
+      buffer = sharedBuffer(Math.min(initialBytes, max), max);
     }
     this.buffer = buffer;
     this.words = new Int32Array(buffer, 0, HEAP >> 2);

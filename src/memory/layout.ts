@@ -6,6 +6,7 @@
  * state for every primitive, so the tag word is 0 until the first placement claims it.
  */
 import * as sys from "../sys/index.js";
+import { SharedMemoryUnavailableError } from "../errors.js";
 
 /** Type tags ("wf" in the high bytes, a kind number below). 0 = fresh memory, not yet claimed. */
 export const TypeTag = {
@@ -49,6 +50,7 @@ export function placeWords(
   byteLength: number,
   align = 4,
 ): Int32Array {
+  requireSharedMemory();
   if (!(buffer instanceof SharedArrayBuffer)) {
     throw new TypeError(
       `${kind}.at: expected a SharedArrayBuffer, got ${describe(buffer)}` +
@@ -85,5 +87,21 @@ export function claimTag(kind: TypeTagName, words: Int32Array, index: number, by
   return false;
 }
 
-/** Allocates a fresh, zeroed SharedArrayBuffer of `byteLength` bytes. */
-export const allocate = (byteLength: number): SharedArrayBuffer => new SharedArrayBuffer(byteLength);
+/**
+ * Throws `SharedMemoryUnavailableError` where there is no `SharedArrayBuffer` (a browser page that
+ * is not cross-origin isolated), instead of a bare ReferenceError from deep inside.
+ */
+export function requireSharedMemory(): void {
+  if (typeof SharedArrayBuffer !== "function") throw new SharedMemoryUnavailableError();
+}
+
+/**
+ * A fresh, zeroed SharedArrayBuffer of `byteLength` bytes, growable up to `maxByteLength` when
+ * given. Every buffer weft makes for itself comes from here.
+ */
+export function sharedBuffer(byteLength: number, maxByteLength?: number): SharedArrayBuffer {
+  requireSharedMemory();
+  return maxByteLength === undefined
+    ? new SharedArrayBuffer(byteLength)
+    : (new (SharedArrayBuffer as any)(byteLength, { maxByteLength }) as SharedArrayBuffer);
+}

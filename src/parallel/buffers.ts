@@ -10,6 +10,7 @@
  * measured 0.1–0.4 s on this VM, as long as a whole 10M-element sort.
  */
 import * as sys from "../sys/index.js";
+import { sharedBuffer } from "../memory/layout.js";
 
 /** Control words per block; each sits on its own 64-byte line. */
 const BLOCK_WORDS = 1024, WORD_STRIDE = 16;
@@ -19,7 +20,7 @@ const controls: Int32Array[] = [];
 /** A job's control word (a 1-element view of a shared block), zero. Give it back with `releaseControl`. */
 export function takeControl(): Int32Array {
   if (controls.length === 0) {
-    const block = new SharedArrayBuffer(BLOCK_WORDS * 4);
+    const block = sharedBuffer(BLOCK_WORDS * 4);
     for (let i = BLOCK_WORDS - WORD_STRIDE; i >= 0; i -= WORD_STRIDE) controls.push(new Int32Array(block, i * 4, 1));
   }
   return controls.pop()!;
@@ -43,7 +44,7 @@ export function takeBuffer(bytes: number): SharedArrayBuffer {
   }
   if (best >= 0) return spare.splice(best, 1)[0]!;
   // Small buffers (counters) round up to a power of two, so they fit the next call too.
-  return new SharedArrayBuffer(bytes < 1 << 20 ? 2 ** Math.ceil(Math.log2(Math.max(bytes, 64))) : bytes);
+  return sharedBuffer(bytes < 1 << 20 ? 2 ** Math.ceil(Math.log2(Math.max(bytes, 64))) : bytes);
 }
 
 /** Returns a buffer taken with `takeBuffer` once no task uses it. */

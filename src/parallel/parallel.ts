@@ -10,7 +10,7 @@
  * combined here, in chunk order. See job.ts for scheduling, progress and abort.
  */
 import { moduleHref } from "../thread/spawn.js";
-import { describeValue } from "../memory/layout.js";
+import { describeValue, requireSharedMemory } from "../memory/layout.js";
 import { Job, type ParallelOptions } from "./job.js";
 import { sortSpecOf, type NumericArray, type SortSpec } from "./radix.js";
 import { sortOnPool, sortWork } from "./sort.js";
@@ -48,6 +48,7 @@ function checkArray(where: string, name: string, a: unknown): SortSpec {
     );
   }
   const buffer = (a as NumericArray).buffer;
+  requireSharedMemory();
   if (!(buffer instanceof SharedArrayBuffer)) {
     const ctor = (a as NumericArray).constructor.name;
     throw new TypeError(

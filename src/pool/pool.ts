@@ -12,7 +12,7 @@
  * (its workers are unref'd).
  */
 import * as sys from "../sys/index.js";
-import { ClosedError, WorkerExitError } from "../errors.js";
+import { ClosedError, UnsupportedError, WorkerExitError } from "../errors.js";
 import { describeValue } from "../memory/layout.js";
 import { checkCount } from "../sync/options.js";
 import { allocateSlot, markDead, pinTable, registryBuffer } from "../thread/registry.js";
@@ -191,7 +191,12 @@ export class ThreadPool implements Pool {
     if (opts === null || typeof opts !== "object") {
       throw new TypeError(`ThreadPool: options must be an object like { threads, stackSizeMb, name, idleTimeoutMs }, got ${describeValue(opts)}`);
     }
-    if (workerThreads === undefined) throw new Error("ThreadPool: this runtime has no node:worker_threads (browser pools are not built yet)");
+    if (workerThreads === undefined) {
+      throw new UnsupportedError(
+        "ThreadPool: a pool starts its workers with Node's worker_threads, so ThreadPool — and globalPool, " +
+          "spawnBlocking, join and the parallel helpers, which run on one — is Node.js only",
+      );
+    }
     const threads = opts.threads === undefined ? coreCount() : checkCount("ThreadPool", "threads", opts.threads, 1, MAX_THREADS);
     const { stackSizeMb, name, idleTimeoutMs } = opts;
     if (stackSizeMb !== undefined && (typeof stackSizeMb !== "number" || !(stackSizeMb >= MIN_STACK_MB) || !Number.isFinite(stackSizeMb))) {

@@ -29,7 +29,8 @@
  *
  * A thread whose event loop is blocked keeps posts queued until it next drains: blocking waits
  * drain after each 100 ms slice when anything was posted, and a parked pool worker every 500 ms.
- * Browsers have no synchronous receive: there this is a DataCloneError.
+ * Browsers have no synchronous receive: there this is a DataCloneError at send time (`noDirectory`),
+ * before anything enters the channel.
  */
 import { DataCloneError } from "../errors.js";
 import { allocateBufferId, lastBufferId, pinTable, registryId } from "../thread/registry.js";
@@ -40,6 +41,15 @@ const nodeProcess: any = (globalThis as any).process;
 const wt: any =
   typeof nodeProcess?.getBuiltinModule === "function" ? nodeProcess.getBuiltinModule("node:worker_threads") : undefined;
 const ENV_KEY = "weft.buffers.v1";
+
+/** What a runtime without `worker_threads` (a browser) says when a message holds shared memory. */
+const noDirectory = () =>
+  new DataCloneError(
+    "a SharedArrayBuffer inside a channel message (a weft primitive, a channel end, or a typed array over shared " +
+      "memory) can only travel between Node worker_threads: a browser has no synchronous receive for the buffer to " +
+      "follow the message. Hand such values to a worker once, with share() over postMessage (revive() on the other " +
+      "side), and send plain data over the channel",
+  );
 
 const COUNT = 0x3fffffff, DROPPED = 1 << 30;
 /** Sweep when the strong entries doubled since the last sweep (and at least this many more). */
@@ -157,7 +167,8 @@ function listen(): any {
 
 /** Starts listening now, so buffers posted from here on reach this thread (called at start-up). */
 export function startListening(): void {
-  if (wt !== undefined) listen();
+  // (Without SharedArrayBuffer there is nothing to listen for, and no registry to make.)
+  if (wt !== undefined && typeof SharedArrayBuffer === "function") listen();
 }
 
 function post(id: number, sab: SharedArrayBuffer): void {
@@ -297,9 +308,7 @@ export function settleIfPosted(): void {
 // ----------------------------------------------------------------------------- encode side
 
 function needNode(): void {
-  if (wt?.BroadcastChannel === undefined) {
-    throw new DataCloneError("a SharedArrayBuffer inside a channel message needs Node's worker_threads (not available here)");
-  }
+  if (wt?.BroadcastChannel === undefined) throw noDirectory();
 }
 
 /** A new entry for `sab`: pinned once and posted (`pinned`), or only named (DROPPED: the first pin posts). */
@@ -397,7 +406,7 @@ export function bufferOf(id: number): SharedArrayBuffer {
 }
 
 function lookupSlow(id: number): SharedArrayBuffer {
-  if (wt === undefined) throw new DataCloneError("a SharedArrayBuffer inside a channel message needs Node's worker_threads");
+  if (wt === undefined) throw noDirectory();
   const deadline = sys.now() + LOOKUP_MS;
   misses++;
   for (let round = 0; ; round++) {

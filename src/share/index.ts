@@ -12,7 +12,7 @@
  */
 import { adoptRegistry, pinTable, registryBuffer } from "../thread/registry.js";
 import { learnBuffers, nameBuffers } from "./directory.js";
-import { describeValue } from "../memory/layout.js";
+import { describeValue, requireSharedMemory } from "../memory/layout.js";
 import type { Sendable } from "../types.js";
 import { MovedError } from "../errors.js";
 import { isDetached } from "./transfer.js";
@@ -142,6 +142,7 @@ function encodeWith(memo: Map<object, unknown>, buffers: Set<SharedArrayBuffer>)
  * primitives over the same memory. Sharing a channel end counts as a clone of it.
  */
 export function share<T>(value: T & Sendable<T>): Wire<T> {
+  requireSharedMemory();
   const buffers = new Set<SharedArrayBuffer>();
   const encoded = encodeWith(new Map(), buffers)(value);
   return { [WIRE]: 1, registry: registryBuffer(), pins: pinTable(), buffers: nameBuffers(buffers), value: encoded } as Wire<T>;
@@ -178,7 +179,8 @@ function decodeWith(memo: Map<object, unknown>) {
 
 /** Whether `v` looks like the output of `share` (after any structured clone). */
 export const isWire = (v: unknown): v is Wire =>
-  typeof v === "object" && v !== null && (v as any)[WIRE] === 1 && (v as any).registry instanceof SharedArrayBuffer;
+  typeof v === "object" && v !== null && (v as any)[WIRE] === 1 && typeof SharedArrayBuffer === "function" &&
+  (v as any).registry instanceof SharedArrayBuffer;
 
 /**
  * Rebuilds what `share` sent: the same primitives over the same shared memory. Throws a
@@ -186,6 +188,7 @@ export const isWire = (v: unknown): v is Wire =>
  * points at holds a different kind of primitive.
  */
 export function revive<T>(wire: Wire<T>): T {
+  requireSharedMemory();
   if (!isWire(wire)) {
     throw new TypeError(`revive: expected a value produced by share(), got ${describeValue(wire)}`);
   }
@@ -200,6 +203,7 @@ export function revive<T>(wire: Wire<T>): T {
  * of those. Returns a description of the first offending part, or null if all is shareable.
  */
 export function findUnshareable(value: unknown, path = "value", seen = new Set<object>()): string | null {
+  requireSharedMemory();
   if (typeof value !== "object" || value === null) {
     return `${path} is ${describeValue(value)}, which is copied, not shared`;
   }

@@ -6,7 +6,7 @@
  * Every operation is sequentially consistent.
  */
 import * as sys from "../sys/index.js";
-import { claimTag, describeValue, placeWords, type TypeTagName } from "../memory/layout.js";
+import { claimTag, describeValue, placeWords, sharedBuffer, type TypeTagName } from "../memory/layout.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import { deadlineOf, type WaitOptions } from "./options.js";
 
@@ -55,7 +55,7 @@ abstract class Atomic32 implements SharedPrimitive {
   protected readonly words: Int32Array;
 
   protected constructor(kind: TypeTagName, placement: Placement | undefined) {
-    const buffer = placement === undefined ? new SharedArrayBuffer(8) : placement.buffer;
+    const buffer = placement === undefined ? sharedBuffer(8) : placement.buffer;
     const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     const region = placeWords(kind, buffer, byteOffset, 8);
     claimTag(kind, region, 0, byteOffset);
@@ -176,7 +176,7 @@ export class AtomicI64 implements SharedPrimitive {
   readonly byteOffset: number;
   private readonly big: BigInt64Array;
   constructor(initial: bigint = 0n, placement?: Placement) {
-    const buffer = placement === undefined ? new SharedArrayBuffer(16) : placement.buffer;
+    const buffer = placement === undefined ? sharedBuffer(16) : placement.buffer;
     const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     const words = placeWords("AtomicI64", buffer, byteOffset, 16, 8);
     claimTag("AtomicI64", words, 0, byteOffset);

@@ -10,7 +10,7 @@
  *   [3] N      parties
  */
 import * as sys from "../sys/index.js";
-import { claimTag, placeWords } from "../memory/layout.js";
+import { claimTag, placeWords, sharedBuffer } from "../memory/layout.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import { checkCount, deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
@@ -43,7 +43,7 @@ export class Barrier implements SharedPrimitive {
 
   /** @throws RangeError unless `n` is an integer in 1..2^20-1. */
   constructor(n: number, placement?: { buffer: SharedArrayBuffer; byteOffset: number }) {
-    const buffer = placement === undefined ? new SharedArrayBuffer(Barrier.BYTE_LENGTH) : placement.buffer;
+    const buffer = placement === undefined ? sharedBuffer(Barrier.BYTE_LENGTH) : placement.buffer;
     const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     const words = placeWords("Barrier", buffer, byteOffset, Barrier.BYTE_LENGTH);
     const parties = n === undefined && placement ? undefined : checkCount("Barrier", "n (parties)", n, 1, MAX_PARTIES);

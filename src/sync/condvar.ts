@@ -8,7 +8,7 @@
  * All-zero is a valid condvar.
  */
 import * as sys from "../sys/index.js";
-import { claimTag, placeWords } from "../memory/layout.js";
+import { claimTag, placeWords, sharedBuffer } from "../memory/layout.js";
 import { PoisonError } from "../errors.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import { checkCallback, deadlineOf, type Deadline, type WaitOptions } from "./options.js";
@@ -30,7 +30,7 @@ export class Condvar implements SharedPrimitive {
 
   /** Creates a condvar in its own new shared buffer. */
   constructor(placement?: { buffer: SharedArrayBuffer; byteOffset: number }) {
-    const buffer = placement === undefined ? new SharedArrayBuffer(Condvar.BYTE_LENGTH) : placement.buffer;
+    const buffer = placement === undefined ? sharedBuffer(Condvar.BYTE_LENGTH) : placement.buffer;
     const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     this.words = placeWords("Condvar", buffer, byteOffset, Condvar.BYTE_LENGTH);
     claimTag("Condvar", this.words, TAG, byteOffset);

@@ -12,12 +12,11 @@
  */
 import * as sys from "../sys/index.js";
 import type { Shareable } from "../types.js";
-import { claimTag, placeWords } from "../memory/layout.js";
+import { claimTag, describeValue, placeWords, sharedBuffer } from "../memory/layout.js";
 import { currentSlot, isAlive } from "../thread/registry.js";
 import { DeadlockError, LockError, PoisonError, TimeoutError } from "../errors.js";
 import { SHARE, findUnshareable, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import { checkCallback, deadlineOf, expired, type Deadline, type WaitOptions } from "./options.js";
-import { describeValue } from "../memory/layout.js";
 
 const TAG = 0, STATE = 1;
 const LOCKED = 1, CONTENDED = 2, POISONED = 4, OWNER_SHIFT = 3;
@@ -70,7 +69,7 @@ export class Mutex<T = void> implements SharedPrimitive {
    */
   constructor(value?: T & Shareable<T>) {
     checkGuarded("Mutex", value);
-    const words = placing ?? placeWords("Mutex", new SharedArrayBuffer(Mutex.BYTE_LENGTH), 0, Mutex.BYTE_LENGTH);
+    const words = placing ?? placeWords("Mutex", sharedBuffer(Mutex.BYTE_LENGTH), 0, Mutex.BYTE_LENGTH);
     if (placing === null) claimTag("Mutex", words, TAG, 0);
     this.words = words;
     this.buffer = words.buffer as SharedArrayBuffer;

@@ -8,7 +8,7 @@
  * All-zero is a fresh, incomplete Once.
  */
 import * as sys from "../sys/index.js";
-import { claimTag, placeWords } from "../memory/layout.js";
+import { claimTag, placeWords, sharedBuffer } from "../memory/layout.js";
 import { currentSlot, isAlive } from "../thread/registry.js";
 import { DeadlockError, PoisonError } from "../errors.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
@@ -39,7 +39,7 @@ export class Once implements SharedPrimitive {
 
   /** Creates a Once in its own new shared buffer. */
   constructor(placement?: { buffer: SharedArrayBuffer; byteOffset: number }) {
-    const buffer = placement === undefined ? new SharedArrayBuffer(Once.BYTE_LENGTH) : placement.buffer;
+    const buffer = placement === undefined ? sharedBuffer(Once.BYTE_LENGTH) : placement.buffer;
     const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     this.words = placeWords("Once", buffer, byteOffset, Once.BYTE_LENGTH);
     claimTag("Once", this.words, TAG, byteOffset);

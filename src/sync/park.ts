@@ -10,7 +10,7 @@
  * Parks are sliced (`LIVENESS_SLICE_MS`) so state machines that watch for a dead owner re-check.
  */
 import * as sys from "../sys/index.js";
-import { TimeoutError } from "../errors.js";
+import { BlockingNotAllowedError, TimeoutError } from "../errors.js";
 import { expired, type Deadline } from "./options.js";
 
 /** A request to sleep while `words[index] === value`. */
@@ -38,11 +38,14 @@ export function parkSync<R>(gen: SlowPath<R>, d: Deadline, what: string, asyncTw
     let failure: unknown;
     if (expired(d)) failure = new TimeoutError(what, d.timeout);
     else if (d.signal?.aborted) failure = d.signal.reason;
+    // A thread that cannot block (a browser's main thread) fails here like a timeout: thrown into
+    // the slow path, so it withdraws what it registered before its first park (a barrier arrival,
+    // a rendezvous offer, a sleeper count) instead of leaving it behind for others to act on.
+    else if (!sys.canBlock()) failure = new BlockingNotAllowedError(what, asyncTwin);
     if (failure !== undefined) {
       r = gen.throw(failure);
       continue;
     }
-    sys.assertCanBlock(what, asyncTwin);
     if (sys.wait(p.words, p.index, p.value, sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS)) === "timed-out") sliceHook();
     r = gen.next();
   }

@@ -19,7 +19,7 @@
  */
 import * as sys from "../sys/index.js";
 import type { Shareable } from "../types.js";
-import { claimTag, placeWords } from "../memory/layout.js";
+import { claimTag, placeWords, sharedBuffer } from "../memory/layout.js";
 import { currentSlot, isAlive } from "../thread/registry.js";
 import { DeadlockError, LockError, PoisonError } from "../errors.js";
 import { checkGuarded } from "./mutex.js";
@@ -79,7 +79,7 @@ export class RwLock<T = void> implements SharedPrimitive {
    */
   constructor(value?: T & Shareable<T>) {
     checkGuarded("RwLock", value);
-    const words = placing ?? placeWords("RwLock", new SharedArrayBuffer(RwLock.BYTE_LENGTH), 0, RwLock.BYTE_LENGTH);
+    const words = placing ?? placeWords("RwLock", sharedBuffer(RwLock.BYTE_LENGTH), 0, RwLock.BYTE_LENGTH);
     if (placing === null) claimTag("RwLock", words, TAG, 0);
     this.words = words;
     this.buffer = words.buffer as SharedArrayBuffer;

@@ -14,7 +14,7 @@
  * All-zero is a valid (empty, ceiling 0) semaphore; `at(buffer, offset, permits)` sets it up.
  */
 import * as sys from "../sys/index.js";
-import { claimTag, placeWords } from "../memory/layout.js";
+import { claimTag, placeWords, sharedBuffer } from "../memory/layout.js";
 import { ClosedError } from "../errors.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import { checkCount, deadlineOf, type WaitOptions } from "./options.js";
@@ -41,7 +41,7 @@ export class Semaphore implements SharedPrimitive {
    * @throws RangeError if `permits` is not an integer in 0..2^30-1.
    */
   constructor(permits: number, placement?: { buffer: SharedArrayBuffer; byteOffset: number }) {
-    const buffer = placement === undefined ? new SharedArrayBuffer(Semaphore.BYTE_LENGTH) : placement.buffer;
+    const buffer = placement === undefined ? sharedBuffer(Semaphore.BYTE_LENGTH) : placement.buffer;
     const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     const words = placeWords("Semaphore", buffer, byteOffset, Semaphore.BYTE_LENGTH);
     const n = permits === undefined && placement ? undefined : checkCount("Semaphore", "permits", permits, 0, LIMIT);

@@ -7,7 +7,7 @@
  * All-zero is a valid, empty WaitGroup.
  */
 import * as sys from "../sys/index.js";
-import { claimTag, describeValue, placeWords } from "../memory/layout.js";
+import { claimTag, describeValue, placeWords, sharedBuffer } from "../memory/layout.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import { deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
@@ -25,7 +25,7 @@ export class WaitGroup implements SharedPrimitive {
 
   /** Creates a WaitGroup (count 0) in its own new shared buffer. */
   constructor(placement?: { buffer: SharedArrayBuffer; byteOffset: number }) {
-    const buffer = placement === undefined ? new SharedArrayBuffer(WaitGroup.BYTE_LENGTH) : placement.buffer;
+    const buffer = placement === undefined ? sharedBuffer(WaitGroup.BYTE_LENGTH) : placement.buffer;
     const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     this.words = placeWords("WaitGroup", buffer, byteOffset, WaitGroup.BYTE_LENGTH);
     claimTag("WaitGroup", this.words, TAG, byteOffset);

@@ -293,7 +293,9 @@ export const sliceOf = (deadline: number, slice: number): number => {
 // ---------------------------------------------------------------------------------------------
 // Backoff for lock-free loops.
 
-const napWord = new Int32Array(new SharedArrayBuffer(4));
+// Made on first use: importing weft must work where there is no SharedArrayBuffer (a page that is
+// not cross-origin isolated), so that making a primitive there can say what is missing.
+let napWord: Int32Array | undefined;
 
 /**
  * Backoff while another thread finishes a step we must wait for (a slot claimed but not yet
@@ -303,5 +305,5 @@ const napWord = new Int32Array(new SharedArrayBuffer(4));
  */
 export function snooze(round: number): void {
   if (round < 64) return;
-  if (canBlock()) Atomics.wait(napWord, 0, 0, round < 256 ? 0.005 : 0.1);
+  if (canBlock()) Atomics.wait((napWord ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, round < 256 ? 0.005 : 0.1);
 }

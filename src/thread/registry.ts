@@ -30,7 +30,7 @@
  * in one thread (ESM + CJS) still agree on the thread's identity.
  */
 import * as sys from "../sys/index.js";
-import { TypeTag } from "../memory/layout.js";
+import { TypeTag, sharedBuffer } from "../memory/layout.js";
 import { WeftError } from "../errors.js";
 
 const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, HEADER = 4;
@@ -75,11 +75,11 @@ function attach(sab: SharedArrayBuffer, pins: SharedArrayBuffer | null): void {
 }
 
 function create(): void {
-  const sab = new (SharedArrayBuffer as any)(INITIAL_BYTES, { maxByteLength: MAX_BYTES }) as SharedArrayBuffer;
+  const sab = sharedBuffer(INITIAL_BYTES, MAX_BYTES);
   const words = new Int32Array(sab);
   sys.store(words, ID, ((Math.random() * 0x7ffffffe) | 0) + 1);
   sys.store(words, TAG, TypeTag.Registry);
-  const pins = new (SharedArrayBuffer as any)(PINS_INITIAL_BYTES, { maxByteLength: PINS_MAX_BYTES }) as SharedArrayBuffer;
+  const pins = sharedBuffer(PINS_INITIAL_BYTES, PINS_MAX_BYTES);
   attach(sab, pins);
   // Workers started from now on (by anyone) inherit the registry.
   workerThreads?.setEnvironmentData?.(ENV_KEY, sab);
@@ -242,19 +242,8 @@ export function markNativeThreadDead(threadId: number): void {
   }
 }
 
-/**
- * For workers you start yourself with `new Worker(...)`: makes their death (including
- * `worker.terminate()`, which runs no JavaScript in the worker) poison the locks they held. Call it
- * right after creating the worker. Workers started with weft's `spawn()` are tracked already.
- *
- * Caveat: the `'exit'` event reaches this thread only when its event loop turns, so a thread
- * blocked in a synchronous wait sees the death only afterwards; use async waits in the parent, or
- * `spawn()` (whose `terminate()` marks the slot dead before stopping the worker).
- */
-export function track(worker: { threadId: number; once(ev: "exit", fn: () => void): unknown }): void {
-  const id = worker.threadId;
-  worker.once("exit", () => markNativeThreadDead(id));
-}
+/** This thread's slot, or 0 if it has not claimed one yet (claims nothing). */
+export const slotIfAny = (): number => state.slot;
 
 /** Test hook: whether the slot was marked dead. */
 export const slotState = (slot: number): "never" | "alive" | "dead" => {

@@ -23,7 +23,7 @@ import { allocateSlot, markDead, pinTable, registryBuffer } from "./registry.js"
 import { refreshEnvironment } from "../share/directory.js";
 import { RELEASE_FOR, collectLeasables, revive, share, type Wire } from "../share/index.js";
 import { deserializeError, type ErrorRecord } from "./error-wire.js";
-import { MovedError, WorkerExitError } from "../errors.js";
+import { MovedError, UnsupportedError, WorkerExitError } from "../errors.js";
 import { isDetachedCloneError } from "../share/transfer.js";
 import { describeValue } from "../memory/layout.js";
 import type { ModuleRef, Sendable, TaskArgs, TaskResult, WorkerModule } from "../types.js";
@@ -135,10 +135,13 @@ export function spawnWith<M = WorkerModule, A extends SpawnArgs<M> = SpawnArgs<M
 }
 
 function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): WorkerHandle<R> {
-  const url = moduleHref(moduleUrl);
   if (workerThreads === undefined) {
-    throw new Error("spawn: this runtime has no node:worker_threads (browser support for spawn is not built yet)");
+    throw new UnsupportedError(
+      "spawn: starting a worker needs Node's worker_threads, so spawn is Node.js only. In a browser, start a Web " +
+        'Worker yourself (new Worker(url, { type: "module" })) and hand it weft primitives with share() and revive()',
+    );
   }
+  const url = moduleHref(moduleUrl);
   const slot = allocateSlot();
   // Channel ends passed to the worker are owned by it: it releases them when its function ends;
   // if it dies first, we release them for it (the lease makes that exactly once).
