@@ -16,7 +16,7 @@ import { splitKey } from "./functions.js";
 import { PoolShared, type PoolBuffers } from "./shared.js";
 import { Submitter } from "./submitter.js";
 import { releasePins, type Writer } from "../channel/codec.js";
-import { settleBuffers, settleIfPosted } from "../share/directory.js";
+import { settleBuffers, settleIdle } from "../share/directory.js";
 import * as P from "./payload.js";
 import * as Q from "./queues.js";
 import * as L from "./layout.js";
@@ -207,7 +207,7 @@ export class Executor {
       else {
         // Parked, this thread runs no code: let go of the shared buffers no message names now
         // (posts that arrive while we sleep wait in the queue until we wake).
-        settleBuffers();
+        settleBuffers(true);
         res = this.park(port.words, seq);
       }
     }
@@ -219,7 +219,8 @@ export class Executor {
   /**
    * Parks on the port's sequence word for up to `idleTimeoutMs`, in slices of at most
    * `DIRECTORY_SLICE_MS`: buffers posted to the directory while we sleep stay alive in our queue
-   * until we drain it, so each slice drains it if anything was posted (one load otherwise).
+   * until we drain it, so each slice drains it if anything was posted (one load otherwise), and
+   * forgets the buffers it spared when it parked (see `settleBuffers`).
    */
   private park(words: Int32Array, seq: number): sys.WaitResult {
     const until = sys.now() + this.data.idleTimeoutMs;
@@ -227,7 +228,7 @@ export class Executor {
       const left = until - sys.now();
       const res = sys.wait(words, L.SEQ, seq, Math.max(0, Math.min(DIRECTORY_SLICE_MS, left)));
       if (res !== "timed-out" || left <= DIRECTORY_SLICE_MS) return res;
-      settleIfPosted();
+      settleIdle();
     }
   }
 
