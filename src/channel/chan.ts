@@ -29,22 +29,6 @@ export type RecvAttempt<T> = T | typeof RECV_EMPTY | typeof RECV_DISCONNECTED;
 /** How many times a blocking call re-tries before parking (each try is a few loads). */
 const SPIN_TRIES = 128;
 
-/**
- * Batches (`sendMany`/`recvMany`) spin longer, adaptively: one side waits for the other's whole
- * batch (a few µs to tens of µs), longer than SPIN_TRIES covers, and a park/wake round trip costs
- * ~20–50 µs here. A wait that a park ended soon after (SHORT_PARK_MS: the peer was busy, not
- * gone) doubles this thread's batch budget, up to BATCH_SPIN_MAX; a long park (LONG_PARK_MS: the
- * peer idle or descheduled) halves it. Measured with the bench harness, batch-1024: 27 → 20 ns
- * per item. Single sends and receives keep SPIN_TRIES: spinning as long there made 1p1c and 2p2c
- * 1.3× slower (a spinner holds the core its peer needs; `bench/micro/channel-ab.mjs`).
- */
-const BATCH_SPIN_MAX = 65536;
-const SHORT_PARK_MS = 0.25, LONG_PARK_MS = 1;
-
-/** The next batch spin budget after a wait that parked for `ms`. */
-const adaptSpin = (budget: number, ms: number): number =>
-  ms < SHORT_PARK_MS ? Math.min(BATCH_SPIN_MAX, budget * 2) : ms > LONG_PARK_MS ? Math.max(SPIN_TRIES, budget >> 1) : budget;
-
 /** Scratch writer shared by every channel of this thread (sync paths only: no await while in use). */
 const scratch = new Writer();
 /** The scratch writer holds a message being encoded (a getter of it may send: re-entrancy). */
@@ -72,9 +56,6 @@ export abstract class Chan<T> {
   /** Inline bytes per slot for variable-size codecs. */
   readonly slotBytes: number;
   protected readonly park: Park;
-  /** This thread's spin budgets for batches (see BATCH_SPIN_MAX). */
-  private batchSpinSend = SPIN_TRIES;
-  private batchSpinRecv = SPIN_TRIES;
 
   constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena | null) {
     this.header = new Int32Array(buffer, 0, L.HEADER_BYTES >> 2);
@@ -360,8 +341,8 @@ export abstract class Chan<T> {
   }
 
   /** Blocking send of a message `encode` already prepared (its arena block is freed on failure). */
-  sendEncoded(v: T, e: Encoded | null, d: Deadline, what: string, batch = false): void {
-    for (let t = 0, n = batch ? this.batchSpinSend : SPIN_TRIES; t < n; t++) {
+  sendEncoded(v: T, e: Encoded | null, d: Deadline, what: string): void {
+    for (let t = 0; t < SPIN_TRIES; t++) {
       if (t > 0 && !this.maySend()) continue;
       const r = this.trySendEncoded(v, e);
       if (r === SENT) return;
@@ -371,10 +352,8 @@ export abstract class Chan<T> {
       }
       if (this.cap === 0) break; // rendezvous: spinning cannot make a receiver appear faster
     }
-    const t0 = batch ? sys.now() : 0;
     try {
       parkSync(this.sendSlow(v, e), d, what, `${what}Async`);
-      if (batch) this.batchSpinSend = adaptSpin(this.batchSpinSend, sys.now() - t0);
     } catch (err) {
       this.discard(e);
       throw err instanceof TimeoutError ? new SendTimeoutError(what, d.timeout, v) : err;
@@ -435,19 +414,15 @@ export abstract class Chan<T> {
   }
 
   /** Blocking receive. Throws RecvError when disconnected and drained, TimeoutError, abort reason. */
-  recv(d: Deadline, what: string, batch = false): T {
-    for (let t = 0, n = batch ? this.batchSpinRecv : SPIN_TRIES; t < n; t++) {
+  recv(d: Deadline, what: string): T {
+    for (let t = 0; t < SPIN_TRIES; t++) {
       if (t > 0 && !this.mayRecv()) continue;
       const r = this.tryRecv();
       if (r === RECV_EMPTY) continue;
       if (r === RECV_DISCONNECTED) throw new RecvError();
       return r as T;
     }
-    if (!batch) return parkSync(this.recvSlow(), d, what, `${what}Async`);
-    const t0 = sys.now();
-    const v = parkSync(this.recvSlow(), d, what, `${what}Async`);
-    this.batchSpinRecv = adaptSpin(this.batchSpinRecv, sys.now() - t0);
-    return v;
+    return parkSync(this.recvSlow(), d, what, `${what}Async`);
   }
 
   /** Async receive. */

@@ -323,7 +323,7 @@ export class Sender<T> extends ChannelEnd<T> {
       }
       // Full (or disconnected): send one the ordinary way, waiting for room (or failing).
       try {
-        chan.sendEncoded(list[i]!, encoded === null ? null : encoded[i]!, d, "Sender.sendMany", true);
+        chan.sendEncoded(list[i]!, encoded === null ? null : encoded[i]!, d, "Sender.sendMany");
         i++;
       } catch (e) {
         if (encoded !== null) for (let j = i + 1; j < list.length; j++) chan.discard(encoded[j]!);
@@ -394,7 +394,7 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
     const out: T[] = [];
     // Whatever is there now, with one reservation where the flavor has it; else wait for one.
     if (chan.tryRecvMany(out, max) > 0) return out;
-    out.push(chan.recv(d, "Receiver.recvMany", true));
+    out.push(chan.recv(d, "Receiver.recvMany"));
     if (max > 1) chan.tryRecvMany(out, max - 1);
     return out;
   }
