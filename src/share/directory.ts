@@ -56,8 +56,10 @@ const COUNT = 0x3fffffff, DROPPED = 1 << 30;
 const SWEEP_GROWTH = 8;
 /** …and at least this often (ms): by a timer when the event loop turns, by the op count otherwise. */
 const SWEEP_MS = 1000;
-/** How long a lookup waits for a buffer nobody has posted to this thread (ms). */
+/** How long a lookup waits for a buffer nobody has posted to this thread (ms)… */
 const LOOKUP_MS = 2000;
+/** …asking the other threads for it again this often (ms). */
+const ASK_AGAIN_MS = 100;
 
 /**
  * One buffer this thread holds. A sweep forgets entries no message names (not weakly: see the
@@ -123,11 +125,16 @@ function pin(e: Entry, sab: SharedArrayBuffer): void {
 function unpin(id: number): void {
   const w = pinWords(id);
   if (w === null) return;
-  const before = sys.sub(w, id, 1);
-  if ((before & COUNT) === 0) {
-    // More unpins than pins: a bug somewhere; undo, count it (tests assert there are none).
-    sys.add(w, id, 1);
-    underflows++;
+  // A CAS, not a subtraction: an unpin of a COUNT already at 0 (a bug somewhere; counted, and
+  // tests assert there are none) must not borrow from the DROPPED bit even for a moment — a pin
+  // in that window would miss DROPPED and not re-post.
+  for (;;) {
+    const c = sys.load(w, id);
+    if ((c & COUNT) === 0) {
+      underflows++;
+      return;
+    }
+    if (sys.cas(w, id, c, c - 1) === c) return;
   }
 }
 
@@ -172,7 +179,16 @@ export function startListening(): void {
 }
 
 function post(id: number, sab: SharedArrayBuffer): void {
-  listen().postMessage({ id, buffer: sab });
+  send({ id, buffer: sab });
+}
+
+/**
+ * Posts to every listening thread, and counts the post in word 0 of the pin table: a thread
+ * blocked in a sliced wait drains only when that count moved (`postsPending`), so a request
+ * (`want`) that did not count would never be answered by a holder blocked in `recv()`.
+ */
+function send(message: object): void {
+  listen().postMessage(message);
   const w = pinWords(0);
   if (w !== null) sys.add(w, 0, 1);
 }
@@ -222,7 +238,11 @@ function hold(e: Entry, sab: SharedArrayBuffer): void {
   e.sab = sab;
   e.used = true;
   strong++;
-  envDirty = true;
+  // A worker started from this thread (by `new Worker` too, which weft does not see) inherits
+  // the snapshot taken at its creation: keep it current, so the worker knows this buffer even if
+  // its post comes before the worker listens. Entries are few (sweeps bound them to about twice
+  // those pinned), so the copy is small.
+  flushEnvironment();
 }
 
 /** Holds again a buffer this thread has in hand whose entry a sweep forgot. */
@@ -421,16 +441,19 @@ export function bufferOf(id: number): SharedArrayBuffer {
 function lookupSlow(id: number): SharedArrayBuffer {
   if (wt === undefined) throw noDirectory();
   const deadline = sys.now() + LOOKUP_MS;
+  let nextAsk = sys.now();
   misses++;
   for (let round = 0; ; round++) {
     drain();
     const sab = aliveOf(byId.get(id));
     if (sab !== undefined) return sab;
     // Its post came before this thread listened: ask whoever holds it (threads answer when
-    // their event loop turns).
-    if (round === 0) {
+    // their event loop turns, or — blocked in a wait — at the end of their next park slice),
+    // and ask again every ~100 ms (a holder may have taken it back in meanwhile).
+    if (sys.now() >= nextAsk) {
       asked++;
-      port.postMessage({ want: id });
+      send({ want: id });
+      nextAsk = sys.now() + ASK_AGAIN_MS;
     }
     if (sys.now() > deadline) {
       throw new DataCloneError(

@@ -171,10 +171,13 @@ export function allocateBufferId(): number {
   if (pins != null) {
     const need = (id + 1) * 4;
     while (pins.byteLength < need && need <= PINS_MAX_BYTES) {
+      const before = pins.byteLength;
       try {
-        pins.grow(Math.min(PINS_MAX_BYTES, Math.max(need, pins.byteLength * 2)));
+        pins.grow(Math.min(PINS_MAX_BYTES, Math.max(need, before * 2)));
       } catch {
-        // Another thread grew it concurrently: re-check.
+        // Another thread grew it concurrently (re-check), or growing failed for good (out of
+        // memory): then this id gets no pin word, and the directory holds its buffer for good.
+        if (pins.byteLength === before) break;
       }
     }
   }

@@ -7,14 +7,17 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { Worker } from "node:worker_threads";
 import {
   DataCloneError,
+  Mutex,
   SendTimeoutError,
   ThreadPool,
   TrySendError,
   channel,
   select,
   sendArm,
+  share,
   spawn,
 } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
@@ -227,5 +230,49 @@ describe("pins balance where a message is dropped undecoded", () => {
       await pool.close();
     }
     expect(newlyPinned(before)).toEqual([]);
+  });
+});
+
+describe("workers that start listening late (regressions found in review)", () => {
+  // Each sends a Mutex (a buffer the directory names) to a worker whose code starts only after
+  // the message was published, then waits for the answer *blocking* — so this thread answers the
+  // worker's request for the buffer only from inside its sliced wait. Before the fixes both failed
+  // with "never reached this thread" after 2 s.
+
+  it("a worker made with new Worker right after a buffer got its id inherits it", () => {
+    const m = new Mutex(new Int32Array(new SharedArrayBuffer(4)));
+    {
+      const [t, r] = channel<Mutex<Int32Array>>();
+      t.send(m); // m gets an id here
+      r.recv();
+    }
+    const [tx, rx] = channel<Mutex<Int32Array>>();
+    const [ackTx, ackRx] = channel<string>();
+    const w = new Worker(workerUrl("dir-late-raw.mjs"), { workerData: share({ rx, ack: ackTx }) });
+    tx.send(m);
+    try {
+      expect(ackRx.recv({ timeout: 10_000 })).toBe("ok: Mutex");
+    } finally {
+      void w.terminate();
+    }
+  });
+
+  it("a buffer the directory forgot, sent right after spawn(): the worker asks, and a blocked holder answers", async () => {
+    const m = new Mutex(new Int32Array(new SharedArrayBuffer(4)));
+    {
+      const [t, r] = channel<Mutex<Int32Array>>();
+      t.send(m);
+      r.recv();
+    }
+    // Sweep this thread's directory until it has forgotten m (its next send re-posts it).
+    const dbg = (globalThis as any)[Symbol.for("weft.directory.debug")];
+    dbg.sweep();
+    dbg.sweep();
+    const [tx, rx] = channel<Mutex<Int32Array>>();
+    const [ackTx, ackRx] = channel<string>();
+    const h = spawn(workerUrl("dir-late-spawned.mjs"), rx, ackTx);
+    tx.send(m); // re-posted before the worker listens
+    expect(ackRx.recv({ timeout: 10_000 })).toBe("ok: Mutex");
+    await h.join();
   });
 });
