@@ -16,6 +16,8 @@ const functions = [
   // Send and Sync: moves and worker-module typing
   "send", "trySend", "sendAsync", "moduleRef", "defineWorker",
   "globalPool", "currentPool", "spawnBlocking", "joinAll", "joinAllSettled", "threadLocal", "join",
+  // timer channels (crossbeam after / tick / never)
+  "after", "tick", "never",
 ] as const;
 
 describe("public surface", () => {

@@ -92,6 +92,13 @@ export abstract class Chan<T> {
   mayRecv(): boolean {
     return true;
   }
+  /**
+   * When a receive may next succeed without anyone sending (`sys.now()` clock): a timer channel's
+   * due time; Infinity for every other flavor. `select` parks no longer than its arms' earliest.
+   */
+  nextDue(): number {
+    return Infinity;
+  }
   maySend(): boolean {
     return true;
   }

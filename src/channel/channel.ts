@@ -9,13 +9,14 @@
 import * as sys from "../sys/index.js";
 import { ClosedError, RecvError, TryRecvError, TrySendError } from "../errors.js";
 import { Arena } from "../memory/arena.js";
-import { describeValue, requireSharedMemory } from "../memory/layout.js";
+import { describeValue, requireSharedMemory, sharedBuffer } from "../memory/layout.js";
 import { LEASE, RELEASE_FOR, SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import type { ArenaStats } from "../memory/arena.js";
 import { checkCount, deadlineOf, type WaitOptions } from "../sync/options.js";
 import { ArrayChan, ArrayQueue } from "./flavors/array.js";
 import { ListChan } from "./flavors/list.js";
 import { ZeroChan } from "./flavors/zero.js";
+import { TimerChan, TimerKind } from "./flavors/timer.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_FULL, SENT, type Encoded } from "./chan.js";
 import { codecByName, codecs, type AnyCodec, type FixedCodec } from "./codec.js";
 import * as L from "./layout.js";
@@ -95,6 +96,60 @@ export function channel<T extends Send<T> = unknown>(opts: ChannelOptions<T> = {
   return [new Sender(chan), new Receiver(chan)];
 }
 
+/** A timer channel's receiving end (its memory: a channel header whose sender count is pinned at 1). */
+function timerReceiver(kind: TimerKind, delayMs: number, periodMs: number): Receiver<number> {
+  const buffer = sharedBuffer(L.HEADER_BYTES);
+  const h = new Int32Array(buffer, 0, L.HEADER_BYTES >> 2);
+  sys.store(h, L.FLAVOR, L.Flavor.Timer);
+  // No Sender exists: a phantom one keeps the channel from ever reading as disconnected.
+  sys.store(h, L.SENDERS, 1);
+  sys.store(h, L.RECEIVERS, 1);
+  TimerChan.init(buffer, kind, delayMs, periodMs);
+  sys.store(h, L.TAG, L.CHANNEL_TAG);
+  return new Receiver(new TimerChan(buffer, codecs.f64));
+}
+
+function checkMs(where: string, name: string, ms: unknown, positive: boolean): number {
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || (positive && ms === 0)) {
+    throw new RangeError(`${where}: ${name} must be a finite number of milliseconds ${positive ? "> 0" : "≥ 0"}, got ${describeValue(ms)}`);
+  }
+  return ms;
+}
+
+/**
+ * A receiver that gets one message once `ms` milliseconds have passed (crossbeam's `after`, Go's
+ * `time.After`): the time it was due, in milliseconds since the epoch. Meant as a `select` arm;
+ * after its message it stays empty, and it never disconnects. Share it with `share`/`spawn` like
+ * any receiver: of all its clones, in any threads, exactly one gets the message.
+ *
+ * ```ts
+ * const r = select(rx, after(100)); // r.index === 1: nothing came within 100 ms
+ * ```
+ * @throws RangeError for a negative, NaN or infinite `ms`.
+ */
+export function after(ms: number): Receiver<number> {
+  return timerReceiver(TimerKind.After, checkMs("after", "ms", ms, false), 0);
+}
+
+/**
+ * A receiver that gets a message every `ms` milliseconds (crossbeam's `tick`): the time it was
+ * due, in milliseconds since the epoch. Ticks missed while nobody received are dropped (the next
+ * one is due `ms` after a receive), so a slow receiver never finds a backlog.
+ * @throws RangeError unless `ms` is a finite number > 0.
+ */
+export function tick(ms: number): Receiver<number> {
+  const period = checkMs("tick", "ms", ms, true);
+  return timerReceiver(TimerKind.Tick, period, period);
+}
+
+/**
+ * A receiver that never gets a message and never disconnects (crossbeam's `never`): a `select`
+ * arm that is never ready — e.g. to switch an arm off without changing the arm list.
+ */
+export function never(): Receiver<never> {
+  return timerReceiver(TimerKind.Never, 0, 0) as unknown as Receiver<never>;
+}
+
 interface EndWire {
   codec: string;
   arena: SharedArrayBuffer | null;
@@ -115,6 +170,8 @@ function attachChan<T>(w: PrimitiveWire): Chan<T> {
 function makeChan<T>(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena | null): Chan<T> {
   const h = new Int32Array(buffer, 0, L.HEADER_BYTES >> 2);
   switch (sys.load(h, L.FLAVOR)) {
+    case L.Flavor.Timer:
+      return new TimerChan(buffer, codecs.f64) as unknown as Chan<T>;
     case L.Flavor.Array:
       return new ArrayChan<T>(buffer, codec, arena, sys.load(h, L.CAP));
     case L.Flavor.List:

@@ -2,7 +2,7 @@
  * Channel header: Int32 words at the start of a channel's shared buffer.
  *
  *   [0]  TAG          TypeTag.Channel
- *   [1]  FLAVOR       1 array (bounded) · 2 list (unbounded) · 3 zero (rendezvous)
+ *   [1]  FLAVOR       1 array (bounded) · 2 list (unbounded) · 3 zero (rendezvous) · 4 timer (after/tick/never)
  *   [2]  CAP          capacity (array flavor), 0 otherwise
  *   [3]  SENDERS      live Sender handles, in every thread (a shared handle counts)
  *   [4]  RECEIVERS    live Receiver handles
@@ -33,6 +33,7 @@ export const enum Flavor {
   Array = 1,
   List = 2,
   Zero = 3,
+  Timer = 4,
 }
 
 /** Round `n` up to a multiple of `a` (a power of two). */

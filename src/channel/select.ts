@@ -154,6 +154,10 @@ function* selectSlow(ps: Prepared[], offering: boolean): SlowPath<Selected> {
         park.index = 0;
         park.value = 0;
       }
+      // A timer arm (after / tick) becomes ready with nobody to wake us: wake at its due time.
+      let until = Infinity;
+      for (const p of ps) if (p.recv) until = Math.min(until, p.chan.nextDue());
+      park.until = until === Infinity ? undefined : until;
       yield park;
       park.words = pk.words;
       park.index = pk.index;

@@ -18,7 +18,18 @@ export interface Park {
   words: Int32Array;
   index: number;
   value: number;
+  /**
+   * Wake up by this time (`sys.now()` clock) even if nobody notifies: the slow path then re-checks
+   * (a timer channel's due time). Unlike the deadline, reaching it is not a timeout.
+   */
+  until?: number;
 }
+
+/** The longest a park may last now: the deadline's slice, cut at the park's own `until`. */
+const parkSlice = (p: Park, d: Deadline): number => {
+  const slice = sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS);
+  return p.until === undefined ? slice : Math.max(0, Math.min(slice, p.until - sys.now()));
+};
 
 export type SlowPath<R> = Generator<Park, R, void>;
 
@@ -46,7 +57,7 @@ export function parkSync<R>(gen: SlowPath<R>, d: Deadline, what: string, asyncTw
       r = gen.throw(failure);
       continue;
     }
-    if (sys.wait(p.words, p.index, p.value, sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS)) === "timed-out") sliceHook();
+    if (sys.wait(p.words, p.index, p.value, parkSlice(p, d)) === "timed-out") sliceHook();
     r = gen.next();
   }
   return r.value;
@@ -62,7 +73,7 @@ export async function parkAsync<R>(gen: SlowPath<R>, d: Deadline, what: string):
       r = gen.throw(new TimeoutError(what, d.timeout));
       continue;
     }
-    const res = await sys.waitAsync(p.words, p.index, p.value, sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS), d.signal);
+    const res = await sys.waitAsync(p.words, p.index, p.value, parkSlice(p, d), d.signal);
     // A wait that returns at once resumes us in a microtask. If that keeps happening (the word
     // keeps changing — e.g. two selects of this thread share its parker and one's offer wakes
     // both), the chain of microtasks would starve every task of the event loop, including the
