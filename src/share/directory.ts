@@ -240,10 +240,23 @@ function hold(e: Entry, sab: SharedArrayBuffer): void {
   strong++;
   // A worker started from this thread (by `new Worker` too, which weft does not see) inherits
   // the snapshot taken at its creation: keep it current, so the worker knows this buffer even if
-  // its post comes before the worker listens. Entries are few (sweeps bound them to about twice
-  // those pinned), so the copy is small.
-  flushEnvironment();
+  // its post comes before the worker listens. At once where a single buffer is registered for a
+  // message (`idOf`), once per call for many (`nameBuffers`: a spawn with 20 000 channel ends
+  // flushed per entry was quadratic — each flush clones the whole map), and otherwise at the end
+  // of the current job.
+  envDirty = true;
+  if (!flushQueued) {
+    flushQueued = true;
+    queueMicrotask(() => {
+      flushQueued = false;
+      if (envDirty) flushEnvironment();
+    });
+  }
 }
+
+let flushQueued = false;
+/** Up to this many entries, `idOf` flushes the environment snapshot at once. */
+const EAGER_FLUSH_ENTRIES = 256;
 
 /** Holds again a buffer this thread has in hand whose entry a sweep forgot. */
 function rehold(e: Entry, sab: SharedArrayBuffer): void {
@@ -365,8 +378,10 @@ function register(sab: SharedArrayBuffer, pinned: boolean): Entry {
  */
 export function idOf(sab: SharedArrayBuffer): number {
   let e = byBuffer.get(sab);
-  if (e === undefined) e = register(sab, true);
-  else {
+  if (e === undefined) {
+    e = register(sab, true);
+    if (envDirty && byId.size <= EAGER_FLUSH_ENTRIES) flushEnvironment();
+  } else {
     // We hold it while our message is out: this thread may decode a message naming it itself,
     // and its own posts do not come back to it.
     rehold(e, sab);
@@ -395,6 +410,7 @@ export function nameBuffers(buffers: Iterable<SharedArrayBuffer>): Map<number, S
     else rehold(e, sab);
     out.set(byBuffer.get(sab)!.id, sab);
   }
+  if (envDirty) flushEnvironment();
   return out.size > 0 ? out : null;
 }
 
