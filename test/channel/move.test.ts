@@ -26,6 +26,7 @@ import {
   type Sender,
 } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
+import { timeoutFor } from "../prop-helpers.js";
 import { SHAPES, buffersOf, digest, makeBody, type Shape } from "../workers/move-lib.mjs";
 import { HANG_MS, joinAll, runs, within } from "./util.js";
 
@@ -121,7 +122,7 @@ describe("moves to real workers (property)", () => {
       ),
       { numRuns: runs(12) },
     );
-  });
+  }, timeoutFor(12, 2_000)); // (each run spawns workers: ×20 runs under WEFT_SOAK need more than the default 60 s)
 
   it("a move made in a worker detaches the worker's copy, and the main thread gets every message intact", async () => {
     await fc.assert(
@@ -155,7 +156,7 @@ describe("moves to real workers (property)", () => {
       ),
       { numRuns: runs(8) },
     );
-  });
+  }, timeoutFor(8, 2_000));
 });
 
 describe("a failed send detaches nothing and hands the value back", () => {
