@@ -12,6 +12,7 @@ import * as sys from "../sys/index.js";
 import { RecvError, SendError } from "../errors.js";
 import { currentSlot, parker } from "../thread/registry.js";
 import { deadlineOf, type WaitOptions } from "../sync/options.js";
+import { sharedBuffer } from "../memory/layout.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
 import { RECV_DISCONNECTED, RECV_EMPTY, SENT, SEND_DISCONNECTED, type Chan, type Encoded } from "./chan.js";
 import { chanOf, Receiver, Sender } from "./channel.js";
@@ -150,7 +151,7 @@ function* selectSlow(ps: Prepared[], offering: boolean): SlowPath<Selected> {
       }
       if (polling) {
         // Some channel's select table is full: nap instead of parking indefinitely.
-        park.words = (napWords ??= new Int32Array(new SharedArrayBuffer(4)));
+        park.words = (napWords ??= new Int32Array(sharedBuffer(4)));
         park.index = 0;
         park.value = 0;
       }
