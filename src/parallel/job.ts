@@ -24,9 +24,13 @@ export interface ParallelOptions {
    */
   pool?: Pool;
   /**
-   * Elements per task (default: the array split in about 4 chunks per pool thread, at least 16 384
-   * elements each). Smaller chunks balance load better and report progress more often; each chunk
-   * costs one task.
+   * Elements per unit of work. `sum`, `map`, `forEach` and `reduce` without `onProgress` run one
+   * task per pool thread, and each task claims blocks of this many elements one after another
+   * (default: about 64 blocks per thread, 4 096 to 65 536 elements each; a block costs one atomic
+   * add). `sort`, and any helper given `onProgress`, run one task per chunk of this many elements
+   * (default: about 4 chunks per thread, at least 16 384 elements each). Smaller units balance
+   * load better. `sum` and `reduce` combine the units' results in index order, so their result
+   * depends on this size, not on which thread did what.
    */
   chunkSize?: number;
   /**
@@ -39,6 +43,13 @@ export interface ParallelOptions {
   /** Stops the job: its promise rejects with `AbortError` (see each helper for what it leaves). */
   signal?: AbortSignal;
 }
+
+/** Default blocks of a dynamic job: about this many per pool thread… */
+export const BLOCKS_PER_THREAD = 64;
+/** …of at least this many elements… */
+export const MIN_BLOCK = 1 << 12;
+/** …and at most this many (a block's tail is all a thread can be left waiting for at the end). */
+export const MAX_BLOCK = 1 << 16;
 
 /** Default chunking: about this many chunks per pool thread… */
 export const CHUNKS_PER_THREAD = 4;
@@ -65,6 +76,8 @@ export class Job {
   private failure: Failure | undefined;
   private done = 0;
   private reported = false;
+  /** The block cursor of a dynamic job (a control word), taken on first use. */
+  private cursorWord: Int32Array | undefined;
   private readonly onAbort = () => this.fail(new AbortError(this.where, this.signal?.reason));
 
   constructor(
@@ -80,6 +93,35 @@ export class Job {
     this.pool = o.pool ?? currentPool();
     this.ctl = takeControl();
     this.signal?.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  /**
+   * Whether the job runs dynamically: one task per thread claiming blocks (`spread`), rather than
+   * one task per chunk (`phase`). Not when someone watches progress, which is reported as chunk
+   * tasks finish.
+   */
+  get dynamic(): boolean {
+    return this.onProgress === undefined;
+  }
+
+  /** Elements per block of a dynamic job over n elements: `chunkSize` if given, else the default. */
+  blockSize(n: number): number {
+    return this.chunkSize ?? Math.min(MAX_BLOCK, Math.max(MIN_BLOCK, Math.ceil(n / (BLOCKS_PER_THREAD * this.pool.threads))));
+  }
+
+  /** The shared word the tasks of a dynamic job claim blocks from (zero before the job's one `spread`). */
+  get cursor(): Int32Array {
+    return (this.cursorWord ??= takeControl());
+  }
+
+  /**
+   * Runs a dynamic job over `blocks` blocks: one task per pool thread (at most one per block),
+   * each claiming blocks from `cursor` until none is left (kernels.ts, `claimBlocks`). `submit`
+   * starts one task. Resolves when all have finished; rejects with the job's first failure.
+   */
+  async spread(blocks: number, submit: () => Promise<unknown>): Promise<void> {
+    const tasks = Math.min(blocks, this.pool.threads);
+    await this.phase(tasks, submit, () => 0);
   }
 
   /** Chunk boundaries of [0, n): `chunkSize` if given, else the default. */
@@ -147,6 +189,7 @@ export class Job {
     this.signal?.removeEventListener("abort", this.onAbort);
     if (ok && !this.reported) this.report();
     releaseControl(this.ctl);
+    if (this.cursorWord !== undefined) releaseControl(this.cursorWord);
     if (ok && this.failure !== undefined) throw this.failure.error;
   }
 

@@ -53,24 +53,97 @@ function checkSync(where: string, name: string, r: unknown): void {
   }
 }
 
+/**
+ * Claims blocks of `block` elements of [0, n) from the job's shared `cursor` (one atomic add per
+ * block) and calls `body(lo, hi, b)` for each, until none is left or the job stops. Every task of
+ * a dynamic job runs this loop, so a thread that runs faster (or started earlier) simply takes
+ * more blocks: no fixed split to balance, and one task per thread instead of one per chunk.
+ */
+function claimBlocks(cursor: Int32Array, n: number, block: number, ctl: Int32Array, body: (lo: number, hi: number, b: number) => void): void {
+  for (;;) {
+    if (aborted(ctl)) return;
+    const b = sys.add(cursor, 0, 1);
+    const lo = b * block;
+    if (lo >= n) return;
+    body(lo, Math.min(n, lo + block), b);
+  }
+}
+
+/** parts[b] = the sum of block b, for the blocks this task claims (see claimBlocks). */
+export function sumBlocks(data: NumericArray, parts: Float64Array, cursor: Int32Array, block: number, ctl: Int32Array): void {
+  claimBlocks(cursor, data.length, block, ctl, (lo, hi, b) => {
+    parts[b] = sumChunk(data, lo, hi, ctl);
+  });
+}
+
+/** `mapChunk` over the blocks this task claims. */
+export function mapBlocks(
+  data: NumericArray,
+  out: NumericArray,
+  url: string,
+  name: string,
+  cursor: Int32Array,
+  block: number,
+  ctl: Int32Array,
+): void | Promise<void> {
+  return withFn("parallel.map", url, name, () => {
+    claimBlocks(cursor, data.length, block, ctl, (lo, hi) => void mapChunk(data, out, url, name, lo, hi, ctl));
+  });
+}
+
+/** `forEachChunk` over the blocks this task claims. */
+export function forEachBlocks(data: NumericArray, url: string, name: string, cursor: Int32Array, block: number, ctl: Int32Array): void | Promise<void> {
+  return withFn("parallel.forEach", url, name, () => {
+    claimBlocks(cursor, data.length, block, ctl, (lo, hi) => void forEachChunk(data, url, name, lo, hi, ctl));
+  });
+}
+
+/** parts[b] = `reduceChunk` of block b (folded from `identity`), for the blocks this task claims. */
+export function reduceBlocks(
+  data: NumericArray,
+  url: string,
+  name: string,
+  identity: number,
+  parts: Float64Array,
+  cursor: Int32Array,
+  block: number,
+  ctl: Int32Array,
+): void | Promise<void> {
+  return withFn("parallel.reduce", url, name, () => {
+    claimBlocks(cursor, data.length, block, ctl, (lo, hi, b) => {
+      parts[b] = reduceChunk(data, url, name, identity, lo, hi, ctl) as number;
+    });
+  });
+}
+
 /** Sum of data[lo, hi), four accumulators (independent add chains; the caller adds chunks in order). */
 export function sumChunk(data: NumericArray, lo: number, hi: number, ctl: Int32Array): number {
   let s = 0;
   for (let b = lo; b < hi; b += CANCEL_EVERY) {
     if (aborted(ctl)) return NaN;
-    const e = Math.min(hi, b + CANCEL_EVERY);
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    let i = b;
-    for (; i + 3 < e; i += 4) {
-      s0 += data[i];
-      s1 += data[i + 1];
-      s2 += data[i + 2];
-      s3 += data[i + 3];
-    }
-    for (; i < e; i++) s0 += data[i];
-    s += (s0 + s1) + (s2 + s3);
+    s += sumRun(data.subarray(b, Math.min(hi, b + CANCEL_EVERY)));
   }
   return s;
+}
+
+/**
+ * Sum of a whole view, four accumulators. Over a view of its own (a subarray per 64 Ki elements)
+ * rather than a range of the caller's array: a loop bounded by the array's own length lets V8
+ * drop most bounds checks (measured 4.1 ms vs 5.0 ms for 10M doubles, the speed of a loop over
+ * a module-level constant array).
+ */
+function sumRun(v: NumericArray): number {
+  const n = v.length;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += v[i];
+    s1 += v[i + 1];
+    s2 += v[i + 2];
+    s3 += v[i + 3];
+  }
+  for (; i < n; i++) s0 += v[i];
+  return (s0 + s1) + (s2 + s3);
 }
 
 /** out[i] = fn(data[i], i) for i in [lo, hi). */

@@ -3,15 +3,17 @@
  * `par_sort` and `join`), caller's side.
  *
  * The model: code is named by module URL + export name (functions cannot cross threads), data
- * stays in shared memory. A helper splits [0, n) into chunks and runs one task per chunk on a
- * `ThreadPool`: the task is a kernel of `dist/kernels.js` (kernels.ts) that gets the typed arrays
- * (the same shared memory, not a copy), its chunk's range, and the user's module URL and export;
- * it imports the user's module once per worker and loops over the chunk. Results of chunks are
- * combined here, in chunk order. See job.ts for scheduling, progress and abort.
+ * stays in shared memory. A helper runs tasks on a `ThreadPool`: each is a kernel of
+ * `dist/kernels.js` (kernels.ts) that gets the typed arrays (the same shared memory, not a copy)
+ * and the user's module URL and export, imports the user's module once per worker, and loops over
+ * its part of [0, n) — blocks it claims from a shared cursor (one task per thread: `perBlock`), or
+ * one chunk per task (`perChunk`: `sort`, and jobs that report progress). Block and chunk results
+ * are combined here, in index order. See job.ts for scheduling, progress and abort.
  */
 import { moduleHref } from "../thread/spawn.js";
 import { describeValue, requireSharedMemory } from "../memory/layout.js";
 import { Job, type ParallelOptions } from "./job.js";
+import { releaseBuffer, takeBuffer } from "./buffers.js";
 import { sortSpecOf, type NumericArray, type SortSpec } from "./radix.js";
 import { sortOnPool, sortWork } from "./sort.js";
 import { currentPool } from "../pool/pool.js";
@@ -78,6 +80,31 @@ async function running<T>(job: Job, body: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Runs a dynamic job over [0, n) (see Job.spread): `task(block)` gives the kernel call of one
+ * task, which claims blocks of `block` elements. With `parts`, the kernel writes block b's result
+ * to `parts[b]`: resolves with those results, in block order.
+ */
+async function perBlock(
+  job: Job,
+  n: number,
+  parts: boolean,
+  task: (block: number, parts: Float64Array | null) => [kernel: string, ...args: unknown[]],
+): Promise<number[]> {
+  const block = job.blockSize(n);
+  const blocks = Math.ceil(n / block);
+  if (blocks === 0) return [];
+  // Block results in shared memory (a reused buffer: see buffers.ts), read once all tasks ended.
+  const buffer = parts ? takeBuffer(blocks * 8) : null;
+  try {
+    const view = buffer === null ? null : new Float64Array(buffer, 0, blocks);
+    await job.spread(blocks, () => job.pool.run(KERNELS, ...task(block, view)));
+    return view === null ? [] : Array.from(view);
+  } finally {
+    if (buffer !== null) releaseBuffer(buffer);
+  }
+}
+
 /** Runs a kernel once per chunk of [0, n); resolves with the chunks' results in order. */
 function perChunk<T>(job: Job, n: number, task: (lo: number, hi: number) => [kernel: string, ...args: unknown[]]): Promise<T[]> {
   const chunks = job.chunks(n);
@@ -134,8 +161,9 @@ type ReduceFn = (acc: number, x: number) => number;
 /**
  * Sum of the elements (as doubles), computed in parallel.
  *
- * Each chunk is summed in order (four interleaved accumulators) and the chunk sums are added in
- * chunk order, so the result is deterministic for a given chunking; floating-point rounding may
+ * Each block (or chunk: see `chunkSize`) is summed in order (four interleaved accumulators) and
+ * their sums are added in index order, so the result is deterministic for a given `chunkSize`
+ * (and default chunking); floating-point rounding may
  * differ from a single left-to-right loop (as with rayon's `sum`), by at most the usual
  * n·ε·Σ|x| bound. Sums of integers below 2^53 are exact.
  *
@@ -149,7 +177,11 @@ async function sum(data: NumericArray, opts?: ParallelOptions): Promise<number> 
   const where = "parallel.sum";
   checkArray(where, "data", data);
   const job = new Job(where, opts, data.length);
-  const parts = await running(job, () => perChunk<number>(job, data.length, (lo, hi) => ["sumChunk", data, lo, hi, job.ctl]));
+  const parts = await running(job, () =>
+    job.dynamic
+      ? perBlock(job, data.length, true, (block, parts) => ["sumBlocks", data, parts, job.cursor, block, job.ctl])
+      : perChunk<number>(job, data.length, (lo, hi) => ["sumChunk", data, lo, hi, job.ctl]),
+  );
   let s = 0;
   for (const p of parts) s += p;
   return s;
@@ -165,8 +197,8 @@ async function sum(data: NumericArray, opts?: ParallelOptions): Promise<number> 
  * With a `moduleRef` (`moduleRef<typeof import("./fns.js")>(url)`), `exportName` must name an
  * export of type `(x: number, i: number) => number` (not async): any other name is a compile error.
  *
- * On abort or error: rejects; chunks that finished hold their results, the others may be partly
- * written (from their start), and `data` is untouched (unless it is `out`).
+ * On abort or error: rejects; blocks (chunks) that finished hold their results, the others may be
+ * partly written (from their start), and `data` is untouched (unless it is `out`).
  */
 function map<U extends string | URL, K extends ExportName<U>>(
   data: NumericArray,
@@ -191,12 +223,16 @@ async function map(
   const url = moduleHref(moduleUrl, where);
   const name = checkExport(where, exportName);
   const job = new Job(where, opts, data.length);
-  await running(job, () => perChunk(job, data.length, (lo, hi) => ["mapChunk", data, out, url, name, lo, hi, job.ctl]));
+  await running(job, () =>
+    job.dynamic
+      ? perBlock(job, data.length, false, (block) => ["mapBlocks", data, out, url, name, job.cursor, block, job.ctl])
+      : perChunk(job, data.length, (lo, hi) => ["mapChunk", data, out, url, name, lo, hi, job.ctl]),
+  );
 }
 
 /**
- * Calls `fn(data[i], i)` for every i, in parallel (in no particular order across chunks; in index
- * order within one). `fn` is named by module URL + export, as in `map`; it may write to shared
+ * Calls `fn(data[i], i)` for every i, in parallel (in no particular order across blocks or chunks; in
+ * index order within one). `fn` is named by module URL + export, as in `map`; it may write to shared
  * memory it imports or that `data` views. With a `moduleRef`, `exportName` must name an export of
  * type `(x: number, i: number) => unknown` that does not return a Promise (a compile error otherwise).
  * On abort: rejects; some calls were made, others not.
@@ -213,12 +249,16 @@ async function forEach(data: NumericArray, moduleUrl: string | URL, exportName: 
   const url = moduleHref(moduleUrl, where);
   const name = checkExport(where, exportName);
   const job = new Job(where, opts, data.length);
-  await running(job, () => perChunk(job, data.length, (lo, hi) => ["forEachChunk", data, url, name, lo, hi, job.ctl]));
+  await running(job, () =>
+    job.dynamic
+      ? perBlock(job, data.length, false, (block) => ["forEachBlocks", data, url, name, job.cursor, block, job.ctl])
+      : perChunk(job, data.length, (lo, hi) => ["forEachChunk", data, url, name, lo, hi, job.ctl]),
+  );
 }
 
 /**
- * Folds the elements with `fn(acc, x)`, in parallel: each chunk folds from `identity`, then the
- * chunks' results are folded in chunk order (in a worker). Equal to the left-to-right fold when
+ * Folds the elements with `fn(acc, x)`, in parallel: each block (or chunk: see `chunkSize`) folds
+ * from `identity`, then their results are folded in index order (in a worker). Equal to the left-to-right fold when
  * `fn` is associative and `identity` is its identity (`(a, b) => a + b` with 0, `Math.max` with
  * -Infinity…). With a `moduleRef`, `exportName` must name an export of type
  * `(acc: number, x: number) => number` (not async): any other name is a compile error.
@@ -247,7 +287,9 @@ async function reduce(
   }
   const job = new Job(where, opts, data.length);
   return running(job, async () => {
-    const parts = await perChunk<number>(job, data.length, (lo, hi) => ["reduceChunk", data, url, name, identity, lo, hi, job.ctl]);
+    const parts = job.dynamic
+      ? await perBlock(job, data.length, true, (block, parts) => ["reduceBlocks", data, url, name, identity, parts, job.cursor, block, job.ctl])
+      : await perChunk<number>(job, data.length, (lo, hi) => ["reduceChunk", data, url, name, identity, lo, hi, job.ctl]);
     if (parts.length === 0) return identity;
     const [r] = await job.phase(1, () => job.pool.run<number>(KERNELS, "reduceParts", url, name, identity, parts), () => 0);
     return r!;

@@ -10,7 +10,7 @@ import {
 } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
 import type { History } from "../workers/ch-lib.mjs";
-import { checkHistories, headerPeek, joinAll, runs, setFlag, waitFlag, within } from "./util.js";
+import { checkHistories, headerPeek, joinAll, runs, setFlag, waitFlag, waitFlagOf, within } from "./util.js";
 
 describe("select: correctness with worker-fed channels", () => {
   it("every message of 2–3 channels is delivered exactly once, in order, to select consumers", async () => {
@@ -175,7 +175,7 @@ describe("select: disconnected arms and closed handles", () => {
       const h = spawn(workerUrl("ch-script.mjs"), { rxA, rxB, flags }, [["set", "flags", 0, 1], ["select", ["rxA", "rxB"]]]);
       rxA.close();
       rxB.close();
-      await within(waitFlag(flags, 0, 1), "start");
+      await within(waitFlagOf(h, flags, 0, 1), "start");
       await new Promise((r) => setTimeout(r, 30));
       txB.close();
       const [log] = await joinAll<any[]>([h], `capacity ${capacity}`);
@@ -264,7 +264,7 @@ describe("select: timeouts and aborts leave channels usable", () => {
       ["select", ["rx"], { timeout: 20_000 }],
     ]);
     rx.close();
-    await within(waitFlag(flags, 0, 1), "first select timed out");
+    await within(waitFlagOf(h, flags, 0, 1), "first select timed out");
     await new Promise((r) => setTimeout(r, 30));
     tx.send(5);
     tx.close();

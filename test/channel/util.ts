@@ -223,6 +223,23 @@ export async function waitFlag(flags: Int32Array, i: number, v: number): Promise
   }
 }
 
+/**
+ * `waitFlag`, failing at once with the worker's own outcome if worker `h` ends (returns, throws or
+ * dies) before the flag is set, instead of hanging until `within`'s limit with no cause.
+ */
+export function waitFlagOf(h: WorkerHandle<any>, flags: Int32Array, i: number, v: number): Promise<void> {
+  const ended = h.join().then(
+    (r) => {
+      throw new Error(`the worker returned ${JSON.stringify(r)} before setting flag ${i} to ${v}`);
+    },
+    (e) => {
+      throw new Error(`the worker failed before setting flag ${i} to ${v}: ${e?.stack ?? e}`);
+    },
+  );
+  ended.catch(() => {}); // the worker ending after the flag (as it should) is no error
+  return Promise.race([waitFlag(flags, i, v), ended]);
+}
+
 /** Sets flags[i] = v and wakes its waiters. */
 export function setFlag(flags: Int32Array, i: number, v: number): void {
   Atomics.store(flags, i, v);

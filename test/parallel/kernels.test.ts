@@ -127,7 +127,68 @@ describe("chunk kernels (in-thread)", () => {
   });
 });
 
+describe("block kernels (in-thread): claim blocks from a shared cursor until none is left", () => {
+  const cursor = () => new Int32Array(new SharedArrayBuffer(4));
+
+  it("sumBlocks writes each block's sum to parts[b]; a second task on the same cursor finds nothing left", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 1, max: 700 }), (n, block) => {
+        const a = shared(Float64Array.from({ length: n }, (_, i) => (i * 7) % 1000));
+        const blocks = Math.ceil(n / block);
+        const parts = shared(new Float64Array(blocks + 1).fill(-1));
+        const cur = cursor();
+        k.sumBlocks(a, parts, cur, block, ctl());
+        for (let b = 0; b < blocks; b++) expect(parts[b]).toBe(k.sumChunk(a, b * block, Math.min(n, (b + 1) * block), ctl()));
+        expect(parts[blocks]).toBe(-1); // nothing past the last block
+        const claimed = Atomics.load(cur, 0);
+        k.sumBlocks(a, parts, cur, block, ctl());
+        expect(Atomics.load(cur, 0)).toBe(claimed + 1); // one look past the end, no block
+      }),
+      fcParams(100),
+    );
+  });
+
+  it("a set control word stops claiming: no block is taken or written", () => {
+    const a = f64([1, 2, 3, 4]);
+    const parts = shared(new Float64Array(4).fill(-1));
+    const cur = cursor();
+    const c = ctl();
+    Atomics.store(c, 0, 1);
+    k.sumBlocks(a, parts, cur, 1, c);
+    expect(Atomics.load(cur, 0)).toBe(0);
+    expect(Array.from(parts)).toEqual([-1, -1, -1, -1]);
+  });
+
+  it("mapBlocks, forEachBlocks and reduceBlocks cover every index exactly once, with the user's function", async () => {
+    const a = f64([1, 2, 3, 4, 5, 6, 7]);
+    const out = shared(new Float64Array(7).fill(-1));
+    await k.mapBlocks(a, out, fns, "affine", cursor(), 3, ctl());
+    expect(Array.from(out)).toEqual([2, 5, 8, 11, 14, 17, 20]);
+    const parts = shared(new Float64Array(3));
+    await k.reduceBlocks(a, fns, "add", 0, parts, cursor(), 3, ctl());
+    expect(Array.from(parts)).toEqual([6, 15, 7]);
+    // (A kernel whose function is cached throws at once, else rejects: either way the task fails.)
+    const failing = (f: () => unknown) => (async () => f())();
+    await expect(failing(() => k.forEachBlocks(a, fns, "nope", cursor(), 3, ctl()))).rejects.toThrow(/no exported function "nope"/);
+    await expect(failing(() => k.mapBlocks(a, a, fns, "asyncSquare", cursor(), 3, ctl()))).rejects.toThrow(/returned a Promise/);
+  });
+});
+
 describe("kernels in spawned workers (real threads, disjoint chunks of one shared array)", () => {
+  it("three workers claiming blocks of one array from one cursor take every block exactly once", async () => {
+    const n = 300_000, block = 1000;
+    const a = shared(Float64Array.from({ length: n }, (_, i) => i % 1000));
+    const parts = shared(new Float64Array(n / block).fill(-1));
+    const cur = new Int32Array(new SharedArrayBuffer(4));
+    const url = workerUrl("par-kernel.mjs");
+    const c = ctl();
+    await Promise.all([0, 1, 2].map(() => spawn(url, "sumBlocks", a, parts, cur, block, c).join()));
+    // Every block of i % 1000 over 1000 elements sums to 499 500; a block taken twice or never
+    // would leave -1 (or the right value twice, caught by the cursor: one look past the end each).
+    expect(Array.from(new Set(parts))).toEqual([499_500]);
+    expect(Atomics.load(cur, 0)).toBe(n / block + 3);
+  });
+
   it("two workers map halves of one array in place and sum them", async () => {
     const n = 300_001;
     const a = shared(Float64Array.from({ length: n }, (_, i) => i));

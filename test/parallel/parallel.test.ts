@@ -103,6 +103,26 @@ describe("user functions' errors", () => {
   });
 });
 
+describe("scheduling", () => {
+  it("without onProgress a job is one task per pool thread, claiming blocks; with it, one task per chunk", async () => {
+    const a = shared(new Float64Array(1_000_000).fill(1));
+    const tasks = async (job: () => Promise<unknown>): Promise<number> => {
+      const before = pool.stats().tasksRun;
+      await job();
+      return pool.stats().tasksRun - before;
+    };
+    expect(await tasks(async () => expect(await parallel.sum(a, { pool })).toBe(1_000_000))).toBe(2);
+    expect(await tasks(() => parallel.map(a, a, fns, "affine", { pool, chunkSize: 1000 }))).toBe(2);
+    expect(a[999_999]).toBe(2 + 999_999);
+    // One block, one task.
+    expect(await tasks(async () => expect(await parallel.sum(f64([1, 2, 3]), { pool })).toBe(6))).toBe(1);
+    const progress: number[] = [];
+    const chunked = () => parallel.forEach(a, fns, "square", { pool, chunkSize: 100_000, onProgress: (done) => progress.push(done) });
+    expect(await tasks(chunked)).toBe(10);
+    expect(progress.at(-1)).toBe(1_000_000);
+  });
+});
+
 describe("abort and progress", () => {
   it("an already-aborted signal rejects with AbortError before any work", async () => {
     const a = f64([3, 2, 1]);
