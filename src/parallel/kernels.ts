@@ -121,28 +121,30 @@ export function sumChunk(data: NumericArray, lo: number, hi: number, ctl: Int32A
   let s = 0;
   for (let b = lo; b < hi; b += CANCEL_EVERY) {
     if (aborted(ctl)) return NaN;
-    s += sumRun(data.subarray(b, Math.min(hi, b + CANCEL_EVERY)));
+    s += sumRun(data, b, Math.min(hi, b + CANCEL_EVERY));
   }
   return s;
 }
 
 /**
- * Sum of a whole view, four accumulators. Over a view of its own (a subarray per 64 Ki elements)
- * rather than a range of the caller's array: a loop bounded by the array's own length lets V8
- * drop most bounds checks (measured 4.1 ms vs 5.0 ms for 10M doubles, the speed of a loop over
- * a module-level constant array).
+ * Sum of d[lo, hi), four accumulators. `hi` is clamped to `d.length` first and the main loop runs
+ * to `hi - 3`: with the bound tied to the array's length V8 drops most bounds checks (10M doubles,
+ * one thread: 5.0 → 4.3 ms, the speed of a loop over a module-level constant array). (A subarray
+ * per block did as well when it did, but swung to 3× slower in some processes.)
  */
-function sumRun(v: NumericArray): number {
-  const n = v.length;
+function sumRun(d: NumericArray, lo: number, hi: number): number {
+  const len = d.length;
+  if (hi > len) hi = len;
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    s0 += v[i];
-    s1 += v[i + 1];
-    s2 += v[i + 2];
-    s3 += v[i + 3];
+  let i = lo;
+  const e = hi - 3;
+  for (; i < e; i += 4) {
+    s0 += d[i];
+    s1 += d[i + 1];
+    s2 += d[i + 2];
+    s3 += d[i + 3];
   }
-  for (; i < n; i++) s0 += v[i];
+  for (; i < hi; i++) s0 += d[i];
   return (s0 + s1) + (s2 + s3);
 }
 
