@@ -1,6 +1,7 @@
 /**
  * One call of a parallel helper, seen from the caller's thread: its options, its control word,
- * its progress, and the phases of chunk tasks it submits to the pool.
+ * its progress, and the tasks it submits to the pool — phases of chunk tasks (`phase`), or one
+ * task per thread claiming blocks, with continuations when a task gives its worker up (`spread`).
  *
  * A phase submits its tasks with at most `MAX_IN_FLIGHT` in flight (all of them, for the default
  * chunking), and resolves when all have finished.
@@ -14,6 +15,7 @@ import { AbortError } from "../errors.js";
 import { describeValue } from "../memory/layout.js";
 import { releaseControl, takeControl } from "./buffers.js";
 import { currentPool } from "../pool/pool.js";
+import { POOL_CONTROL } from "../pool/submitter.js";
 import type { Pool } from "../pool/api.js";
 
 /** Options every parallel helper takes. */
@@ -35,7 +37,9 @@ export interface ParallelOptions {
   chunkSize?: number;
   /**
    * Called on the caller's thread as chunks finish, with the work done so far and the total (in
-   * elements; `parallel.sort` counts each pass over the array). Calls are monotone and the last
+   * elements; `parallel.sort` counts each pass over the array). A job watched this way runs one
+   * task per chunk (see `chunkSize`); `sum` and `reduce` use the same units either way, so their
+   * results do not depend on whether you watch. Calls are monotone and the last
    * one, made before the promise resolves, has `done === total`. If it throws, the job stops and
    * rejects with that error.
    */
@@ -104,9 +108,21 @@ export class Job {
     return this.onProgress === undefined;
   }
 
-  /** Elements per block of a dynamic job over n elements: `chunkSize` if given, else the default. */
+  /**
+   * Elements per block of a dynamic job over n elements: `chunkSize` if given, else the default —
+   * but never so small that block indices pass 2^30 (the cursor is an Int32 word).
+   */
   blockSize(n: number): number {
-    return this.chunkSize ?? Math.min(MAX_BLOCK, Math.max(MIN_BLOCK, Math.ceil(n / (BLOCKS_PER_THREAD * this.pool.threads))));
+    const size = this.chunkSize ?? Math.min(MAX_BLOCK, Math.max(MIN_BLOCK, Math.ceil(n / (BLOCKS_PER_THREAD * this.pool.threads))));
+    return Math.max(size, Math.ceil(n / 2 ** 30));
+  }
+
+  /**
+   * The pool's control words, for kernels to see whether other tasks wait (they then give their
+   * worker up between blocks: kernels.ts, `claimBlocks`); null for a pool that does not expose them.
+   */
+  get poolControl(): Int32Array | null {
+    return (this.pool as { [POOL_CONTROL]?: Int32Array })[POOL_CONTROL] ?? null;
   }
 
   /** The shared word the tasks of a dynamic job claim blocks from (zero before the job's one `spread`). */
@@ -117,11 +133,43 @@ export class Job {
   /**
    * Runs a dynamic job over `blocks` blocks: one task per pool thread (at most one per block),
    * each claiming blocks from `cursor` until none is left (kernels.ts, `claimBlocks`). `submit`
-   * starts one task. Resolves when all have finished; rejects with the job's first failure.
+   * starts one task, which resolves true when it saw no block left (or the job stopped), false
+   * when it gave its worker up to other waiting tasks: then a continuation is submitted (behind
+   * them). Resolves once every task has ended; rejects with the job's first failure, after the
+   * tasks in flight have ended.
    */
-  async spread(blocks: number, submit: () => Promise<unknown>): Promise<void> {
+  spread(blocks: number, submit: () => Promise<boolean>): Promise<void> {
     const tasks = Math.min(blocks, this.pool.threads);
-    await this.phase(tasks, submit, () => 0);
+    return new Promise<void>((resolve, reject) => {
+      let inFlight = 0;
+      const settle = (): void => {
+        if (inFlight > 0) return;
+        if (this.failure !== undefined) reject(this.failure.error);
+        else resolve();
+      };
+      const start = (): void => {
+        inFlight++;
+        let task: Promise<boolean>;
+        try {
+          task = submit();
+        } catch (e) {
+          task = Promise.reject(e);
+        }
+        task.then(
+          (done) => {
+            inFlight--;
+            if (done !== true && this.failure === undefined) start();
+            settle();
+          },
+          (e) => {
+            inFlight--;
+            this.fail(e);
+            settle();
+          },
+        );
+      };
+      for (let i = 0; i < tasks; i++) start();
+    });
   }
 
   /** Chunk boundaries of [0, n): `chunkSize` if given, else the default. */
@@ -188,8 +236,13 @@ export class Job {
   end(ok: boolean): void {
     this.signal?.removeEventListener("abort", this.onAbort);
     if (ok && !this.reported) this.report();
-    releaseControl(this.ctl);
-    if (this.cursorWord !== undefined) releaseControl(this.cursorWord);
+    // The words go back for reuse only after a success: a job rejected by `terminate()` settles
+    // before its workers have stopped, and a kernel still running must not write into a word the
+    // next job took (a failed job leaves two 4-byte words behind; failures are rare).
+    if (ok && this.failure === undefined) {
+      releaseControl(this.ctl);
+      if (this.cursorWord !== undefined) releaseControl(this.cursorWord);
+    }
     if (ok && this.failure !== undefined) throw this.failure.error;
   }
 
@@ -225,7 +278,7 @@ function checkOptions(where: string, opts: ParallelOptions | undefined): Paralle
     throw new TypeError(`${where}: pool must be a ThreadPool, got ${describeValue(pool)}`);
   }
   if (chunkSize !== undefined && (typeof chunkSize !== "number" || !Number.isSafeInteger(chunkSize) || chunkSize < 1)) {
-    throw new RangeError(`${where}: chunkSize must be a positive integer (elements per task), got ${describeValue(chunkSize)}`);
+    throw new RangeError(`${where}: chunkSize must be a positive integer (elements per block or chunk), got ${describeValue(chunkSize)}`);
   }
   if (onProgress !== undefined && typeof onProgress !== "function") {
     throw new TypeError(`${where}: onProgress must be a function (done, total) => void, got ${describeValue(onProgress)}`);

@@ -1,8 +1,9 @@
 /**
  * Worker side of the parallel helpers (built to dist/kernels.js): plain exported functions that a
- * pool's workers run by module URL + export name, each over one chunk [lo, hi) of a
- * SharedArrayBuffer-backed typed array. The caller side (`parallel.ts`, `sort.ts`) splits the work
- * and combines the results.
+ * pool's workers run by module URL + export name over a SharedArrayBuffer-backed typed array —
+ * either one chunk [lo, hi) per task (`…Chunk`, the sort's phases), or the blocks a task claims
+ * from a shared cursor (`…Blocks`, see claimBlocks). The caller side (`parallel.ts`, `sort.ts`)
+ * splits the work and combines the results.
  *
  * Every kernel takes `ctl`, the job's control word (an Int32Array over shared memory): non-zero
  * means the job was aborted or failed elsewhere, and the kernel returns early without finishing
@@ -13,6 +14,8 @@
  * per worker) and cached here.
  */
 import * as sys from "../sys/index.js";
+import * as L from "../pool/layout.js";
+import * as Q from "../pool/queues.js";
 import { CANCEL_EVERY, sortInThread, type NumericArray } from "./radix.js";
 
 type Fn = (...args: number[]) => unknown;
@@ -46,6 +49,9 @@ async function load(where: string, url: string, name: string): Promise<Fn> {
   return fn;
 }
 
+/** A value's kind for messages ("a string", "null", "a bigint"…). */
+const describe = (v: unknown): string => (v === null ? "null" : typeof v === "object" ? "an object" : `a ${typeof v}`);
+
 /** Throws if a user function returned a promise: chunk loops call it synchronously. */
 function checkSync(where: string, name: string, r: unknown): void {
   if (r !== null && typeof r === "object" && typeof (r as any).then === "function") {
@@ -54,24 +60,58 @@ function checkSync(where: string, name: string, r: unknown): void {
 }
 
 /**
- * Claims blocks of `block` elements of [0, n) from the job's shared `cursor` (one atomic add per
- * block) and calls `body(lo, hi, b)` for each, until none is left or the job stops. Every task of
- * a dynamic job runs this loop, so a thread that runs faster (or started earlier) simply takes
- * more blocks: no fixed split to balance, and one task per thread instead of one per chunk.
+ * How long a task of a dynamic job keeps its worker (ms) while other tasks wait in the pool: then
+ * it returns after its current block and the job submits a continuation behind them (see
+ * `claimBlocks`). Without waiting tasks it runs until no block is left.
  */
-function claimBlocks(cursor: Int32Array, n: number, block: number, ctl: Int32Array, body: (lo: number, hi: number, b: number) => void): void {
+export const SLICE_MS = 4;
+
+/** Whether a task waits in the pool whose control words are `pool` (injector or any deque). */
+function othersWaiting(pool: Int32Array): boolean {
+  if (Q.injectLen(pool) > 0) return true;
+  const threads = sys.load(pool, L.THREADS);
+  for (let k = 0; k < threads; k++) if (Q.dequeLen(pool, L.workerBase(k)) > 0) return true;
+  return false;
+}
+
+/**
+ * Claims blocks of `block` elements of [0, n) from the job's shared `cursor` (one atomic add per
+ * block) and calls `body(lo, hi, b)` for each, until none is left or the job stops: returns true
+ * then. Every task of a dynamic job runs this loop, so a thread that runs faster (or started
+ * earlier) simply takes more blocks: no fixed split to balance, and one task per thread instead of
+ * one per chunk. After `SLICE_MS`, if other tasks wait in the pool (`pool`: its control words, or
+ * null), it returns false between blocks, giving its worker up: the job submits a continuation,
+ * so a long job does not hold every worker of a shared pool. A block that throws sets the job's
+ * stop word before the error propagates, so the job's other tasks stop at their next block even
+ * before the caller's thread hears of it.
+ */
+function claimBlocks(
+  cursor: Int32Array,
+  n: number,
+  block: number,
+  ctl: Int32Array,
+  pool: Int32Array | null,
+  body: (lo: number, hi: number, b: number) => void,
+): boolean {
+  const until = pool === null ? Infinity : sys.now() + SLICE_MS;
   for (;;) {
-    if (aborted(ctl)) return;
+    if (aborted(ctl)) return true;
+    if (sys.now() > until && othersWaiting(pool!)) return false;
     const b = sys.add(cursor, 0, 1);
     const lo = b * block;
-    if (lo >= n) return;
-    body(lo, Math.min(n, lo + block), b);
+    if (lo >= n) return true;
+    try {
+      body(lo, Math.min(n, lo + block), b);
+    } catch (e) {
+      sys.store(ctl, 0, 1);
+      throw e;
+    }
   }
 }
 
-/** parts[b] = the sum of block b, for the blocks this task claims (see claimBlocks). */
-export function sumBlocks(data: NumericArray, parts: Float64Array, cursor: Int32Array, block: number, ctl: Int32Array): void {
-  claimBlocks(cursor, data.length, block, ctl, (lo, hi, b) => {
+/** parts[b] = the sum of block b, for the blocks this task claims (see claimBlocks; returns its result). */
+export function sumBlocks(data: NumericArray, parts: Float64Array, cursor: Int32Array, block: number, ctl: Int32Array, pool: Int32Array | null): boolean {
+  return claimBlocks(cursor, data.length, block, ctl, pool, (lo, hi, b) => {
     parts[b] = sumChunk(data, lo, hi, ctl);
   });
 }
@@ -85,20 +125,32 @@ export function mapBlocks(
   cursor: Int32Array,
   block: number,
   ctl: Int32Array,
-): void | Promise<void> {
-  return withFn("parallel.map", url, name, () => {
-    claimBlocks(cursor, data.length, block, ctl, (lo, hi) => void mapChunk(data, out, url, name, lo, hi, ctl));
-  });
+  pool: Int32Array | null,
+): boolean | Promise<boolean> {
+  return withFn("parallel.map", url, name, () =>
+    claimBlocks(cursor, data.length, block, ctl, pool, (lo, hi) => void mapChunk(data, out, url, name, lo, hi, ctl)),
+  );
 }
 
 /** `forEachChunk` over the blocks this task claims. */
-export function forEachBlocks(data: NumericArray, url: string, name: string, cursor: Int32Array, block: number, ctl: Int32Array): void | Promise<void> {
-  return withFn("parallel.forEach", url, name, () => {
-    claimBlocks(cursor, data.length, block, ctl, (lo, hi) => void forEachChunk(data, url, name, lo, hi, ctl));
-  });
+export function forEachBlocks(
+  data: NumericArray,
+  url: string,
+  name: string,
+  cursor: Int32Array,
+  block: number,
+  ctl: Int32Array,
+  pool: Int32Array | null,
+): boolean | Promise<boolean> {
+  return withFn("parallel.forEach", url, name, () =>
+    claimBlocks(cursor, data.length, block, ctl, pool, (lo, hi) => void forEachChunk(data, url, name, lo, hi, ctl)),
+  );
 }
 
-/** parts[b] = `reduceChunk` of block b (folded from `identity`), for the blocks this task claims. */
+/**
+ * parts[b] = `reduceChunk` of block b (folded from `identity`), for the blocks this task claims.
+ * The slots are doubles: `fn` must return numbers (as its type says).
+ */
 export function reduceBlocks(
   data: NumericArray,
   url: string,
@@ -108,12 +160,13 @@ export function reduceBlocks(
   cursor: Int32Array,
   block: number,
   ctl: Int32Array,
-): void | Promise<void> {
-  return withFn("parallel.reduce", url, name, () => {
-    claimBlocks(cursor, data.length, block, ctl, (lo, hi, b) => {
+  pool: Int32Array | null,
+): boolean | Promise<boolean> {
+  return withFn("parallel.reduce", url, name, () =>
+    claimBlocks(cursor, data.length, block, ctl, pool, (lo, hi, b) => {
       parts[b] = reduceChunk(data, url, name, identity, lo, hi, ctl) as number;
-    });
-  });
+    }),
+  );
 }
 
 /** Sum of data[lo, hi), four accumulators (independent add chains; the caller adds chunks in order). */
@@ -204,6 +257,11 @@ export function reduceChunk(
       if (aborted(ctl)) return NaN;
       const e = Math.min(hi, b + CANCEL_EVERY);
       for (let i = b; i < e; i++) acc = fn(acc, data[i]) as number;
+    }
+    // Partial results are numbers in shared slots (reduceBlocks): a function that returns
+    // something else is a clear error, not a silent NaN (the type says number; a plain URL is unchecked).
+    if (typeof acc !== "number") {
+      throw new TypeError(`parallel.reduce: "${name}" returned ${describe(acc)}; it must return a number (fn(acc: number, x: number) => number)`);
     }
     return acc;
   });

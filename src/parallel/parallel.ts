@@ -96,18 +96,25 @@ async function perBlock(
   if (blocks === 0) return [];
   // Block results in shared memory (a reused buffer: see buffers.ts), read once all tasks ended.
   const buffer = parts ? takeBuffer(blocks * 8) : null;
+  let ok = false;
   try {
     const view = buffer === null ? null : new Float64Array(buffer, 0, blocks);
-    await job.spread(blocks, () => job.pool.run(KERNELS, ...task(block, view)));
+    await job.spread(blocks, () => job.pool.run<boolean>(KERNELS, ...task(block, view)));
+    ok = true;
     return view === null ? [] : Array.from(view);
   } finally {
-    if (buffer !== null) releaseBuffer(buffer);
+    // Kept for the next call only after a success (a pool terminated mid-job rejects before its
+    // workers have stopped) and only if small (a tiny chunkSize asks for 8 bytes per block).
+    if (buffer !== null && ok && buffer.byteLength <= 1 << 20) releaseBuffer(buffer);
   }
 }
 
-/** Runs a kernel once per chunk of [0, n); resolves with the chunks' results in order. */
-function perChunk<T>(job: Job, n: number, task: (lo: number, hi: number) => [kernel: string, ...args: unknown[]]): Promise<T[]> {
-  const chunks = job.chunks(n);
+/**
+ * Runs a kernel once per chunk of [0, n) (of `size` elements: default, the job's chunking);
+ * resolves with the chunks' results in order.
+ */
+function perChunk<T>(job: Job, n: number, task: (lo: number, hi: number) => [kernel: string, ...args: unknown[]], size?: number): Promise<T[]> {
+  const chunks = job.chunks(n, size);
   return job.phase(
     chunks.length,
     (i) => job.pool.run<T>(KERNELS, ...task(...chunks[i]!)),
@@ -179,8 +186,8 @@ async function sum(data: NumericArray, opts?: ParallelOptions): Promise<number> 
   const job = new Job(where, opts, data.length);
   const parts = await running(job, () =>
     job.dynamic
-      ? perBlock(job, data.length, true, (block, parts) => ["sumBlocks", data, parts, job.cursor, block, job.ctl])
-      : perChunk<number>(job, data.length, (lo, hi) => ["sumChunk", data, lo, hi, job.ctl]),
+      ? perBlock(job, data.length, true, (block, parts) => ["sumBlocks", data, parts, job.cursor, block, job.ctl, job.poolControl])
+      : perChunk<number>(job, data.length, (lo, hi) => ["sumChunk", data, lo, hi, job.ctl], job.blockSize(data.length)),
   );
   let s = 0;
   for (const p of parts) s += p;
@@ -225,7 +232,7 @@ async function map(
   const job = new Job(where, opts, data.length);
   await running(job, () =>
     job.dynamic
-      ? perBlock(job, data.length, false, (block) => ["mapBlocks", data, out, url, name, job.cursor, block, job.ctl])
+      ? perBlock(job, data.length, false, (block) => ["mapBlocks", data, out, url, name, job.cursor, block, job.ctl, job.poolControl])
       : perChunk(job, data.length, (lo, hi) => ["mapChunk", data, out, url, name, lo, hi, job.ctl]),
   );
 }
@@ -251,7 +258,7 @@ async function forEach(data: NumericArray, moduleUrl: string | URL, exportName: 
   const job = new Job(where, opts, data.length);
   await running(job, () =>
     job.dynamic
-      ? perBlock(job, data.length, false, (block) => ["forEachBlocks", data, url, name, job.cursor, block, job.ctl])
+      ? perBlock(job, data.length, false, (block) => ["forEachBlocks", data, url, name, job.cursor, block, job.ctl, job.poolControl])
       : perChunk(job, data.length, (lo, hi) => ["forEachChunk", data, url, name, lo, hi, job.ctl]),
   );
 }
@@ -288,8 +295,8 @@ async function reduce(
   const job = new Job(where, opts, data.length);
   return running(job, async () => {
     const parts = job.dynamic
-      ? await perBlock(job, data.length, true, (block, parts) => ["reduceBlocks", data, url, name, identity, parts, job.cursor, block, job.ctl])
-      : await perChunk<number>(job, data.length, (lo, hi) => ["reduceChunk", data, url, name, identity, lo, hi, job.ctl]);
+      ? await perBlock(job, data.length, true, (block, parts) => ["reduceBlocks", data, url, name, identity, parts, job.cursor, block, job.ctl, job.poolControl])
+      : await perChunk<number>(job, data.length, (lo, hi) => ["reduceChunk", data, url, name, identity, lo, hi, job.ctl], job.blockSize(data.length));
     if (parts.length === 0) return identity;
     const [r] = await job.phase(1, () => job.pool.run<number>(KERNELS, "reduceParts", url, name, identity, parts), () => 0);
     return r!;

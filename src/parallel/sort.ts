@@ -38,6 +38,7 @@ export async function sortOnPool(job: Job, kernels: string, data: NumericArray, 
   const scratch = new (data.constructor as new (b: SharedArrayBuffer, at: number, n: number) => NumericArray)(scratchBuffer, 0, n);
   const hist = new Uint32Array(histBuffer, 0, chunks.length * BUCKETS);
   let src = data, dst = scratch;
+  let ok = false;
   try {
     for (let pass = 0; pass < spec.width; pass++) {
       const from = src, to = dst;
@@ -57,6 +58,7 @@ export async function sortOnPool(job: Job, kernels: string, data: NumericArray, 
       job.advance(n);
     }
     if (spec.kind === "f64" || spec.kind === "f32") moveLeadingNaNs(data as Float64Array, scratch as Float64Array);
+    ok = true;
   } catch (e) {
     // Leave `data` a permutation of its elements: the last completed pass may sit in scratch
     // (a failed scatter or copy into `data` may have written part of it). Same-type set() is a
@@ -64,7 +66,11 @@ export async function sortOnPool(job: Job, kernels: string, data: NumericArray, 
     if (src !== data) data.set(src as any);
     throw e;
   } finally {
-    releaseBuffer(scratchBuffer);
-    releaseBuffer(histBuffer);
+    // Reused by later calls only after a success: a pool terminated mid-sort rejects before its
+    // workers have stopped, and a kernel still running must not write into the next job's memory.
+    if (ok) {
+      releaseBuffer(scratchBuffer);
+      releaseBuffer(histBuffer);
+    }
   }
 }

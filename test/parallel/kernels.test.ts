@@ -137,11 +137,11 @@ describe("block kernels (in-thread): claim blocks from a shared cursor until non
         const blocks = Math.ceil(n / block);
         const parts = shared(new Float64Array(blocks + 1).fill(-1));
         const cur = cursor();
-        k.sumBlocks(a, parts, cur, block, ctl());
+        k.sumBlocks(a, parts, cur, block, ctl(), null);
         for (let b = 0; b < blocks; b++) expect(parts[b]).toBe(k.sumChunk(a, b * block, Math.min(n, (b + 1) * block), ctl()));
         expect(parts[blocks]).toBe(-1); // nothing past the last block
         const claimed = Atomics.load(cur, 0);
-        k.sumBlocks(a, parts, cur, block, ctl());
+        expect(k.sumBlocks(a, parts, cur, block, ctl(), null)).toBe(true);
         expect(Atomics.load(cur, 0)).toBe(claimed + 1); // one look past the end, no block
       }),
       fcParams(100),
@@ -154,39 +154,78 @@ describe("block kernels (in-thread): claim blocks from a shared cursor until non
     const cur = cursor();
     const c = ctl();
     Atomics.store(c, 0, 1);
-    k.sumBlocks(a, parts, cur, 1, c);
+    expect(k.sumBlocks(a, parts, cur, 1, c, null)).toBe(true);
     expect(Atomics.load(cur, 0)).toBe(0);
     expect(Array.from(parts)).toEqual([-1, -1, -1, -1]);
+  });
+
+  it("after SLICE_MS a task gives its worker up between blocks if other tasks wait in the pool, else runs to the end", () => {
+    const n = 4_000_000, block = 1024, blocks = n / block;
+    const a = shared(new Float64Array(n).fill(1));
+    const parts = shared(new Float64Array(blocks).fill(-1));
+    // A pool's control words (pool/layout.ts) with one task waiting in the injector, no workers.
+    const pool = new Int32Array(new SharedArrayBuffer(4 * 64));
+    Atomics.store(pool, 32, 1); // INJ_TAIL: one entry pushed, INJ_HEAD still 0
+    const cur = cursor();
+    const t0 = performance.now();
+    expect(k.sumBlocks(a, parts, cur, block, ctl(), pool)).toBe(false);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(k.SLICE_MS);
+    const taken = Atomics.load(cur, 0);
+    expect(taken).toBeGreaterThan(0);
+    expect(taken).toBeLessThan(blocks); // 4M doubles take longer than a slice
+    for (let b = 0; b < taken; b++) expect(parts[b]).toBe(block);
+    expect(parts[taken]).toBe(-1);
+    // Nobody waiting: the continuation runs to the end.
+    Atomics.store(pool, 16, 1); // INJ_HEAD: the entry was taken
+    expect(k.sumBlocks(a, parts, cur, block, ctl(), pool)).toBe(true);
+    expect(Array.from(new Set(parts))).toEqual([block]);
+  });
+
+  it("a block that throws sets the job's stop word, so the job's other tasks stop", async () => {
+    const a = shared(new Float64Array(1000));
+    const c = ctl();
+    const cur = cursor();
+    await expect((async () => k.mapBlocks(a, a, fns, "boom", cur, 100, c, null))()).rejects.toThrow("boom at 777");
+    expect(Atomics.load(c, 0)).toBe(1);
+    expect(Atomics.load(cur, 0)).toBe(8); // blocks 0…7 claimed; none after the one that threw
   });
 
   it("mapBlocks, forEachBlocks and reduceBlocks cover every index exactly once, with the user's function", async () => {
     const a = f64([1, 2, 3, 4, 5, 6, 7]);
     const out = shared(new Float64Array(7).fill(-1));
-    await k.mapBlocks(a, out, fns, "affine", cursor(), 3, ctl());
+    await k.mapBlocks(a, out, fns, "affine", cursor(), 3, ctl(), null);
     expect(Array.from(out)).toEqual([2, 5, 8, 11, 14, 17, 20]);
     const parts = shared(new Float64Array(3));
-    await k.reduceBlocks(a, fns, "add", 0, parts, cursor(), 3, ctl());
+    await k.reduceBlocks(a, fns, "add", 0, parts, cursor(), 3, ctl(), null);
     expect(Array.from(parts)).toEqual([6, 15, 7]);
     // (A kernel whose function is cached throws at once, else rejects: either way the task fails.)
     const failing = (f: () => unknown) => (async () => f())();
-    await expect(failing(() => k.forEachBlocks(a, fns, "nope", cursor(), 3, ctl()))).rejects.toThrow(/no exported function "nope"/);
-    await expect(failing(() => k.mapBlocks(a, a, fns, "asyncSquare", cursor(), 3, ctl()))).rejects.toThrow(/returned a Promise/);
+    await expect(failing(() => k.forEachBlocks(a, fns, "nope", cursor(), 3, ctl(), null))).rejects.toThrow(/no exported function "nope"/);
+    await expect(failing(() => k.mapBlocks(a, a, fns, "asyncSquare", cursor(), 3, ctl(), null))).rejects.toThrow(/returned a Promise/);
   });
 });
 
 describe("kernels in spawned workers (real threads, disjoint chunks of one shared array)", () => {
-  it("three workers claiming blocks of one array from one cursor take every block exactly once", async () => {
-    const n = 300_000, block = 1000;
-    const a = shared(Float64Array.from({ length: n }, (_, i) => i % 1000));
-    const parts = shared(new Float64Array(n / block).fill(-1));
-    const cur = new Int32Array(new SharedArrayBuffer(4));
-    const url = workerUrl("par-kernel.mjs");
-    const c = ctl();
-    await Promise.all([0, 1, 2].map(() => spawn(url, "sumBlocks", a, parts, cur, block, c).join()));
-    // Every block of i % 1000 over 1000 elements sums to 499 500; a block taken twice or never
-    // would leave -1 (or the right value twice, caught by the cursor: one look past the end each).
-    expect(Array.from(new Set(parts))).toEqual([499_500]);
-    expect(Atomics.load(cur, 0)).toBe(n / block + 3);
+  it("three workers claiming small blocks of one array from one cursor, at the same time, take every block exactly once", async () => {
+    const n = 200_000, block = 16, blocks = n / block;
+    const a = shared(Float64Array.from({ length: n }, (_, i) => i % 16));
+    const url = workerUrl("par-kernel-together.mjs");
+    for (let round = 0; round < 3; round++) {
+      const go = new Int32Array(new SharedArrayBuffer(4));
+      const cur = new Int32Array(new SharedArrayBuffer(4));
+      const c = ctl();
+      // One parts array per worker: a block claimed twice shows up in two of them, one never claimed in none.
+      const parts = [0, 1, 2].map(() => shared(new Float64Array(blocks).fill(-1)));
+      const done = await Promise.all(parts.map((p) => spawn<boolean>(url, go, 3, "sumBlocks", a, p, cur, block, c, null).join()));
+      expect(done).toEqual([true, true, true]);
+      let wrong = 0;
+      for (let b = 0; b < blocks; b++) {
+        const owners = parts.filter((p) => p[b] !== -1);
+        if (owners.length !== 1 || owners[0]![b] !== 120) wrong++; // 0 + 1 + … + 15
+      }
+      expect(wrong).toBe(0);
+      expect(Atomics.load(cur, 0)).toBe(blocks + 3); // each worker looked once past the end
+    }
   });
 
   it("two workers map halves of one array in place and sum them", async () => {

@@ -68,7 +68,7 @@ describe("bad input", () => {
   it("options are checked: chunkSize, onProgress, signal, pool, descending", async () => {
     const a = f64([3, 1, 2]);
     const cases: Array<[object, ErrorConstructor, RegExp]> = [
-      [{ chunkSize: 0 }, RangeError, /chunkSize must be a positive integer \(elements per task\), got number 0/],
+      [{ chunkSize: 0 }, RangeError, /chunkSize must be a positive integer \(elements per block or chunk\), got number 0/],
       [{ chunkSize: 1.5 }, RangeError, /chunkSize must be a positive integer/],
       [{ onProgress: "log" }, TypeError, /onProgress must be a function \(done, total\) => void, got string "log"/],
       [{ signal: {} }, TypeError, /signal must be an AbortSignal, got Object/],
@@ -92,6 +92,14 @@ describe("user functions' errors", () => {
     expect(e).toBeInstanceOf(RangeError);
     expect(e.message).toBe("boom at 777");
     expect(await parallel.sum(f64([1, 2, 3]), { pool })).toBe(6);
+  });
+
+  it("a reduce function that returns something other than a number is a TypeError naming it, with or without progress", async () => {
+    for (const opts of [{ pool }, { pool, onProgress: () => {} }]) {
+      const e = await rejection(parallel.reduce(f64([1, 2, 3]), fns, "concat", 0, opts));
+      expect(e).toBeInstanceOf(TypeError);
+      expect(e.message).toBe('parallel.reduce: "concat" returned a string; it must return a number (fn(acc: number, x: number) => number)');
+    }
   });
 
   it("a missing export and an async function are TypeErrors naming them", async () => {
@@ -120,6 +128,44 @@ describe("scheduling", () => {
     const chunked = () => parallel.forEach(a, fns, "square", { pool, chunkSize: 100_000, onProgress: (done) => progress.push(done) });
     expect(await tasks(chunked)).toBe(10);
     expect(progress.at(-1)).toBe(1_000_000);
+  });
+
+  it("a long job gives its workers up to other tasks now and then: a task submitted meanwhile does not wait for the whole job", async () => {
+    // One worker, so the job's task holds it unless it gives it up. "slow" takes 50 µs per
+    // element: 20 000 elements are about 1 s.
+    const one = new ThreadPool({ threads: 1 });
+    try {
+      const n = 20_000;
+      const a = shared(Float64Array.from({ length: n }, (_, i) => i));
+      const out = shared(new Float64Array(n).fill(-1));
+      // Both functions loaded in the worker first: while a task's module loads, the task does not
+      // hold its worker (and under the test runner a first import can take longer than 100 ms).
+      await parallel.map(a.subarray(0, 1), out.subarray(0, 1), fns, "slow", { pool: one });
+      expect(await one.run<number>(fns, "square", 3)).toBe(9);
+      const job = parallel.map(a, out, fns, "slow", { pool: one });
+      await new Promise((r) => setTimeout(r, 100));
+      const v = await one.run<number>(fns, "square", 7);
+      expect(v).toBe(49);
+      // The quick task ran while the job still had most of its elements to map (it got the worker
+      // between two blocks), not after the job.
+      const mapped = out.reduce((k, x) => k + (x === -1 ? 0 : 1), 0);
+      expect(mapped).toBeLessThan(n / 2);
+      await job;
+      expect(Array.from(out)).toEqual(Array.from(a)); // slow(x) = x, every element mapped once
+    } finally {
+      await one.terminate();
+    }
+  });
+
+  it("onProgress does not change a sum: the same units either way", async () => {
+    const a = shared(Float64Array.from({ length: 3_000_001 }, (_, i) => Math.sin(i) * 1e6 + 1 / (i + 1)));
+    const plain = await parallel.sum(a, { pool });
+    let calls = 0;
+    const watched = await parallel.sum(a, { pool, onProgress: () => void calls++ });
+    expect(calls).toBeGreaterThan(1);
+    expect(Object.is(watched, plain)).toBe(true);
+    const reduced = await parallel.reduce(a, fns, "add", 0, { pool });
+    expect(Object.is(await parallel.reduce(a, fns, "add", 0, { pool, onProgress: () => {} }), reduced)).toBe(true);
   });
 });
 

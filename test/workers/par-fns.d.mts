@@ -16,3 +16,4 @@ export declare function mark(x: number, i: number): void;
 /** Both join tasks meet here: `"<label>: met"` if the other ran at the same time, else `"<label>: alone"`. */
 export declare function rendezvous(words: Int32Array<SharedArrayBuffer>, label: string): string;
 export declare function fail(message: string): Promise<never>;
+export declare const concat: (a: number, b: number) => string;
