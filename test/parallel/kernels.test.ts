@@ -159,26 +159,26 @@ describe("block kernels (in-thread): claim blocks from a shared cursor until non
     expect(Array.from(parts)).toEqual([-1, -1, -1, -1]);
   });
 
-  it("after SLICE_MS a task gives its worker up between blocks if other tasks wait in the pool, else runs to the end", () => {
-    const n = 4_000_000, block = 1024, blocks = n / block;
-    const a = shared(new Float64Array(n).fill(1));
-    const parts = shared(new Float64Array(blocks).fill(-1));
+  it("after SLICE_MS a task gives its worker up between blocks if other tasks wait in the pool, else runs to the end", async () => {
+    // "slow" busy-waits 50 µs per call: 400 one-element blocks are 20 ms, several slices.
+    const n = 400;
+    const a = shared(Float64Array.from({ length: n }, (_, i) => i));
+    const out = shared(new Float64Array(n).fill(-1));
     // A pool's control words (pool/layout.ts) with one task waiting in the injector, no workers.
     const pool = new Int32Array(new SharedArrayBuffer(4 * 64));
     Atomics.store(pool, 32, 1); // INJ_TAIL: one entry pushed, INJ_HEAD still 0
     const cur = cursor();
     const t0 = performance.now();
-    expect(k.sumBlocks(a, parts, cur, block, ctl(), pool)).toBe(false);
+    expect(await k.mapBlocks(a, out, fns, "slow", cur, 1, ctl(), pool)).toBe(false);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(k.SLICE_MS);
     const taken = Atomics.load(cur, 0);
     expect(taken).toBeGreaterThan(0);
-    expect(taken).toBeLessThan(blocks); // 4M doubles take longer than a slice
-    for (let b = 0; b < taken; b++) expect(parts[b]).toBe(block);
-    expect(parts[taken]).toBe(-1);
+    expect(taken).toBeLessThan(n);
+    for (let i = 0; i < n; i++) expect(out[i]).toBe(i < taken ? i : -1); // the claimed blocks, no more
     // Nobody waiting: the continuation runs to the end.
     Atomics.store(pool, 16, 1); // INJ_HEAD: the entry was taken
-    expect(k.sumBlocks(a, parts, cur, block, ctl(), pool)).toBe(true);
-    expect(Array.from(new Set(parts))).toEqual([block]);
+    expect(await k.mapBlocks(a, out, fns, "slow", cur, 1, ctl(), pool)).toBe(true);
+    expect(Array.from(out)).toEqual(Array.from(a));
   });
 
   it("a block that throws sets the job's stop word, so the job's other tasks stop", async () => {

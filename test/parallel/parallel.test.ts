@@ -119,8 +119,14 @@ describe("scheduling", () => {
       await job();
       return pool.stats().tasksRun - before;
     };
-    expect(await tasks(async () => expect(await parallel.sum(a, { pool })).toBe(1_000_000))).toBe(2);
-    expect(await tasks(() => parallel.map(a, a, fns, "affine", { pool, chunkSize: 1000 }))).toBe(2);
+    // One task per thread (a few more if a task gave its worker up to its own job's sibling, still
+    // queued after 4 ms on a loaded machine) — not one per block: 128 and 1000 blocks here.
+    const few = (k: number): void => {
+      expect(k).toBeGreaterThanOrEqual(2);
+      expect(k).toBeLessThan(8);
+    };
+    few(await tasks(async () => expect(await parallel.sum(a, { pool })).toBe(1_000_000)));
+    few(await tasks(() => parallel.map(a, a, fns, "affine", { pool, chunkSize: 1000 })));
     expect(a[999_999]).toBe(2 + 999_999);
     // One block, one task.
     expect(await tasks(async () => expect(await parallel.sum(f64([1, 2, 3]), { pool })).toBe(6))).toBe(1);
