@@ -158,7 +158,7 @@ export class Job {
         task.then(
           (done) => {
             inFlight--;
-            if (done !== true && this.failure === undefined) start();
+            if (done === false && this.failure === undefined) start();
             settle();
           },
           (e) => {
