@@ -182,8 +182,7 @@ export function sumChunk(data: NumericArray, lo: number, hi: number, ctl: Int32A
 /**
  * Sum of d[lo, hi), four accumulators. `hi` is clamped to `d.length` first and the main loop runs
  * to `hi - 3`: with the bound tied to the array's length V8 drops most bounds checks (10M doubles,
- * one thread: 5.0 → 4.3 ms, the speed of a loop over a module-level constant array). (A subarray
- * per block did as well when it did, but swung to 3× slower in some processes.)
+ * one thread: 5.0 → 4.3 ms, the speed of a loop over a module-level constant array).
  */
 function sumRun(d: NumericArray, lo: number, hi: number): number {
   const len = d.length;
@@ -199,6 +198,17 @@ function sumRun(d: NumericArray, lo: number, hi: number): number {
   }
   for (; i < hi; i++) s0 += d[i];
   return (s0 + s1) + (s2 + s3);
+}
+
+// Every path of sumRun runs, in the interpreter, before any real call — enough times for V8 to give
+// the function its feedback vector (allocated lazily, after a few calls) and record types in it.
+// Without this the first real call compiled the hot main loop on the stack (OSR) before the tail
+// loop had ever run; meeting the tail's compare with no type feedback, that code deoptimized — and
+// in some processes on every later call, the cached OSR code being entered again each time
+// (1 683 deopts in one bench run: the kernel 4× slower, 21 ms instead of 5 for 10M doubles).
+{
+  const warm = new Float64Array(7);
+  for (let k = 0; k < 64; k++) sumRun(warm, 0, 7);
 }
 
 /** out[i] = fn(data[i], i) for i in [lo, hi). */
