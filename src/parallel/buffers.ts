@@ -11,26 +11,31 @@
  */
 import * as sys from "../sys/index.js";
 import { sharedBuffer } from "../memory/layout.js";
+import { JOB_CURSOR } from "./radix.js";
 
-/** Control words per block; each sits on its own 64-byte line. */
-const BLOCK_WORDS = 1024, WORD_STRIDE = 16;
+/** Words per block of job words; a job's words span two 64-byte lines (see radix.ts `JOB_CURSOR`). */
+const BLOCK_WORDS = 1024, JOB_STRIDE = 2 * JOB_CURSOR;
 
 const controls: Int32Array[] = [];
 
-/** A job's control word (a 1-element view of a shared block), zero. Give it back with `releaseControl`. */
+/**
+ * A job's words (a view of a shared block): [0] its stop word, [JOB_CURSOR] its block cursor, both
+ * zero. Give them back with `releaseControl`.
+ */
 export function takeControl(): Int32Array {
   if (controls.length === 0) {
     const block = sharedBuffer(BLOCK_WORDS * 4);
-    for (let i = BLOCK_WORDS - WORD_STRIDE; i >= 0; i -= WORD_STRIDE) controls.push(new Int32Array(block, i * 4, 1));
+    for (let i = BLOCK_WORDS - JOB_STRIDE; i >= 0; i -= JOB_STRIDE) controls.push(new Int32Array(block, i * 4, JOB_CURSOR + 1));
   }
   return controls.pop()!;
 }
 
-/** Returns a control word once no task of its job can still read it. */
-export function releaseControl(word: Int32Array): void {
-  // Cleared before reuse; no task of the old job reads it any more (its promise settled).
-  sys.store(word, 0, 0);
-  controls.push(word);
+/** Returns a job's words once no task of its job can still use them. */
+export function releaseControl(words: Int32Array): void {
+  // Cleared before reuse; no task of the old job uses them any more (its promise settled).
+  sys.store(words, 0, 0);
+  sys.store(words, JOB_CURSOR, 0);
+  controls.push(words);
 }
 
 const spare: SharedArrayBuffer[] = [];

@@ -15,7 +15,6 @@ import { AbortError } from "../errors.js";
 import { describeValue } from "../memory/layout.js";
 import { releaseControl, takeControl } from "./buffers.js";
 import { currentPool } from "../pool/pool.js";
-import { POOL_CONTROL } from "../pool/submitter.js";
 import type { Pool } from "../pool/api.js";
 
 /** Options every parallel helper takes. */
@@ -80,8 +79,6 @@ export class Job {
   private failure: Failure | undefined;
   private done = 0;
   private reported = false;
-  /** The block cursor of a dynamic job (a control word), taken on first use. */
-  private cursorWord: Int32Array | undefined;
   private readonly onAbort = () => this.fail(new AbortError(this.where, this.signal?.reason));
 
   constructor(
@@ -118,21 +115,9 @@ export class Job {
   }
 
   /**
-   * The pool's control words, for kernels to see whether other tasks wait (they then give their
-   * worker up between blocks: kernels.ts, `claimBlocks`); null for a pool that does not expose them.
-   */
-  get poolControl(): Int32Array | null {
-    return (this.pool as { [POOL_CONTROL]?: Int32Array })[POOL_CONTROL] ?? null;
-  }
-
-  /** The shared word the tasks of a dynamic job claim blocks from (zero before the job's one `spread`). */
-  get cursor(): Int32Array {
-    return (this.cursorWord ??= takeControl());
-  }
-
-  /**
    * Runs a dynamic job over `blocks` blocks: one task per pool thread (at most one per block),
-   * each claiming blocks from `cursor` until none is left (kernels.ts, `claimBlocks`). `submit`
+   * each claiming blocks from the cursor in the job's words (`ctl[JOB_CURSOR]`) until none is left
+   * (kernels.ts, `claimBlocks`). `submit`
    * starts one task, which resolves true when it saw no block left (or the job stopped), false
    * when it gave its worker up to other waiting tasks: then a continuation is submitted (behind
    * them). Resolves once every task has ended; rejects with the job's first failure, after the
@@ -238,10 +223,9 @@ export class Job {
     if (ok && !this.reported) this.report();
     // The words go back for reuse only after a success: a job rejected by `terminate()` settles
     // before its workers have stopped, and a kernel still running must not write into a word the
-    // next job took (a failed job leaves two 4-byte words behind; failures are rare).
+    // next job took (a failed job leaves 128 bytes behind; failures are rare).
     if (ok && this.failure === undefined) {
       releaseControl(this.ctl);
-      if (this.cursorWord !== undefined) releaseControl(this.cursorWord);
     }
     if (ok && this.failure !== undefined) throw this.failure.error;
   }

@@ -16,7 +16,7 @@
 import * as sys from "../sys/index.js";
 import * as L from "../pool/layout.js";
 import * as Q from "../pool/queues.js";
-import { CANCEL_EVERY, sortInThread, type NumericArray } from "./radix.js";
+import { CANCEL_EVERY, JOB_CURSOR, sortInThread, type NumericArray } from "./radix.js";
 
 type Fn = (...args: number[]) => unknown;
 
@@ -74,82 +74,61 @@ function othersWaiting(pool: Int32Array): boolean {
   return false;
 }
 
+/** This thread's pool's control words if it is a pool worker (pool/worker-entry.ts), else null. */
+const poolControl = (): Int32Array | null => ((globalThis as any)[L.POOL_CONTROL_KEY] as Int32Array | undefined) ?? null;
+
 /**
- * Claims blocks of `block` elements of [0, n) from the job's shared `cursor` (one atomic add per
- * block) and calls `body(lo, hi, b)` for each, until none is left or the job stops: returns true
- * then. Every task of a dynamic job runs this loop, so a thread that runs faster (or started
- * earlier) simply takes more blocks: no fixed split to balance, and one task per thread instead of
- * one per chunk. After `SLICE_MS`, if other tasks wait in the pool (`pool`: its control words, or
- * null), it returns false between blocks, giving its worker up: the job submits a continuation,
- * so a long job does not hold every worker of a shared pool. A block that throws sets the job's
- * stop word before the error propagates, so the job's other tasks stop at their next block even
- * before the caller's thread hears of it.
+ * Claims blocks of `block` elements of [0, n) from the job's cursor (`job[JOB_CURSOR]`, one atomic
+ * add per block) and calls `body(lo, hi, b)` for each, until none is left or the job stops
+ * (`job[0]`, its stop word): returns true then. Every task of a dynamic job runs this loop, so a
+ * thread that runs faster (or started earlier) simply takes more blocks: no fixed split to
+ * balance, and one task per thread instead of one per chunk. After `SLICE_MS`, if other tasks
+ * wait in this worker's pool, it returns false between blocks, giving its worker up: the job
+ * submits a continuation, so a long job does not hold every worker of a shared pool. A block that
+ * throws sets the job's stop word before the error propagates, so the job's other tasks stop at
+ * their next block even before the caller's thread hears of it.
  */
-function claimBlocks(
-  cursor: Int32Array,
-  n: number,
-  block: number,
-  ctl: Int32Array,
-  pool: Int32Array | null,
-  body: (lo: number, hi: number, b: number) => void,
-): boolean {
+function claimBlocks(job: Int32Array, n: number, block: number, body: (lo: number, hi: number, b: number) => void): boolean {
+  const pool = poolControl();
   const until = pool === null ? Infinity : sys.now() + SLICE_MS;
   for (;;) {
-    if (aborted(ctl)) return true;
+    if (aborted(job)) return true;
     if (sys.now() > until && othersWaiting(pool!)) return false;
-    const b = sys.add(cursor, 0, 1);
+    const b = sys.add(job, JOB_CURSOR, 1);
     const lo = b * block;
     if (lo >= n) return true;
     try {
       body(lo, Math.min(n, lo + block), b);
     } catch (e) {
-      sys.store(ctl, 0, 1);
+      sys.store(job, 0, 1);
       throw e;
     }
   }
 }
 
-/** parts[b] = the sum of block b, for the blocks this task claims (see claimBlocks; returns its result). */
-export function sumBlocks(data: NumericArray, parts: Float64Array, cursor: Int32Array, block: number, ctl: Int32Array, pool: Int32Array | null): boolean {
-  return claimBlocks(cursor, data.length, block, ctl, pool, (lo, hi, b) => {
-    parts[b] = sumChunk(data, lo, hi, ctl);
+/**
+ * parts[b] = the sum of block b, for the blocks this task claims (see claimBlocks; returns its
+ * result). `job`: the job's words (stop word, cursor).
+ */
+export function sumBlocks(data: NumericArray, parts: Float64Array, job: Int32Array, block: number): boolean {
+  return claimBlocks(job, data.length, block, (lo, hi, b) => {
+    parts[b] = sumChunk(data, lo, hi, job);
   });
 }
 
 /** `mapChunk` over the blocks this task claims. */
-export function mapBlocks(
-  data: NumericArray,
-  out: NumericArray,
-  url: string,
-  name: string,
-  cursor: Int32Array,
-  block: number,
-  ctl: Int32Array,
-  pool: Int32Array | null,
-): boolean | Promise<boolean> {
-  return withFn("parallel.map", url, name, () =>
-    claimBlocks(cursor, data.length, block, ctl, pool, (lo, hi) => void mapChunk(data, out, url, name, lo, hi, ctl)),
-  );
+export function mapBlocks(data: NumericArray, out: NumericArray, url: string, name: string, job: Int32Array, block: number): boolean | Promise<boolean> {
+  return withFn("parallel.map", url, name, () => claimBlocks(job, data.length, block, (lo, hi) => void mapChunk(data, out, url, name, lo, hi, job)));
 }
 
 /** `forEachChunk` over the blocks this task claims. */
-export function forEachBlocks(
-  data: NumericArray,
-  url: string,
-  name: string,
-  cursor: Int32Array,
-  block: number,
-  ctl: Int32Array,
-  pool: Int32Array | null,
-): boolean | Promise<boolean> {
-  return withFn("parallel.forEach", url, name, () =>
-    claimBlocks(cursor, data.length, block, ctl, pool, (lo, hi) => void forEachChunk(data, url, name, lo, hi, ctl)),
-  );
+export function forEachBlocks(data: NumericArray, url: string, name: string, job: Int32Array, block: number): boolean | Promise<boolean> {
+  return withFn("parallel.forEach", url, name, () => claimBlocks(job, data.length, block, (lo, hi) => void forEachChunk(data, url, name, lo, hi, job)));
 }
 
 /**
  * parts[b] = `reduceChunk` of block b (folded from `identity`), for the blocks this task claims.
- * The slots are doubles: `fn` must return numbers (as its type says).
+ * The slots are doubles: `fn` must return numbers (reduceChunk checks).
  */
 export function reduceBlocks(
   data: NumericArray,
@@ -157,14 +136,12 @@ export function reduceBlocks(
   name: string,
   identity: number,
   parts: Float64Array,
-  cursor: Int32Array,
+  job: Int32Array,
   block: number,
-  ctl: Int32Array,
-  pool: Int32Array | null,
 ): boolean | Promise<boolean> {
   return withFn("parallel.reduce", url, name, () =>
-    claimBlocks(cursor, data.length, block, ctl, pool, (lo, hi, b) => {
-      parts[b] = reduceChunk(data, url, name, identity, lo, hi, ctl) as number;
+    claimBlocks(job, data.length, block, (lo, hi, b) => {
+      parts[b] = reduceChunk(data, url, name, identity, lo, hi, job) as number;
     }),
   );
 }

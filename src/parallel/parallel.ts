@@ -186,7 +186,7 @@ async function sum(data: NumericArray, opts?: ParallelOptions): Promise<number> 
   const job = new Job(where, opts, data.length);
   const parts = await running(job, () =>
     job.dynamic
-      ? perBlock(job, data.length, true, (block, parts) => ["sumBlocks", data, parts, job.cursor, block, job.ctl, job.poolControl])
+      ? perBlock(job, data.length, true, (block, parts) => ["sumBlocks", data, parts, job.ctl, block])
       : perChunk<number>(job, data.length, (lo, hi) => ["sumChunk", data, lo, hi, job.ctl], job.blockSize(data.length)),
   );
   let s = 0;
@@ -232,7 +232,7 @@ async function map(
   const job = new Job(where, opts, data.length);
   await running(job, () =>
     job.dynamic
-      ? perBlock(job, data.length, false, (block) => ["mapBlocks", data, out, url, name, job.cursor, block, job.ctl, job.poolControl])
+      ? perBlock(job, data.length, false, (block) => ["mapBlocks", data, out, url, name, job.ctl, block])
       : perChunk(job, data.length, (lo, hi) => ["mapChunk", data, out, url, name, lo, hi, job.ctl]),
   );
 }
@@ -258,7 +258,7 @@ async function forEach(data: NumericArray, moduleUrl: string | URL, exportName: 
   const job = new Job(where, opts, data.length);
   await running(job, () =>
     job.dynamic
-      ? perBlock(job, data.length, false, (block) => ["forEachBlocks", data, url, name, job.cursor, block, job.ctl, job.poolControl])
+      ? perBlock(job, data.length, false, (block) => ["forEachBlocks", data, url, name, job.ctl, block])
       : perChunk(job, data.length, (lo, hi) => ["forEachChunk", data, url, name, lo, hi, job.ctl]),
   );
 }
@@ -295,7 +295,7 @@ async function reduce(
   const job = new Job(where, opts, data.length);
   return running(job, async () => {
     const parts = job.dynamic
-      ? await perBlock(job, data.length, true, (block, parts) => ["reduceBlocks", data, url, name, identity, parts, job.cursor, block, job.ctl, job.poolControl])
+      ? await perBlock(job, data.length, true, (block, parts) => ["reduceBlocks", data, url, name, identity, parts, job.ctl, block])
       : await perChunk<number>(job, data.length, (lo, hi) => ["reduceChunk", data, url, name, identity, lo, hi, job.ctl], job.blockSize(data.length));
     if (parts.length === 0) return identity;
     const [r] = await job.phase(1, () => job.pool.run<number>(KERNELS, "reduceParts", url, name, identity, parts), () => 0);

@@ -22,6 +22,12 @@ import * as sys from "../sys/index.js";
 export const BUCKETS = 256;
 /** Elements between two looks at the cancel word. */
 export const CANCEL_EVERY = 1 << 16;
+/**
+ * A job's words (parallel/buffers.ts `takeControl`; shared by the caller's side and the kernels):
+ * [0] the stop word (non-zero: stop), [JOB_CURSOR] the block cursor of a dynamic job, on its own
+ * 64-byte line.
+ */
+export const JOB_CURSOR = 16;
 const SIGN32 = 0x80000000 | 0;
 
 /** How an element's bits order: the four key transforms above. */

@@ -6,7 +6,6 @@ import type { Pool, PoolStats, TaskOptions } from "./api.js";
 import type { Executor } from "./worker.js";
 import { describeValue } from "../memory/layout.js";
 import { poolStats } from "./shared.js";
-import { POOL_CONTROL } from "./submitter.js";
 
 /** Key of the pool's data in a worker's `workerData` and messages. */
 export const POOL_KEY = "\u0000weft.pool";
@@ -41,11 +40,6 @@ class WorkerPool implements Pool {
 
   stats(): PoolStats {
     return poolStats(this.ex.shared, this.ex.nested.pending);
-  }
-
-  /** Internal: the pool's control words (see `POOL_CONTROL`). */
-  get [POOL_CONTROL](): Int32Array {
-    return this.ex.shared.control;
   }
 }
 

@@ -48,6 +48,12 @@
  * duplicated entry can never run a task twice (see docs/design.md, "Pools").
  */
 
+/**
+ * `globalThis[POOL_CONTROL_KEY]`: in a pool worker, its pool's CONTROL words (set at start), which
+ * the parallel helpers' kernels read to see whether other tasks wait (parallel/kernels.ts).
+ */
+export const POOL_CONTROL_KEY = Symbol.for("weft.pool.control");
+
 export const POOL_TAG = 0x77660040;
 export const PORT_TAG = 0x77660041;
 

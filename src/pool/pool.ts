@@ -18,7 +18,7 @@ import { checkCount } from "../sync/options.js";
 import { allocateSlot, markDead, pinTable, registryBuffer } from "../thread/registry.js";
 import { knownBuffers, refreshEnvironment } from "../share/directory.js";
 import { PoolShared, poolStats } from "./shared.js";
-import { POOL_CONTROL, Submitter } from "./submitter.js";
+import { Submitter } from "./submitter.js";
 import { POOL_KEY, workerPool } from "./context.js";
 import type { Pool, PoolStats, TaskOptions } from "./api.js";
 import type { PoolWorkerData } from "./worker.js";
@@ -237,11 +237,6 @@ export class ThreadPool implements Pool {
   run(moduleUrl: string | URL, exportName: string, ...args: unknown[]): Promise<unknown> {
     if (this.state !== "open") return this.refuse("run");
     return this.sub.submit(undefined, moduleUrl, exportName, args);
-  }
-
-  /** Internal: the pool's control words (see `POOL_CONTROL`). */
-  get [POOL_CONTROL](): Int32Array {
-    return this.shared.control;
   }
 
   /** `run` with options: `{ signal }` cancels a queued task (see `TaskOptions`). */

@@ -20,12 +20,6 @@ import { releasePins } from "../channel/codec.js";
 import { unpinIds } from "../share/directory.js";
 import * as L from "./layout.js";
 
-/**
- * Internal property of a pool: its control words (queues, counters; layout.ts), which the
- * parallel helpers' kernels read to see whether other tasks wait (kernels.ts, `claimBlocks`).
- */
-export const POOL_CONTROL = Symbol("weft.pool.control");
-
 /** Options of one task (`runWith`, `runMany`). */
 export interface TaskOptions {
   /**

@@ -9,6 +9,7 @@ import { learnBuffers } from "../share/directory.js";
 import { Executor, type PoolWorkerData } from "./worker.js";
 import { enterWorker } from "./context.js";
 import { POOL_KEY } from "./context.js";
+import { POOL_CONTROL_KEY } from "./layout.js";
 
 const workerThreads: any = (globalThis as any).process.getBuiltinModule("node:worker_threads");
 const data = workerThreads.workerData?.[POOL_KEY] as PoolWorkerData | undefined;
@@ -26,6 +27,8 @@ async function main(d: PoolWorkerData): Promise<void> {
   learnBuffers(known);
   const ex = new Executor(d);
   enterWorker(ex);
+  // The parallel helpers' kernels (a separate module) look here to see whether other tasks wait.
+  (globalThis as any)[POOL_CONTROL_KEY] = ex.shared.control;
   await ex.loop();
 }
 

@@ -128,7 +128,9 @@ describe("chunk kernels (in-thread)", () => {
 });
 
 describe("block kernels (in-thread): claim blocks from a shared cursor until none is left", () => {
-  const cursor = () => new Int32Array(new SharedArrayBuffer(4));
+  /** A job's words (parallel/buffers.ts): [0] stop word, [16] block cursor. */
+  const jobWords = () => new Int32Array(new SharedArrayBuffer(4 * 17));
+  const claimed = (job: Int32Array) => Atomics.load(job, 16);
 
   it("sumBlocks writes each block's sum to parts[b]; a second task on the same cursor finds nothing left", () => {
     fc.assert(
@@ -136,13 +138,13 @@ describe("block kernels (in-thread): claim blocks from a shared cursor until non
         const a = shared(Float64Array.from({ length: n }, (_, i) => (i * 7) % 1000));
         const blocks = Math.ceil(n / block);
         const parts = shared(new Float64Array(blocks + 1).fill(-1));
-        const cur = cursor();
-        k.sumBlocks(a, parts, cur, block, ctl(), null);
+        const job = jobWords();
+        expect(k.sumBlocks(a, parts, job, block)).toBe(true);
         for (let b = 0; b < blocks; b++) expect(parts[b]).toBe(k.sumChunk(a, b * block, Math.min(n, (b + 1) * block), ctl()));
         expect(parts[blocks]).toBe(-1); // nothing past the last block
-        const claimed = Atomics.load(cur, 0);
-        expect(k.sumBlocks(a, parts, cur, block, ctl(), null)).toBe(true);
-        expect(Atomics.load(cur, 0)).toBe(claimed + 1); // one look past the end, no block
+        const before = claimed(job);
+        expect(k.sumBlocks(a, parts, job, block)).toBe(true);
+        expect(claimed(job)).toBe(before + 1); // one look past the end, no block
       }),
       fcParams(100),
     );
@@ -151,11 +153,10 @@ describe("block kernels (in-thread): claim blocks from a shared cursor until non
   it("a set control word stops claiming: no block is taken or written", () => {
     const a = f64([1, 2, 3, 4]);
     const parts = shared(new Float64Array(4).fill(-1));
-    const cur = cursor();
-    const c = ctl();
-    Atomics.store(c, 0, 1);
-    expect(k.sumBlocks(a, parts, cur, 1, c, null)).toBe(true);
-    expect(Atomics.load(cur, 0)).toBe(0);
+    const job = jobWords();
+    Atomics.store(job, 0, 1);
+    expect(k.sumBlocks(a, parts, job, 1)).toBe(true);
+    expect(claimed(job)).toBe(0);
     expect(Array.from(parts)).toEqual([-1, -1, -1, -1]);
   });
 
@@ -164,44 +165,50 @@ describe("block kernels (in-thread): claim blocks from a shared cursor until non
     const n = 400;
     const a = shared(Float64Array.from({ length: n }, (_, i) => i));
     const out = shared(new Float64Array(n).fill(-1));
-    // A pool's control words (pool/layout.ts) with one task waiting in the injector, no workers.
+    // This thread poses as a pool worker (pool/worker-entry.ts publishes its pool's control words
+    // there): one task waiting in the injector, no workers.
     const pool = new Int32Array(new SharedArrayBuffer(4 * 64));
     Atomics.store(pool, 32, 1); // INJ_TAIL: one entry pushed, INJ_HEAD still 0
-    const cur = cursor();
-    const t0 = performance.now();
-    expect(await k.mapBlocks(a, out, fns, "slow", cur, 1, ctl(), pool)).toBe(false);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(k.SLICE_MS);
-    const taken = Atomics.load(cur, 0);
-    expect(taken).toBeGreaterThan(0);
-    expect(taken).toBeLessThan(n);
-    for (let i = 0; i < n; i++) expect(out[i]).toBe(i < taken ? i : -1); // the claimed blocks, no more
-    // Nobody waiting: the continuation runs to the end.
-    Atomics.store(pool, 16, 1); // INJ_HEAD: the entry was taken
-    expect(await k.mapBlocks(a, out, fns, "slow", cur, 1, ctl(), pool)).toBe(true);
-    expect(Array.from(out)).toEqual(Array.from(a));
+    const key = Symbol.for("weft.pool.control");
+    (globalThis as any)[key] = pool;
+    try {
+      const job = jobWords();
+      const t0 = performance.now();
+      expect(await k.mapBlocks(a, out, fns, "slow", job, 1)).toBe(false);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(k.SLICE_MS);
+      const taken = claimed(job);
+      expect(taken).toBeGreaterThan(0);
+      expect(taken).toBeLessThan(n);
+      for (let i = 0; i < n; i++) expect(out[i]).toBe(i < taken ? i : -1); // the claimed blocks, no more
+      // Nobody waiting: the continuation runs to the end.
+      Atomics.store(pool, 16, 1); // INJ_HEAD: the entry was taken
+      expect(await k.mapBlocks(a, out, fns, "slow", job, 1)).toBe(true);
+      expect(Array.from(out)).toEqual(Array.from(a));
+    } finally {
+      delete (globalThis as any)[key];
+    }
   });
 
   it("a block that throws sets the job's stop word, so the job's other tasks stop", async () => {
     const a = shared(new Float64Array(1000));
-    const c = ctl();
-    const cur = cursor();
-    await expect((async () => k.mapBlocks(a, a, fns, "boom", cur, 100, c, null))()).rejects.toThrow("boom at 777");
-    expect(Atomics.load(c, 0)).toBe(1);
-    expect(Atomics.load(cur, 0)).toBe(8); // blocks 0…7 claimed; none after the one that threw
+    const job = jobWords();
+    await expect((async () => k.mapBlocks(a, a, fns, "boom", job, 100))()).rejects.toThrow("boom at 777");
+    expect(Atomics.load(job, 0)).toBe(1);
+    expect(claimed(job)).toBe(8); // blocks 0…7 claimed; none after the one that threw
   });
 
   it("mapBlocks, forEachBlocks and reduceBlocks cover every index exactly once, with the user's function", async () => {
     const a = f64([1, 2, 3, 4, 5, 6, 7]);
     const out = shared(new Float64Array(7).fill(-1));
-    await k.mapBlocks(a, out, fns, "affine", cursor(), 3, ctl(), null);
+    await k.mapBlocks(a, out, fns, "affine", jobWords(), 3);
     expect(Array.from(out)).toEqual([2, 5, 8, 11, 14, 17, 20]);
     const parts = shared(new Float64Array(3));
-    await k.reduceBlocks(a, fns, "add", 0, parts, cursor(), 3, ctl(), null);
+    await k.reduceBlocks(a, fns, "add", 0, parts, jobWords(), 3);
     expect(Array.from(parts)).toEqual([6, 15, 7]);
     // (A kernel whose function is cached throws at once, else rejects: either way the task fails.)
     const failing = (f: () => unknown) => (async () => f())();
-    await expect(failing(() => k.forEachBlocks(a, fns, "nope", cursor(), 3, ctl(), null))).rejects.toThrow(/no exported function "nope"/);
-    await expect(failing(() => k.mapBlocks(a, a, fns, "asyncSquare", cursor(), 3, ctl(), null))).rejects.toThrow(/returned a Promise/);
+    await expect(failing(() => k.forEachBlocks(a, fns, "nope", jobWords(), 3))).rejects.toThrow(/no exported function "nope"/);
+    await expect(failing(() => k.mapBlocks(a, a, fns, "asyncSquare", jobWords(), 3))).rejects.toThrow(/returned a Promise/);
   });
 });
 
@@ -212,11 +219,10 @@ describe("kernels in spawned workers (real threads, disjoint chunks of one share
     const url = workerUrl("par-kernel-together.mjs");
     for (let round = 0; round < 3; round++) {
       const go = new Int32Array(new SharedArrayBuffer(4));
-      const cur = new Int32Array(new SharedArrayBuffer(4));
-      const c = ctl();
+      const job = new Int32Array(new SharedArrayBuffer(4 * 17)); // stop word, cursor at [16]
       // One parts array per worker: a block claimed twice shows up in two of them, one never claimed in none.
       const parts = [0, 1, 2].map(() => shared(new Float64Array(blocks).fill(-1)));
-      const done = await Promise.all(parts.map((p) => spawn<boolean>(url, go, 3, "sumBlocks", a, p, cur, block, c, null).join()));
+      const done = await Promise.all(parts.map((p) => spawn<boolean>(url, go, 3, "sumBlocks", a, p, job, block).join()));
       expect(done).toEqual([true, true, true]);
       let wrong = 0;
       for (let b = 0; b < blocks; b++) {
@@ -224,7 +230,7 @@ describe("kernels in spawned workers (real threads, disjoint chunks of one share
         if (owners.length !== 1 || owners[0]![b] !== 120) wrong++; // 0 + 1 + … + 15
       }
       expect(wrong).toBe(0);
-      expect(Atomics.load(cur, 0)).toBe(blocks + 3); // each worker looked once past the end
+      expect(Atomics.load(job, 16)).toBe(blocks + 3); // each worker looked once past the end
     }
   });
 
