@@ -66,14 +66,6 @@ function checkSync(where: string, name: string, r: unknown): void {
  */
 export const SLICE_MS = 4;
 
-/** Whether a task waits in the pool whose control words are `pool` (injector or any deque). */
-function othersWaiting(pool: Int32Array): boolean {
-  if (Q.injectLen(pool) > 0) return true;
-  const threads = sys.load(pool, L.THREADS);
-  for (let k = 0; k < threads; k++) if (Q.dequeLen(pool, L.workerBase(k)) > 0) return true;
-  return false;
-}
-
 /** This thread's pool's control words if it is a pool worker (pool/worker-entry.ts), else null. */
 const poolControl = (): Int32Array | null => ((globalThis as any)[L.POOL_CONTROL_KEY] as Int32Array | undefined) ?? null;
 
@@ -93,13 +85,17 @@ function claimBlocks(job: Int32Array, n: number, block: number, body: (lo: numbe
   const until = pool === null ? Infinity : sys.now() + SLICE_MS;
   for (;;) {
     if (aborted(job)) return true;
-    if (sys.now() > until && othersWaiting(pool!)) return false;
+    if (sys.now() > until && Q.anyQueued(pool!)) return false;
+    // The add is the claim: each block index goes to exactly one task. It orders nothing else —
+    // block results are published by the task's completion (a SeqCst store the owner loads).
     const b = sys.add(job, JOB_CURSOR, 1);
     const lo = b * block;
     if (lo >= n) return true;
     try {
       body(lo, Math.min(n, lo + block), b);
     } catch (e) {
+      // The stop flag only (SeqCst, polled with a load between blocks): the caller's thread also
+      // sets it once it hears of the failure; this just makes the job's other tasks stop sooner.
       sys.store(job, 0, 1);
       throw e;
     }

@@ -44,6 +44,14 @@ export function injectTake(c: Int32Array): number {
 /** Entries waiting in the injector. */
 export const injectLen = (c: Int32Array): number => Math.max(0, (sys.load(c, L.INJ_TAIL) - sys.load(c, L.INJ_HEAD)) | 0);
 
+/** Whether any task waits in the pool whose control words are `c`: in the injector or any worker's deque. */
+export function anyQueued(c: Int32Array): boolean {
+  if (injectLen(c) > 0) return true;
+  const threads = sys.load(c, L.THREADS);
+  for (let k = 0; k < threads; k++) if (dequeLen(c, L.workerBase(k)) > 0) return true;
+  return false;
+}
+
 // ---------------------------------------------------------------------------------- deque
 
 /** Deque owner: pushes `ref` at the bottom; false when full (the owner keeps it aside). */

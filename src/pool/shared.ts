@@ -115,10 +115,7 @@ export class PoolShared {
 
   /** Whether worker `k` could find a task now (its deque, the injector, other deques). */
   workFor(k: number): boolean {
-    const c = this.control;
-    if (Q.injectLen(c) > 0) return true;
-    for (let i = 0; i < this.threads; i++) if (Q.dequeLen(c, L.workerBase(i)) > 0) return true;
-    return false;
+    return Q.anyQueued(this.control);
   }
 }
 
