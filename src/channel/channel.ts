@@ -371,12 +371,21 @@ export class Sender<T> extends ChannelEnd<T> {
         throw e;
       }
     }
+    // Whether this wait for room has polled already (once per wait: a stale hint could say
+    // "maybe" for as long as the channel stays full).
+    let polled = false;
     for (let i = 0; i < list.length; ) {
       // Fixed codecs: as many as fit now with one reservation (where the flavor has it).
       const n = fixed ? chan.trySendMany(list, i) : 0;
       if (n > 0) {
         i += n;
+        polled = false;
         continue;
+      }
+      // Full: poll for room first, to go on with whole runs.
+      if (fixed && n === 0 && !polled) {
+        polled = true;
+        if (chan.pollReady(false, d)) continue;
       }
       // Full (or disconnected): send one the ordinary way, waiting for room (or failing).
       try {
@@ -449,8 +458,11 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
     const chan = this.open("recvMany");
     const d = deadlineOf("Receiver.recvMany", opts);
     const out: T[] = [];
-    // Whatever is there now, with one reservation where the flavor has it; else wait for one.
-    if (chan.tryRecvMany(out, max) > 0) return out;
+    // Whatever is there now, with one reservation where the flavor has it; else poll for a
+    // while (a sender may be copying a batch in), then wait for one.
+    const r = chan.tryRecvMany(out, max);
+    if (r > 0) return out;
+    if (r === -1 && chan.pollReady(true, d) && chan.tryRecvMany(out, max) > 0) return out;
     out.push(chan.recv(d, "Receiver.recvMany"));
     if (max > 1) chan.tryRecvMany(out, max - 1);
     return out;

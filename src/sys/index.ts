@@ -299,11 +299,13 @@ let napWord: Int32Array | undefined;
 
 /**
  * Backoff while another thread finishes a step we must wait for (a slot claimed but not yet
- * published). Spins for the first 64 rounds; after that, where the thread may block, naps a few
- * microseconds through a private futex word, so a preempted peer on a 2-core machine gets the CPU
- * (crossbeam's `Backoff::snooze` yields the thread for the same reason).
+ * published). Spins for the first `spin` rounds (64 by default: the step is a few stores); after
+ * that, where the thread may block, naps through a private futex word, so a preempted peer on a
+ * 2-core machine gets the CPU (crossbeam's `Backoff::snooze` yields the thread for the same
+ * reason). A nap asked for 5 µs lasts ~50–60 µs on Linux (timer slack), so waits for a step that
+ * takes microseconds (a batch being copied) pass a larger `spin`.
  */
-export function snooze(round: number): void {
-  if (round < 64) return;
-  if (canBlock()) Atomics.wait((napWord ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, round < 256 ? 0.005 : 0.1);
+export function snooze(round: number, spin = 64): void {
+  if (round < spin) return;
+  if (canBlock()) Atomics.wait((napWord ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, round < spin + 192 ? 0.005 : 0.1);
 }
