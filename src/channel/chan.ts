@@ -137,6 +137,14 @@ export abstract class Chan<T> {
     return true;
   }
   /**
+   * Whether a blocking receive should poll (SPIN_MS) before it parks. Rendezvous channels say no
+   * while a `select` with a send arm is registered: such a select hands over only to a receiver
+   * that is parked, so polling would only delay the hand-off it waits for.
+   */
+  pollsForMessages(): boolean {
+    return true;
+  }
+  /**
    * Called by a sleeper after it counted itself and read the sequence, before its re-check:
    * flavors whose publishers wake only on request (the array flavor's WAITING bit) record the
    * request here. The default does nothing: those flavors' publishers always check sleepers.
@@ -305,21 +313,25 @@ export abstract class Chan<T> {
   // ---------------------------------------------------------------------------- wake-ups
 
   /**
-   * When (`sys.now()`) this thread last found receivers / senders asleep after publishing /
-   * freeing room: a send waiting for room soon after waking a receiver (and a receive waiting for
-   * a message soon after waking a sender) polls across the woken peer's wake-up (WAKE_SPIN_MS).
+   * When (`sys.now()`) this thread last woke a parked receiver by publishing / a parked sender by
+   * freeing room: a send waiting for room soon after (and a receive waiting for a message soon
+   * after waking a sender) polls across the woken peer's wake-up (WAKE_SPIN_MS). Not recorded for
+   * a wake-up passed on to the next sleeper of one's own side (that peer cannot end our wait),
+   * nor on rendezvous channels: there a sending `select` or `trySend` hands over only to a
+   * receiver that is parked (counted in ZWAITING), so a receiver that polls instead holds up the
+   * very hand-off it waits for (a select-driven exchange took ~1 ms per message).
    */
   private wokeReceiverAt = -Infinity;
   private wokeSenderAt = -Infinity;
 
-  /** After publishing a message: wake one receiver if any sleeps. */
-  protected wakeReceiver(): void {
-    if (this.wake(L.RX_SLEEPERS, L.RX_SEQ, L.SEL_RX)) this.wokeReceiverAt = sys.now();
+  /** After publishing a message: wake one receiver if any sleeps (`passOn`: a sleeping receiver passing its wake-up on). */
+  protected wakeReceiver(passOn = false): void {
+    if (this.wake(L.RX_SLEEPERS, L.RX_SEQ, L.SEL_RX) && !passOn && this.cap !== 0) this.wokeReceiverAt = sys.now();
   }
 
-  /** After freeing room: wake one sender if any sleeps. */
-  protected wakeSender(): void {
-    if (this.wake(L.TX_SLEEPERS, L.TX_SEQ, L.SEL_TX)) this.wokeSenderAt = sys.now();
+  /** After freeing room: wake one sender if any sleeps (`passOn`: a sleeping sender passing its wake-up on). */
+  protected wakeSender(passOn = false): void {
+    if (this.wake(L.TX_SLEEPERS, L.TX_SEQ, L.SEL_TX) && !passOn && this.cap !== 0) this.wokeSenderAt = sys.now();
   }
 
   /** Wakes a sleeper of one direction if there is one; true if there was. */
@@ -467,7 +479,7 @@ export abstract class Chan<T> {
           // One wake-up stands for every room freed while it was pending: pass it on.
           sys.sub(this.header, L.TX_SLEEPERS, 1);
           counted = false;
-          if (sys.load(this.header, L.TX_SLEEPERS) !== 0 && this.readyToSend()) this.wakeSender();
+          if (sys.load(this.header, L.TX_SLEEPERS) !== 0 && this.readyToSend()) this.wakeSender(true);
           return;
         }
         if (r === SEND_DISCONNECTED) throw new SendError(v);
@@ -483,7 +495,7 @@ export abstract class Chan<T> {
       // A wake-up may have been meant for us (PENDING set on our account): clear it, so the
       // pass-on below really notifies the next sleeper.
       sys.store(this.header, L.TX_SEQ + 2, 0);
-      if (this.readyToSend()) this.wakeSender();
+      if (this.readyToSend()) this.wakeSender(true);
       throw err;
     } finally {
       if (counted) sys.sub(this.header, L.TX_SLEEPERS, 1);
@@ -498,11 +510,11 @@ export abstract class Chan<T> {
         const r = this.tryRecv();
         if (r === RECV_DISCONNECTED) throw new RecvError();
         if (r !== RECV_EMPTY) return r as T;
-      }
+      } else sys.relax();
       if (t >= SPIN_TRIES && (t & 31) === 0) {
         const now = sys.now();
         if (until === 0) until = spinUntil(now, d, this.wokeSenderAt);
-        if (now >= until) break;
+        if (now >= until || !this.pollsForMessages()) break;
       }
     }
     return parkSync(this.recvSlow(), d, what, `${what}Async`);
@@ -530,7 +542,7 @@ export abstract class Chan<T> {
           // One wake-up stands for every message sent while it was pending: pass it on.
           sys.sub(this.header, L.RX_SLEEPERS, 1);
           counted = false;
-          if (sys.load(this.header, L.RX_SLEEPERS) !== 0 && this.len() > 0) this.wakeReceiver();
+          if (sys.load(this.header, L.RX_SLEEPERS) !== 0 && this.len() > 0) this.wakeReceiver(true);
           return r as T;
         }
         this.park.index = L.RX_SEQ;
@@ -543,7 +555,7 @@ export abstract class Chan<T> {
       // Leaving without a message: pass on a wake-up that may have been ours (clearing PENDING
       // first, so the pass-on really notifies).
       sys.store(this.header, L.RX_SEQ + 2, 0);
-      if (this.len() > 0) this.wakeReceiver();
+      if (this.len() > 0) this.wakeReceiver(true);
       throw err;
     } finally {
       if (counted) sys.sub(this.header, L.RX_SLEEPERS, 1);

@@ -23,7 +23,7 @@ import type { Arena } from "../../memory/arena.js";
 import type { AnyCodec, FixedCodec } from "../codec.js";
 import type { SlowPath } from "../../sync/park.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_DISCONNECTED, SEND_FULL, SENT, type Encoded, type RecvAttempt } from "../chan.js";
-import { FLAVOR_WORDS, HEADER_BYTES } from "../layout.js";
+import { FLAVOR_WORDS, HEADER_BYTES, SEL_TX } from "../layout.js";
 
 const ZLOCK = FLAVOR_WORDS, ZSTATE = FLAVOR_WORDS + 1, ZWAITING = FLAVOR_WORDS + 2, ZDISC = FLAVOR_WORDS + 3;
 const EMPTY = 0, OFFERED = 1, CLAIMED = 2, TAKEN = 3;
@@ -187,6 +187,10 @@ export class ZeroChan<T> extends Chan<T> {
       return v;
     }
     return this.isDisconnected ? RECV_DISCONNECTED : RECV_EMPTY;
+  }
+
+  override pollsForMessages(): boolean {
+    return sys.load(this.header, SEL_TX) === 0;
   }
 
   protected override *recvSlow(): SlowPath<T> {
