@@ -34,7 +34,8 @@ const SPIN_TRIES = 128;
  * cost the two threads ~50 µs together on a quiet host, so polling for up to 30 µs never costs
  * more than the park it may save (the classic 2-competitive spin), and a peer that is busy
  * filling or draining a batch (a few µs per 1 024 values) is caught without either side sleeping.
- * Each poll is one load of the slot this thread would take next.
+ * On the bounded flavor each poll is one load of the slot this thread would take next (`mayRecv`,
+ * `maySend`); on the others, a full attempt.
  */
 export const SPIN_MS = 0.03;
 
