@@ -50,6 +50,7 @@ describe("a blocked channel call parks instead of polling", () => {
     const [tx, rx] = channel<number>({ capacity, codec: codecs.f64 });
     const flags = flagsOf();
     const { cpu, log } = await blockedCpu({ rx, flags }, [["set", "flags", 0, 1], ["recv", "rx"]], () => void tx.sendAsync(7));
+    tx.close();
     expect(log.at(-1)).toEqual({ ok: 7 });
     expect(cpu).toBeLessThan(MAX_CPU_MS);
   });
@@ -58,6 +59,7 @@ describe("a blocked channel call parks instead of polling", () => {
     const [tx, rx] = channel<number>({ capacity: 64, codec: codecs.f64 });
     const flags = flagsOf();
     const { cpu, log } = await blockedCpu({ rx, flags }, [["set", "flags", 0, 1], ["recvMany", "rx", 16]], () => tx.sendMany([1, 2, 3]));
+    tx.close();
     expect((log.at(-1) as { ok: number[] }).ok[0]).toBe(1);
     expect(cpu).toBeLessThan(MAX_CPU_MS);
   });
