@@ -64,6 +64,17 @@ function spinUntil(now: number, d: Deadline, wokeAt: number): number {
   return until < d.at ? until : d.at;
 }
 
+/**
+ * The time check of a poll loop, at its round `t`: `until` as it goes on (0 until the clock is
+ * first read, at round SPIN_TRIES, then read every 32 rounds), or -1 once polling is over.
+ */
+function pollBudget(t: number, until: number, d: Deadline, wokeAt: number): number {
+  if (t < SPIN_TRIES || (t & 31) !== 0) return until;
+  const now = sys.now();
+  if (until === 0) until = spinUntil(now, d, wokeAt);
+  return now >= until ? -1 : until;
+}
+
 /** Scratch writer shared by every channel of this thread (sync paths only: no await while in use). */
 const scratch = new Writer();
 /** The scratch writer holds a message being encoded (a getter of it may send: re-entrancy). */
@@ -410,11 +421,8 @@ export abstract class Chan<T> {
     let until = 0;
     for (let t = 1; ; t++) {
       if (recv ? this.mayRecv() : this.maySend()) return true;
-      if (t >= SPIN_TRIES && (t & 31) === 0) {
-        const now = sys.now();
-        if (until === 0) until = spinUntil(now, d, recv ? this.wokeSenderAt : this.wokeReceiverAt);
-        if (now >= until) return false;
-      }
+      until = pollBudget(t, until, d, recv ? this.wokeSenderAt : this.wokeReceiverAt);
+      if (until < 0) return false;
     }
   }
 
@@ -436,11 +444,8 @@ export abstract class Chan<T> {
         }
         if (this.cap === 0) break; // rendezvous: spinning cannot make a receiver appear faster
       }
-      if (t >= SPIN_TRIES && (t & 31) === 0) {
-        const now = sys.now();
-        if (until === 0) until = spinUntil(now, d, this.wokeReceiverAt);
-        if (now >= until) break;
-      }
+      until = pollBudget(t, until, d, this.wokeReceiverAt);
+      if (until < 0) break;
     }
     try {
       parkSync(this.sendSlow(v, e), d, what, `${what}Async`);
@@ -512,11 +517,9 @@ export abstract class Chan<T> {
         if (r === RECV_DISCONNECTED) throw new RecvError();
         if (r !== RECV_EMPTY) return r as T;
       } else sys.relax();
-      if (t >= SPIN_TRIES && (t & 31) === 0) {
-        const now = sys.now();
-        if (until === 0) until = spinUntil(now, d, this.wokeSenderAt);
-        if (now >= until || !this.pollsForMessages()) break;
-      }
+      until = pollBudget(t, until, d, this.wokeSenderAt);
+      // At each time check (until > 0: the clock has been read) the flavor may end polling early.
+      if (until < 0 || (until > 0 && (t & 31) === 0 && !this.pollsForMessages())) break;
     }
     return parkSync(this.recvSlow(), d, what, `${what}Async`);
   }

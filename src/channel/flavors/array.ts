@@ -179,6 +179,8 @@ export class ArrayQueue {
   private coalesce(index: number, n: number, max: number, stamp: number): number {
     const cap = this.cap;
     while (n < max && index + n < cap && this.stampAt(index + n) === ((stamp + n) | 0)) {
+      // That stamp was read atomically and is the release of the run it starts (its publisher or
+      // releaser stored the run word first): the plain read of the run word below is ordered.
       const run = this.stamps[((index + n) << 1) | 1]!;
       n += run > 0 ? run : cap - index - n;
       if (n > cap - index) n = cap - index;
