@@ -75,6 +75,12 @@ function pollBudget(t: number, until: number, d: Deadline, wokeAt: number): numb
   return now >= until ? -1 : until;
 }
 
+/**
+ * How long (ms) a sleeper parks when its flavor could not record its wake-up request
+ * (`markWaiting` false: the slot it waits on was changing hands), before it looks again.
+ */
+export const UNMARKED_PARK_MS = 0.05;
+
 /** Scratch writer shared by every channel of this thread (sync paths only: no await while in use). */
 const scratch = new Writer();
 /** The scratch writer holds a message being encoded (a getter of it may send: re-entrancy). */
@@ -159,9 +165,13 @@ export abstract class Chan<T> {
   /**
    * Called by a sleeper after it counted itself and read the sequence, before its re-check:
    * flavors whose publishers wake only on request (the array flavor's WAITING bit) record the
-   * request here. The default does nothing: those flavors' publishers always check sleepers.
+   * request here. Returns false if the request could not be recorded now (the sleeper then parks
+   * only briefly, `UNMARKED_PARK_MS`, and tries again). The default records nothing and returns
+   * true: those flavors' publishers always check sleepers.
    */
-  markWaiting(_recv: boolean): void {}
+  markWaiting(_recv: boolean): boolean {
+    return true;
+  }
   /**
    * Rendezvous only (`selectAsync`): offer `v` and leave the offer up while parked; false where
    * the flavor has no such offer (buffered flavors never need one) or it cannot be made now.
@@ -305,6 +315,16 @@ export abstract class Chan<T> {
       k++;
     }
     return k - from;
+  }
+
+  /**
+   * Takes up to `max` of the messages there are now, without waiting: a new array of them (at
+   * least one), or -1 empty / -2 disconnected.
+   */
+  tryTakeMany(max: number): T[] | number {
+    const out: T[] = [];
+    const r = this.tryRecvMany(out, max);
+    return r > 0 ? out : r;
   }
 
   /** Receives up to `max` messages without waiting into `out`: the count, or -1 empty / -2 disconnected. */
@@ -479,7 +499,7 @@ export abstract class Chan<T> {
       for (;;) {
         const seq = sys.load(this.header, L.TX_SEQ);
         sys.store(this.header, L.TX_SEQ + 2, 0);
-        this.markWaiting(false);
+        const marked = this.markWaiting(false);
         const r = this.trySendEncoded(v, e);
         if (r === SENT) {
           // One wake-up stands for every room freed while it was pending: pass it on.
@@ -491,6 +511,7 @@ export abstract class Chan<T> {
         if (r === SEND_DISCONNECTED) throw new SendError(v);
         this.park.index = L.TX_SEQ;
         this.park.value = seq;
+        this.park.until = marked ? undefined : sys.now() + UNMARKED_PARK_MS;
         yield this.park;
       }
     } catch (err) {
@@ -539,7 +560,7 @@ export abstract class Chan<T> {
       for (;;) {
         const seq = sys.load(this.header, L.RX_SEQ);
         sys.store(this.header, L.RX_SEQ + 2, 0);
-        this.markWaiting(true);
+        const marked = this.markWaiting(true);
         const r = this.tryRecv();
         if (r === RECV_DISCONNECTED) throw new RecvError();
         if (r !== RECV_EMPTY) {
@@ -551,6 +572,7 @@ export abstract class Chan<T> {
         }
         this.park.index = L.RX_SEQ;
         this.park.value = seq;
+        this.park.until = marked ? undefined : sys.now() + UNMARKED_PARK_MS;
         yield this.park;
       }
     } catch (err) {

@@ -360,6 +360,9 @@ export class Sender<T> extends ChannelEnd<T> {
     let encoded: (Encoded | null)[] | null = null;
     if (typed) {
       // Checked by construction.
+    } else if (codec === codecs.f64 || codec === codecs.f32) {
+      // Any number goes: one typeof per value here, the codec's check (its error) only on a miss.
+      for (let i = 0; i < list.length; i++) if (typeof list[i] !== "number") (codec as FixedCodec<T>).check(list[i]);
     } else if (fixed) {
       for (let i = 0; i < list.length; i++) (codec as FixedCodec<T>).check(list[i]);
     } else {
@@ -457,13 +460,12 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
     checkCount("Receiver.recvMany", "max", max, 1, 0x7fffffff);
     const chan = this.open("recvMany");
     const d = deadlineOf("Receiver.recvMany", opts);
-    const out: T[] = [];
     // Whatever is there now, with one reservation where the flavor has it; else poll for a
     // while (a sender may be copying a batch in), then wait for one.
-    const r = chan.tryRecvMany(out, max);
-    if (r > 0) return out;
-    if (r === -1 && chan.pollReady(true, d) && chan.tryRecvMany(out, max) > 0) return out;
-    out.push(chan.recv(d, "Receiver.recvMany"));
+    let r = chan.tryTakeMany(max);
+    if (typeof r !== "number") return r;
+    if (r === -1 && chan.pollReady(true, d) && typeof (r = chan.tryTakeMany(max)) !== "number") return r;
+    const out: T[] = [chan.recv(d, "Receiver.recvMany")];
     if (max > 1) chan.tryRecvMany(out, max - 1);
     return out;
   }
@@ -473,9 +475,9 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
     checkCount("Receiver.recvManyAsync", "max", max, 1, 0x7fffffff);
     const chan = this.open("recvManyAsync");
     const d = deadlineOf("Receiver.recvManyAsync", opts);
-    const out: T[] = [];
-    if (chan.tryRecvMany(out, max) > 0) return out;
-    out.push(await chan.recvAsync(d, "Receiver.recvManyAsync"));
+    const r = chan.tryTakeMany(max);
+    if (typeof r !== "number") return r;
+    const out: T[] = [await chan.recvAsync(d, "Receiver.recvManyAsync")];
     if (max > 1) chan.tryRecvMany(out, max - 1);
     return out;
   }

@@ -14,7 +14,7 @@ import { currentSlot, parker } from "../thread/registry.js";
 import { deadlineOf, type WaitOptions } from "../sync/options.js";
 import { sharedBuffer } from "../memory/layout.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
-import { RECV_DISCONNECTED, RECV_EMPTY, SENT, SEND_DISCONNECTED, type Chan, type Encoded } from "./chan.js";
+import { RECV_DISCONNECTED, RECV_EMPTY, SENT, SEND_DISCONNECTED, UNMARKED_PARK_MS, type Chan, type Encoded } from "./chan.js";
 import { chanOf, Receiver, Sender } from "./channel.js";
 import type { Sendable } from "../types.js";
 
@@ -135,11 +135,12 @@ function* selectSlow(ps: Prepared[], offering: boolean): SlowPath<Selected> {
     // and the park returns at once.
     park.value = sys.load(pk.words, pk.index);
     let polling = false;
+    let unmarked = false;
     try {
       for (const p of ps) {
         p.entry = p.chan.registerSelect(p.recv, slot);
         if (p.entry < 0) polling = true;
-        else p.chan.markWaiting(p.recv);
+        else if (!p.chan.markWaiting(p.recv)) unmarked = true;
       }
       const r = attempt(ps);
       if (r !== null) return r;
@@ -164,6 +165,8 @@ function* selectSlow(ps: Prepared[], offering: boolean): SlowPath<Selected> {
       // A timer arm (after / tick) becomes ready with nobody to wake us: wake at its due time.
       let until = Infinity;
       for (const p of ps) if (p.recv) until = Math.min(until, p.chan.nextDue());
+      // An arm whose wake-up request could not be recorded (see Chan.markWaiting): look again soon.
+      if (unmarked) until = Math.min(until, sys.now() + UNMARKED_PARK_MS);
       park.until = until === Infinity ? undefined : until;
       yield park;
       park.words = pk.words;

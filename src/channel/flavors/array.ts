@@ -28,23 +28,40 @@ const RUN_SPIN = 2048;
 
 /** Results of startSend / startRecv other than a slot index. */
 export const FULL = -1, EMPTY = -1, DISCONNECTED = -2;
+/** Test hook only: the result of a reservation that gave up waiting for another thread's (see `queueHooks`). */
+export const BUSY = -3;
+
+/**
+ * For tests that drive several queue handles over the same memory from one thread (each standing
+ * for a thread): a reservation that would wait for another's to end returns BUSY after this many
+ * rounds instead of waiting (in one thread that wait would never end). Infinity otherwise.
+ */
+export const queueHooks = { spinLimit: Infinity };
 
 export class ArrayQueue {
   readonly cap: number;
   /** The disconnect bit on TAIL; in a stamp, the WAITING bit (stamps never use it otherwise). */
   private readonly mark: number;
   private readonly oneLap: number;
+  /** log2(oneLap): a position's lap is `pos >>> lapShift`. */
+  private readonly lapShift: number;
+  /** Laps whose number has these bits clear write every stamp of a run (see `publishRun`). */
+  private readonly refreshMask: number;
   /** Stamp to publish in endSend / endRecv for the slot just reserved (this thread's). */
   private stamp = 0;
+  /**
+   * Set when a reservation that took part of a run found the rest's first slot marked WAITING
+   * (see `split`): the caller wakes sleepers. Read and cleared by `takeWake`.
+   */
+  private wakeBoth = false;
 
   constructor(
     private readonly header: Int32Array,
     /**
      * Two words per slot, so that both live on the slot's cache line: `[2i]` the stamp, `[2i+1]`
-     * the run length — plain memory: whoever publishes a run of slots (a batch send, or a batch
-     * receive freeing them) writes, for each slot, how many slots of the run start there, before
-     * the release that publishes the run. Whoever acquires the slot may read it and take the
-     * whole run with one reservation, without an atomic load per slot.
+     * the run length. Only a run's *first* slot is written when the run is published or released
+     * (with how many slots the run has): the others keep older stamps, which no one reads (see the
+     * class comment), except in refresh laps.
      */
     private readonly stamps: Int32Array,
     cap: number,
@@ -54,6 +71,11 @@ export class ArrayQueue {
     while (mark < cap + 1) mark *= 2;
     this.mark = mark;
     this.oneLap = mark * 2;
+    this.lapShift = Math.log2(this.oneLap);
+    // Laps are counted mod 2^32 / oneLap; refreshing at least every quarter of that keeps every
+    // stamp younger than half the cycle, so an old stamp never equals a current one.
+    const cycle = 2 ** (32 - this.lapShift);
+    this.refreshMask = Math.max(1, cycle / 4) - 1;
   }
 
   /** Largest capacity the position encoding allows. */
@@ -68,125 +90,68 @@ export class ArrayQueue {
     return ((sys.load(this.stamps, index << 1) + index) | 0) & ~this.mark;
   }
 
-  /** Reserves a slot for writing: its index, or FULL, or DISCONNECTED. Follow with endSend. */
-  startSend(): number {
-    const { header, mark, oneLap, cap } = this;
-    // Fast path: TAIL is most likely where our last claim left it (always, with one sender).
-    // A wrong guess only costs the CAS: it fails and we read TAIL as usual. A marked TAIL
-    // (disconnected) never equals a guess, so the CAS fails and the loop reports it.
-    {
-      const tail = this.nextTail;
-      const index = tail & (mark - 1);
-      if (this.stampAt(index) === tail) {
-        const next = index + 1 < cap ? (tail + 1) | 0 : ((tail & ~(oneLap - 1)) + oneLap) | 0;
-        if (sys.cas(header, TAIL, tail, next) === tail) {
-          this.nextTail = next;
-          this.stamp = (tail + 1) | 0;
-          return index;
-        }
-      }
-    }
-    let tail = sys.load(header, TAIL);
-    for (let spins = 0; ; spins++) {
-      if ((tail & mark) !== 0) return DISCONNECTED;
-      const index = tail & (mark - 1);
-      const lap = tail & ~(oneLap - 1);
-      const stamp = this.stampAt(index);
-      if (tail === stamp) {
-        // The slot is free in this lap: claim the position.
-        const next = index + 1 < cap ? (tail + 1) | 0 : (lap + oneLap) | 0;
-        const seen = sys.cas(header, TAIL, tail, next);
-        if (seen === tail) {
-          this.nextTail = next;
-          this.stamp = (tail + 1) | 0;
-          return index;
-        }
-        tail = seen;
-      } else if (((stamp + oneLap) | 0) === ((tail + 1) | 0)) {
-        // The slot still holds last lap's message. Full if the head is a whole lap behind.
-        const head = sys.load(header, HEAD);
-        if (((head + oneLap) | 0) === tail) return FULL;
-        // A receiver has reserved it and is still reading (a batch takes µs): wait for it.
-        sys.snooze(spins, RUN_SPIN);
-        tail = sys.load(header, TAIL);
-      } else {
-        // Another sender claimed this position and has not published yet: wait for it.
-        sys.snooze(spins, RUN_SPIN);
-        tail = sys.load(header, TAIL);
-      }
-    }
+  /**
+   * The run length written at run head `index` (0, never written: the rest of the first lap). Read
+   * after the atomic load of its stamp, which is the release of the run (its writer stored this
+   * word first), so a plain read is ordered.
+   */
+  private runAt(index: number): number {
+    const run = this.stamps[(index << 1) | 1]!;
+    return run > 0 ? run : this.cap - index;
   }
 
-  /** First position of the run reserved by startSendMany / startRecvMany (this thread's). */
-  private runPos = 0;
+  /**
+   * How many slots are ready from run head `index` on (its stamp being `first`): its run, and the
+   * runs right after it in the same lap whose first stamp is ready too — merged (see below) until
+   * there are at least `max` (the last run is then counted whole: the caller splits it).
+   *
+   * Runs are published and released one reservation at a time, and a reservation may take part of
+   * a run (a batch smaller than the run, the end of the ring, a single send or receive), so without
+   * merging the runs only ever split: the ring fragmented a little more every time a batch did not
+   * line up with it, until the batches of a 1 024-value exchange went through in runs of a few slots
+   * (its rounds grew from 100 to 300 ms over seven rounds). The slot right after a run is the first
+   * of the next one, so it holds a current stamp once that run is ready; an older stamp there never
+   * equals the ready one (see `publishRun`). A stale read only makes the CAS that follows fail.
+   */
+  private ready(index: number, first: number, max: number): number {
+    const cap = this.cap;
+    let n = this.runAt(index);
+    while (n < max && index + n < cap && this.stampAt(index + n) === ((first + n) | 0)) n += this.runAt(index + n);
+    return n > cap - index ? cap - index : n;
+  }
+
+  /**
+   * After a reservation that took only the first slots of the ready slots at `index - …`: writes
+   * the rest's first slot (`at`) as the head of a run of `len` slots with stored stamp `stored`
+   * (the same as the run's first, stamps being stored relative to their index). Until this store,
+   * threads at the new HEAD / TAIL wait for it (the slot looks reserved). The exchange reports a
+   * WAITING mark left there: by a thread of the reserving side that parked at the new HEAD / TAIL
+   * meanwhile, or — in a refresh lap, where the slot already held a current stamp — by one of the
+   * other side waiting for the slot's next release or publish. Which one cannot be told, so the
+   * caller wakes sleepers on both sides (`takeWake`); they look again, and mark again if need be.
+   */
+  private split(at: number, len: number, stored: number): void {
+    this.stamps[(at << 1) | 1] = len;
+    if ((sys.exchange(this.stamps, at << 1, stored) & this.mark) !== 0) this.wakeBoth = true;
+  }
+
+  /**
+   * Whether the last reservation's `split` took a WAITING mark (then the caller wakes sleepers of
+   * both sides). Clears the flag.
+   */
+  takeWake(): boolean {
+    if (!this.wakeBoth) return false;
+    this.wakeBoth = false;
+    return true;
+  }
 
   /** The position `n` slots after `pos`, within one lap's run (`index + n ≤ cap`). */
   private skip(pos: number, index: number, n: number): number {
     return index + n < this.cap ? (pos + n) | 0 : ((pos & ~(this.oneLap - 1)) + this.oneLap) | 0;
   }
 
-  /**
-   * Reserves up to `max` consecutive free slots with one CAS: the count reserved (≥ 1), FULL or
-   * DISCONNECTED. Their indices follow `runIndex()` (never wrapping); publish with endSendMany.
-   * The free run is the one a batch receive released (its length in `runs`), or the whole
-   * unused first lap.
-   */
-  startSendMany(max: number): number {
-    const { header, mark, oneLap, cap } = this;
-    let tail = sys.load(header, TAIL);
-    for (let spins = 0; ; spins++) {
-      if ((tail & mark) !== 0) return DISCONNECTED;
-      const index = tail & (mark - 1);
-      const stamp = this.stampAt(index);
-      if (stamp === tail) {
-        // Free in this lap; so is the rest of the run it was freed with (the acquire above
-        // orders our reads after that run's writes). 0 = never written: the first lap.
-        const run = this.stamps[(index << 1) | 1]!;
-        let n = run > 0 ? run : cap - index;
-        if (n > cap - index) n = cap - index; // a stale read on a lost race: the CAS fails
-        n = this.coalesce(index, n, max, tail);
-        const seen = sys.cas(header, TAIL, tail, this.skip(tail, index, n));
-        if (seen === tail) {
-          this.runPos = tail;
-          this.nextTail = this.skip(tail, index, n);
-          return n;
-        }
-        tail = seen;
-      } else if (((stamp + oneLap) | 0) === ((tail + 1) | 0)) {
-        const head = sys.load(header, HEAD);
-        if (((head + oneLap) | 0) === tail) return FULL;
-        // A receiver has reserved it and is still reading (a batch takes µs): wait for it.
-        sys.snooze(spins, RUN_SPIN);
-        tail = sys.load(header, TAIL);
-      } else {
-        sys.snooze(spins, RUN_SPIN);
-        tail = sys.load(header, TAIL);
-      }
-    }
-  }
-
-  /**
-   * Extends a run of `n` ready slots at `index` (whose first stamp is `stamp`) by the ready runs
-   * right after it in the same lap, up to `max` slots. Runs are published and released one
-   * reservation at a time, and a reservation may take part of a run (a batch smaller than the
-   * run, the end of the ring, a single send or receive), so without this the runs only ever split:
-   * the ring fragmented a little more every time a batch did not line up with it, until the
-   * batches of a 1 024-value exchange went through in runs of a few slots (its rounds grew from
-   * 100 to 300 ms over seven rounds). A run after ours is ready when its first stamp is ours plus
-   * the distance (stamps are relative to the lap): one load per run, and the reservation that
-   * takes them publishes one run again. A stale read only makes the CAS that follows fail.
-   */
-  private coalesce(index: number, n: number, max: number, stamp: number): number {
-    const cap = this.cap;
-    while (n < max && index + n < cap && this.stampAt(index + n) === ((stamp + n) | 0)) {
-      // That stamp was read atomically and is the release of the run it starts (its publisher or
-      // releaser stored the run word first): the plain read of the run word below is ordered.
-      const run = this.stamps[((index + n) << 1) | 1]!;
-      n += run > 0 ? run : cap - index - n;
-      if (n > cap - index) n = cap - index;
-    }
-    return n > max ? max : n;
-  }
+  /** First position of the run reserved by startSendMany / startRecvMany (this thread's). */
+  private runPos = 0;
 
   /** Slot index of the first slot of the reserved run (the others follow it). */
   runIndex(): number {
@@ -194,21 +159,45 @@ export class ArrayQueue {
   }
 
   /**
-   * Publishes a run of `n` slots (payloads written), `value` being the first slot's stored
-   * stamp (the same for every slot of a run, stamps being stored relative to their index).
-   * The later slots get plain stores: nobody acquires them before the first one, whose store is
-   * last and the release of the whole run. Returns whether a waiter marked the first slot —
-   * no other slot of the run can be marked (a waiter marks only the slot at HEAD / TAIL).
+   * Reserves up to `max` consecutive free slots with one CAS: the count reserved (≥ 1), FULL or
+   * DISCONNECTED. Their indices follow `runIndex()` (never wrapping); publish with endSendMany
+   * (or endSend for one reserved by startSend).
    */
-  private publishRun(index: number, n: number, value: number): boolean {
-    const stamps = this.stamps;
-    for (let k = n - 1; k > 0; k--) {
-      const at = (index + k) << 1;
-      stamps[at + 1] = n - k;
-      stamps[at] = value;
+  startSendMany(max: number): number {
+    const { header, mark, oneLap } = this;
+    let tail = sys.load(header, TAIL);
+    for (let spins = 0; ; spins++) {
+      if ((tail & mark) !== 0) return DISCONNECTED;
+      const index = tail & (mark - 1);
+      if (this.stampAt(index) === tail) {
+        // Free in this lap; so is the rest of the run it was freed with (the acquire above orders
+        // our reads after that run's release), and maybe runs after it.
+        const total = this.ready(index, tail, max);
+        const n = total < max ? total : max;
+        const next = this.skip(tail, index, n);
+        const seen = sys.cas(header, TAIL, tail, next);
+        if (seen === tail) {
+          this.runPos = tail;
+          this.nextTail = next;
+          if (total > n) this.split(index + n, total - n, (tail - index) | 0);
+          return n;
+        }
+        tail = seen;
+        continue;
+      }
+      if (((this.stampAt(index) + oneLap) | 0) === ((tail + 1) | 0)) {
+        // The slot still holds last lap's message. Full if the head is a whole lap behind;
+        // otherwise a receiver has reserved it and is still reading (a batch takes µs).
+        const head = sys.load(header, HEAD);
+        if (((head + oneLap) | 0) === tail) return FULL;
+      }
+      // Otherwise the slot is in passing: a sender is publishing last lap's message there, or has
+      // just taken the slots before it and is writing where the rest of their free run begins.
+      // Wait for it.
+      if (spins >= queueHooks.spinLimit) return BUSY;
+      sys.snooze(spins, RUN_SPIN);
+      tail = sys.load(header, TAIL);
     }
-    stamps[(index << 1) | 1] = n;
-    return (sys.exchange(stamps, index << 1, value) & this.mark) !== 0;
   }
 
   /** Publishes `n` slots reserved by startSendMany; true if a receiver waits to be woken. */
@@ -219,38 +208,36 @@ export class ArrayQueue {
 
   /**
    * Reserves up to `max` consecutive full slots with one CAS: the count (≥ 1), EMPTY or
-   * DISCONNECTED — the run published with the slot at HEAD (its length in `runs`).
+   * DISCONNECTED. Release with endRecvMany (or endRecv for one reserved by startRecv).
    */
   startRecvMany(max: number): number {
-    const { header, mark, cap } = this;
+    const { header, mark } = this;
     let head = sys.load(header, HEAD);
     for (let spins = 0; ; spins++) {
       const index = head & (mark - 1);
-      const stamp = this.stampAt(index);
-      if (stamp === ((head + 1) | 0)) {
-        let n = this.stamps[(index << 1) | 1]!;
-        if (n > cap - index) n = cap - index; // a stale read on a lost race: the CAS fails
-        if (n > 0) n = this.coalesce(index, n, max, (head + 1) | 0);
-        if (n > 0) {
-          const seen = sys.cas(header, HEAD, head, this.skip(head, index, n));
-          if (seen === head) {
-            this.runPos = head;
-            this.nextHead = this.skip(head, index, n);
-            return n;
-          }
-          head = seen;
-          continue;
+      const first = (head + 1) | 0;
+      if (this.stampAt(index) === first) {
+        const total = this.ready(index, first, max);
+        const n = total < max ? total : max;
+        const next = this.skip(head, index, n);
+        const seen = sys.cas(header, HEAD, head, next);
+        if (seen === head) {
+          this.runPos = head;
+          this.nextHead = next;
+          if (total > n) this.split(index + n, total - n, (first - index) | 0);
+          return n;
         }
-        head = sys.load(header, HEAD);
-      } else if (stamp === head) {
-        const tail = sys.load(header, TAIL);
-        if ((tail & ~mark) === head) return (tail & mark) !== 0 ? DISCONNECTED : EMPTY;
-        sys.snooze(spins, RUN_SPIN);
-        head = sys.load(header, HEAD);
-      } else {
-        sys.snooze(spins, RUN_SPIN);
-        head = sys.load(header, HEAD);
+        head = seen;
+        continue;
       }
+      // Not published in this lap: empty if the tail is at the head. Otherwise a sender has
+      // reserved the slot and is still writing, or a receiver has just taken the slots before it
+      // and is writing where the rest of their run begins: wait for it.
+      const tail = sys.load(header, TAIL);
+      if ((tail & ~mark) === head) return (tail & mark) !== 0 ? DISCONNECTED : EMPTY;
+      if (spins >= queueHooks.spinLimit) return BUSY;
+      sys.snooze(spins, RUN_SPIN);
+      head = sys.load(header, HEAD);
     }
   }
 
@@ -258,6 +245,50 @@ export class ArrayQueue {
   endRecvMany(n: number): boolean {
     const index = this.runPos & (this.mark - 1);
     return this.publishRun(index, n, (this.runPos + this.oneLap - index) | 0);
+  }
+
+  /**
+   * Publishes (or releases) the run of `n` slots at `index` reserved at `runPos`: its length, then
+   * its first slot's stamp — `value` as stored (the same for every slot of a run, stamps being
+   * stored relative to their index), the release of the whole run. Returns whether a waiter
+   * marked that slot (a waiter marks only the slot at HEAD / TAIL, always a run's first).
+   *
+   * The run's other slots keep their older stamps: nobody reads them — a reservation starts at a
+   * run's first slot, or at the slot where a `split` writes the rest's first stamp. Older stamps
+   * must still never *equal* a current one, which the 32-bit positions would allow after 2^32 /
+   * oneLap laps: so in one lap of every `refreshMask + 1` (a quarter of that cycle) the run writes
+   * every slot's stamp.
+   */
+  private publishRun(index: number, n: number, value: number): boolean {
+    const stamps = this.stamps;
+    if (n > 1 && ((this.runPos >>> this.lapShift) & this.refreshMask) === 0) {
+      for (let k = 1; k < n; k++) stamps[(index + k) << 1] = value;
+    }
+    stamps[(index << 1) | 1] = n;
+    return (sys.exchange(stamps, index << 1, value) & this.mark) !== 0;
+  }
+
+  /** Reserves a free slot for writing: its index, or FULL, or DISCONNECTED. Follow with endSend. */
+  startSend(): number {
+    // Fast path: TAIL is most likely where our last claim left it (always, with one sender).
+    // A wrong guess only costs the CAS: it fails and we read TAIL as usual. A marked TAIL
+    // (disconnected) never equals a guess, so the CAS fails and the general path reports it.
+    const tail = this.nextTail;
+    const index = tail & (this.mark - 1);
+    if (this.stampAt(index) === tail) {
+      const run = this.runAt(index);
+      const next = this.skip(tail, index, 1);
+      if (sys.cas(this.header, TAIL, tail, next) === tail) {
+        this.nextTail = next;
+        this.stamp = (tail + 1) | 0;
+        if (run > 1) this.split(index + 1, run > this.cap - index ? this.cap - index - 1 : run - 1, (tail - index) | 0);
+        return index;
+      }
+    }
+    const n = this.startSendMany(1);
+    if (n < 0) return n;
+    this.stamp = (this.runPos + 1) | 0;
+    return this.runPos & (this.mark - 1);
   }
 
   /**
@@ -272,44 +303,22 @@ export class ArrayQueue {
 
   /** Reserves a full slot for reading: its index, or EMPTY, or DISCONNECTED (empty and closed). */
   startRecv(): number {
-    const { header, mark, oneLap, cap } = this;
-    {
-      const head = this.nextHead;
-      const index = head & (mark - 1);
-      if (this.stampAt(index) === ((head + 1) | 0)) {
-        const next = index + 1 < cap ? (head + 1) | 0 : ((head & ~(oneLap - 1)) + oneLap) | 0;
-        if (sys.cas(header, HEAD, head, next) === head) {
-          this.nextHead = next;
-          this.stamp = (head + oneLap) | 0;
-          return index;
-        }
+    const head = this.nextHead;
+    const index = head & (this.mark - 1);
+    if (this.stampAt(index) === ((head + 1) | 0)) {
+      const run = this.runAt(index);
+      const next = this.skip(head, index, 1);
+      if (sys.cas(this.header, HEAD, head, next) === head) {
+        this.nextHead = next;
+        this.stamp = (head + this.oneLap) | 0;
+        if (run > 1) this.split(index + 1, run > this.cap - index ? this.cap - index - 1 : run - 1, (head + 1 - index) | 0);
+        return index;
       }
     }
-    let head = sys.load(header, HEAD);
-    for (let spins = 0; ; spins++) {
-      const index = head & (mark - 1);
-      const lap = head & ~(oneLap - 1);
-      const stamp = this.stampAt(index);
-      if (((head + 1) | 0) === stamp) {
-        const next = index + 1 < cap ? (head + 1) | 0 : (lap + oneLap) | 0;
-        const seen = sys.cas(header, HEAD, head, next);
-        if (seen === head) {
-          this.nextHead = next;
-          this.stamp = (head + oneLap) | 0;
-          return index;
-        }
-        head = seen;
-      } else if (stamp === head) {
-        // Nothing written here yet. Empty if the tail is at the head.
-        const tail = sys.load(header, TAIL);
-        if ((tail & ~this.mark) === head) return (tail & mark) !== 0 ? DISCONNECTED : EMPTY;
-        sys.snooze(spins, RUN_SPIN);
-        head = sys.load(header, HEAD);
-      } else {
-        sys.snooze(spins, RUN_SPIN);
-        head = sys.load(header, HEAD);
-      }
-    }
+    const n = this.startRecvMany(1);
+    if (n < 0) return n;
+    this.stamp = (this.runPos + this.oneLap) | 0;
+    return this.runPos & (this.mark - 1);
   }
 
   /** Releases the slot reserved by startRecv (payload read); true if a sender waits on it. */
@@ -321,7 +330,7 @@ export class ArrayQueue {
   /**
    * Whether a receive might succeed now, from one load (spinning receivers poll this instead of
    * a full attempt, which also reads the senders' TAIL line): false only if the slot at this
-   * thread's last HEAD is still unwritten for that position.
+   * thread's last HEAD still holds the stamp of its release a lap ago (nothing published there).
    */
   mayRecv(): boolean {
     const head = this.nextHead;
@@ -335,24 +344,36 @@ export class ArrayQueue {
   }
 
   /**
-   * Before parking: marks WAITING the slot whose publish (`recv`) or release (otherwise) this
-   * thread waits for, so that the thread publishing / releasing it wakes sleepers. Any other
-   * state means the caller's re-check will not need to park.
+   * Before parking: marks WAITING the slot at HEAD (`recv`) or TAIL, which this thread waits to
+   * see published / released. Its next writer exchanges its stamp, sees the mark and wakes
+   * sleepers. That writer is not always of the other side: a slot at HEAD may still be being read
+   * by a receiver of last lap (capacity 1 makes it likely) — its release comes first; a slot at
+   * TAIL may still await last lap's publish (the ring full, its sender still writing), or the rest
+   * of a split run. So whoever takes a mark wakes sleepers of *both* sides (the ArrayChan's
+   * `published`, `released`, `wakeBoth`); those that find nothing look again and mark again.
+   * Every writer of a slot at HEAD or TAIL exchanges: the plain stores of a refresh lap only
+   * write slots inside a run, where no one waits.
+   *
+   * Returns whether the mark is in place. Not if the slot is ready already (the re-check will
+   * find it — unless another thread takes it first), or changed under us: then the caller parks
+   * only briefly before it looks again.
    */
-  markWaiting(recv: boolean): void {
-    const { header, stamps, mark, oneLap } = this;
+  markWaiting(recv: boolean): boolean {
+    const { header, stamps, mark } = this;
+    let index: number, stored: number;
     if (recv) {
       const head = sys.load(header, HEAD);
-      const index = head & (mark - 1);
-      const stored = sys.load(stamps, index << 1);
-      if (((stored + index) | 0) === head) sys.cas(stamps, index << 1, stored, stored | mark);
+      index = head & (mark - 1);
+      stored = sys.load(stamps, index << 1);
+      if ((((stored + index) | 0) & ~mark) === ((head + 1) | 0)) return false;
     } else {
       const tail = sys.load(header, TAIL);
-      if ((tail & mark) !== 0) return;
-      const index = tail & (mark - 1);
-      const stored = sys.load(stamps, index << 1);
-      if (((stored + index + oneLap) | 0) === ((tail + 1) | 0)) sys.cas(stamps, index << 1, stored, stored | mark);
+      if ((tail & mark) !== 0) return false;
+      index = tail & (mark - 1);
+      stored = sys.load(stamps, index << 1);
+      if ((((stored + index) | 0) & ~mark) === tail) return false;
     }
+    return (stored & mark) !== 0 || sys.cas(stamps, index << 1, stored, stored | mark) === stored;
   }
 
   /** Messages in the channel now. */
@@ -388,10 +409,17 @@ export class ArrayQueue {
  * codec, the codec's typed array × cap; for a variable codec, lens Int32 × cap, refs Int32 × cap,
  * then cap × slotBytes inline bytes. A message longer than slotBytes lives in the arena.
  */
+/** Longest batch a receive makes from the template below. */
+const TEMPLATE_LENGTH = 4096;
+/** A double array (V8: packed doubles) that received batches of numbers are sliced from. */
+const DOUBLES: number[] = new Array<number>(TEMPLATE_LENGTH).fill(0.5);
+
 export class ArrayChan<T> extends Chan<T> {
   readonly cap: number;
   readonly queue: ArrayQueue;
   private readonly fixed: { [i: number]: any } | null;
+  /** A fixed codec whose values are numbers (not bigints): received batches start as double arrays. */
+  private readonly doubles: boolean;
   private readonly lens: Int32Array | null;
   private readonly refs: Int32Array | null;
   private readonly inline: Uint8Array | null;
@@ -403,9 +431,11 @@ export class ArrayChan<T> extends Chan<T> {
     this.queue = new ArrayQueue(this.header, new Int32Array(buffer, HEADER_BYTES, 2 * cap), cap);
     if (codec.fixedBytes > 0) {
       this.fixed = new (codec as FixedCodec<T>).view(buffer, payloadAt, cap);
+      this.doubles = !(this.fixed instanceof BigInt64Array || this.fixed instanceof BigUint64Array);
       this.lens = this.refs = this.inline = null;
     } else {
       this.fixed = null;
+      this.doubles = false;
       this.lens = new Int32Array(buffer, payloadAt, cap);
       this.refs = new Int32Array(buffer, payloadAt + 4 * cap, cap);
       this.inline = new Uint8Array(buffer, payloadAt + 8 * cap, cap * this.slotBytes);
@@ -421,19 +451,21 @@ export class ArrayChan<T> extends Chan<T> {
   trySendEncoded(v: T, e: Encoded | null): number {
     const i = this.queue.startSend();
     if (i < 0) return i === FULL ? SEND_FULL : SEND_DISCONNECTED;
+    if (this.queue.takeWake()) this.wakeBoth();
     if (e === null) this.fixed![i] = v;
     else this.putVar(e, this.lens!, i, this.refs!, i, this.inline!, i * this.slotBytes);
-    if (this.queue.endSend(i)) this.wakeReceiver();
+    if (this.queue.endSend(i)) this.published();
     return SENT;
   }
 
   tryRecv(): RecvAttempt<T> {
     const i = this.queue.startRecv();
     if (i < 0) return i === DISCONNECTED ? RECV_DISCONNECTED : RECV_EMPTY;
+    if (this.queue.takeWake()) this.wakeBoth();
     try {
       return this.fixed !== null ? this.fixed[i] : this.takeVar(this.lens!, i, this.refs!, i, this.inline!, i * this.slotBytes);
     } finally {
-      if (this.queue.endRecv(i)) this.wakeSender();
+      if (this.queue.endRecv(i)) this.released();
     }
   }
 
@@ -452,14 +484,38 @@ export class ArrayChan<T> extends Chan<T> {
         if (sent > 0) break;
         return n === FULL ? 0 : -1;
       }
+      if (q.takeWake()) this.wakeBoth();
       const i = q.runIndex();
       const at = from + sent;
       if (ArrayBuffer.isView(values)) (fixed as unknown as Float64Array).set((values as unknown as Float64Array).subarray(at, at + n), i);
       else for (let k = 0; k < n; k++) fixed[i + k] = values[at + k];
-      if (q.endSendMany(n)) this.wakeReceiver();
+      if (q.endSendMany(n)) this.published();
       sent += n;
     }
     return sent;
+  }
+
+  /**
+   * Fixed codecs: a new array of up to `max` of the messages there are now (one reservation per
+   * published run), or -1 empty / -2 disconnected. The array is made at the size of the first run
+   * by copying a template of doubles (numeric codecs up to TEMPLATE_LENGTH values): an empty array
+   * grown to the size starts with room for small integers and is copied again as a double array
+   * at the first value stored — 3.1 ns per value, against 1.8 this way (1 024-value batches).
+   */
+  override tryTakeMany(max: number): T[] | number {
+    if (this.fixed === null) return super.tryTakeMany(max);
+    const q = this.queue;
+    const n = q.startRecvMany(max);
+    if (n < 0) return n === DISCONNECTED ? -2 : -1;
+    if (q.takeWake()) this.wakeBoth();
+    const i = q.runIndex();
+    const fixed = this.fixed;
+    const out: T[] = this.doubles && n <= TEMPLATE_LENGTH ? (DOUBLES.slice(0, n) as T[]) : new Array<T>(n);
+    for (let k = 0; k < n; k++) out[k] = fixed[i + k];
+    if (q.endRecvMany(n)) this.released();
+    // More in a run after the ring's end (appended).
+    if (n < max) this.tryRecvMany(out, max - n);
+    return out;
   }
 
   /**
@@ -477,13 +533,14 @@ export class ArrayChan<T> extends Chan<T> {
         if (got > 0) break;
         return n === DISCONNECTED ? -2 : -1;
       }
+      if (q.takeWake()) this.wakeBoth();
       const i = q.runIndex();
       // Grown once per run, then filled by index: pushing one at a time re-grew the array ~12
       // times per 1 024 values (4× the cost of the copy itself).
       const at = out.length;
       out.length = at + n;
       for (let k = 0; k < n; k++) out[at + k] = fixed[i + k];
-      if (q.endRecvMany(n)) this.wakeSender();
+      if (q.endRecvMany(n)) this.released();
       got += n;
     }
     return got;
@@ -501,8 +558,29 @@ export class ArrayChan<T> extends Chan<T> {
     return this.queue.maySend();
   }
 
-  override markWaiting(recv: boolean): void {
-    this.queue.markWaiting(recv);
+  override markWaiting(recv: boolean): boolean {
+    return this.queue.markWaiting(recv);
+  }
+
+  /**
+   * A publish took a WAITING mark: receivers wait for it — and maybe a sender, which marked the
+   * slot while it was still waiting for this publish (see ArrayQueue.markWaiting): wake both.
+   */
+  private published(): void {
+    this.wakeReceiver();
+    this.wakeSender(true);
+  }
+
+  /** A release took a WAITING mark: senders wait for it, and maybe a receiver (as above). */
+  private released(): void {
+    this.wakeSender();
+    this.wakeReceiver(true);
+  }
+
+  /** A reservation's split took a WAITING mark of either side (see ArrayQueue.split). */
+  private wakeBoth(): void {
+    this.wakeSender(true);
+    this.wakeReceiver(true);
   }
 
   disconnect(): void {
