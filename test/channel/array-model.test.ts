@@ -11,6 +11,9 @@
  * blocking calls do: mark WAITING, look again, then park; any wake-up reported to its side unparks
  * it). Also from laps near the 32-bit wrap of positions and at a stamp-refresh lap.
  *
+ * The store a reservation that took part of a run makes where the rest begins (`split`) is held
+ * back too (a test hook), so other handles find HEAD / TAIL on that slot before it is written.
+ *
  * Real threads run the same code in the channel suites; this is the deterministic complement.
  */
 import { describe, expect, it } from "vitest";
@@ -42,14 +45,16 @@ function memory(cap: number, lap: number) {
   const start = Math.imul(lap, oneLap) | 0;
   header[HEAD] = start;
   header[TAIL] = start;
-  // Stored stamps are relative to the slot index: "free for position start + i" is `start` for all.
-  for (let i = 0; i < cap; i++) stamps[2 * i] = start;
+  // As ArrayQueue.init leaves lap 0, shifted to lap `lap`: slot 0 heads a free run of the whole
+  // lap, the others hold last lap's published stamp (stored relative to the slot index).
+  ArrayQueue.init(stamps, cap);
+  for (let i = 0; i < cap; i++) stamps[2 * i] = (stamps[2 * i]! + start) | 0;
   return { sab, header, stamps, oneLap };
 }
 
 const VALUE = (sender: number, k: number) => sender * 1_000_000 + k;
 
-type Step = { who: number; single: boolean; max: number; slow: boolean };
+type Step = { who: number; single: boolean; max: number; slow: boolean; split: number };
 
 function run(cap: number, senders: number, receivers: number, lap: number, steps: Step[]): void {
   const { header, stamps } = memory(cap, lap);
@@ -60,6 +65,19 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
     handles.push({ q: new ArrayQueue(header, stamps, cap), sender: false, id: r, res: null, parked: false, count: 0, last: new Array(senders).fill(-1) });
   }
   const received = new Map<number, number>();
+  // Split stores held back (queueHooks.deferSplit): made at a later step, or before their
+  // reservation is published / released at the latest (a thread makes it right after its CAS).
+  const splits: { owner: Handle; store: () => void }[] = [];
+  let acting: Handle | null = null;
+  const runSplit = (k: number): void => {
+    const { owner, store } = splits.splice(k, 1)[0]!;
+    store();
+    // The split may have taken a WAITING mark (of either side).
+    if (owner.q.takeWake()) {
+      wake(true);
+      wake(false);
+    }
+  };
   const wake = (senderSide: boolean) => {
     for (const h of handles) if (h.sender === senderSide) h.parked = false;
   };
@@ -98,6 +116,7 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
   };
 
   const close = (h: Handle): void => {
+    for (let k = splits.length - 1; k >= 0; k--) if (splits[k]!.owner === h) runSplit(k);
     const { index, n, single } = h.res!;
     h.res = null;
     if (!h.sender) {
@@ -119,7 +138,7 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
   };
 
   const checkWakeups = (): void => {
-    if (handles.some((h) => h.res !== null)) return;
+    if (handles.some((h) => h.res !== null) || splits.length > 0) return;
     const len = handles[0]!.q.len();
     for (const h of handles) {
       if (!h.parked) continue;
@@ -129,9 +148,13 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
   };
 
   queueHooks.spinLimit = 0;
+  queueHooks.deferSplit = (store) => splits.push({ owner: acting!, store });
   try {
     for (const step of steps) {
+      // Now and then a held-back split store lands first.
+      if (splits.length > 0 && step.split % 3 === 0) runSplit(step.split % splits.length);
       const h = handles[step.who % handles.length]!;
+      acting = h;
       if (h.res !== null) {
         // A slow handle keeps its reservation open for another step now and then.
         if (!step.slow) close(h);
@@ -140,17 +163,20 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
     }
     // Finish: close what is open, then drain with a fresh receiver.
     for (const h of handles) if (h.res !== null) close(h);
+    while (splits.length > 0) runSplit(0);
     checkWakeups();
     const drain: Handle = { q: new ArrayQueue(header, stamps, cap), sender: false, id: receivers, res: null, parked: false, count: 0, last: new Array(senders).fill(-1) };
+    acting = drain;
     for (;;) {
       const r = drain.q.startRecvMany(cap);
       if (r === EMPTY) break;
       expect(r).toBeGreaterThan(0);
       drain.res = { index: drain.q.runIndex(), n: r, single: false };
-      close(drain);
+      close(drain); // (makes its split store first)
     }
   } finally {
     queueHooks.spinLimit = Infinity;
+    queueHooks.deferSplit = undefined;
   }
   const sent = handles.filter((h) => h.sender).reduce((a, h) => a + h.count, 0);
   expect(received.size).toBe(sent);
@@ -164,6 +190,7 @@ const stepArb = (cap: number) =>
     single: fc.boolean(),
     max: fc.integer({ min: 1, max: cap + 2 }),
     slow: fc.boolean(),
+    split: fc.nat(30),
   });
 
 describe("bounded flavor queue: interleaved handles (one thread standing for several)", () => {
@@ -208,8 +235,31 @@ describe("bounded flavor queue: interleaved handles (one thread standing for sev
     // Capacity 1, one sender, two receivers: receiver B takes the message; receiver A finds the
     // queue empty and parks, marking the slot at HEAD — which B has not released yet. B's release
     // takes A's mark: it must wake receivers too, or the next publish (unmarked) wakes nobody.
-    const S = (who: number): Step => ({ who, single: false, max: 1, slow: false });
+    const S = (who: number): Step => ({ who, single: false, max: 1, slow: false, split: 1 });
     run(1, 1, 2, 0, [S(0), S(0), S(2), S(1), S(2), S(0), S(0)]);
+  });
+
+  it("a run writes only its first slot's stamp, except in a refresh lap, where it writes them all", () => {
+    // Capacity 4: oneLap = 16, so laps cycle every 2^28 and one lap in 2^26 refreshes.
+    const inner = (lap: number) => {
+      const { header, stamps } = memory(4, lap);
+      const before = Array.from({ length: 4 }, (_, i) => stamps[2 * i]);
+      const q = new ArrayQueue(header, stamps, 4);
+      expect(q.startSendMany(4)).toBe(4);
+      q.endSendMany(4);
+      const changed = [0, 1, 2, 3].filter((i) => stamps[2 * i] !== before[i]);
+      // Rewritten inside the run, a slot holds the stamp it had before the publish (free in this
+      // lap: the published one minus 1), so it still looks unpublished to a receiver there.
+      for (const i of changed) if (i > 0) expect(stamps[2 * i]).toBe((stamps[0]! - 1) | 0);
+      // And the run is received whole either way.
+      expect(q.startRecvMany(4)).toBe(4);
+      q.endRecvMany(4);
+      return changed;
+    };
+    expect(inner(1)).toEqual([0]);
+    expect(inner(2 ** 26 - 1)).toEqual([0]);
+    expect(inner(2 ** 26)).toEqual([0, 1, 2, 3]);
+    expect(inner(0)).toEqual([0, 1, 2, 3]);
   });
 
   it("a reservation that takes part of a published run leaves the rest to the next receiver", () => {

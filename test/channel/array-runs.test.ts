@@ -17,7 +17,9 @@ import { fcParams } from "../prop-helpers.js";
 
 function queue(cap: number): ArrayQueue {
   const sab = new SharedArrayBuffer(HEADER_BYTES + 8 * cap);
-  return new ArrayQueue(new Int32Array(sab, 0, HEADER_BYTES >> 2), new Int32Array(sab, HEADER_BYTES, 2 * cap), cap);
+  const stamps = new Int32Array(sab, HEADER_BYTES, 2 * cap);
+  ArrayQueue.init(stamps, cap);
+  return new ArrayQueue(new Int32Array(sab, 0, HEADER_BYTES >> 2), stamps, cap);
 }
 
 /**

@@ -36,7 +36,15 @@ export const BUSY = -3;
  * for a thread): a reservation that would wait for another's to end returns BUSY after this many
  * rounds instead of waiting (in one thread that wait would never end). Infinity otherwise.
  */
-export const queueHooks = { spinLimit: Infinity };
+export const queueHooks: {
+  spinLimit: number;
+  /**
+   * When set, a reservation that took part of a run hands its `split` store to this function
+   * instead of making it at once, so a test can run it later (the window another thread sees
+   * between the reservation's CAS and that store).
+   */
+  deferSplit: ((store: () => void) => void) | undefined;
+} = { spinLimit: Infinity, deferSplit: undefined };
 
 export class ArrayQueue {
   readonly cap: number;
@@ -80,6 +88,21 @@ export class ArrayQueue {
 
   /** Largest capacity the position encoding allows. */
   static readonly MAX_CAPACITY = 1 << 28;
+
+  /**
+   * Prepares a new queue's stamps (once, when the channel is made): slot 0 heads a free run of the
+   * whole first lap (its zero stamp and run word), and every other slot holds the stamp of a
+   * message published a lap before the first — neither free nor published in lap 0, as a slot
+   * inside a run must look (see `publishRun`). Zeroed memory would make every slot look free in
+   * lap 0, and a reservation could start at a slot whose `split` store is still to come.
+   */
+  static init(stamps: Int32Array, cap: number): void {
+    let mark = 1;
+    while (mark < cap + 1) mark *= 2;
+    // Stored relative to the index: position i − oneLap published = stamp i − oneLap + 1.
+    const stored = (1 - 2 * mark) | 0;
+    for (let i = 1; i < cap; i++) stamps[i << 1] = stored;
+  }
 
   /** Where this thread's last send / receive left TAIL / HEAD: the likely current value. */
   private nextTail = 0;
@@ -131,8 +154,12 @@ export class ArrayQueue {
    * caller wakes sleepers on both sides (`takeWake`); they look again, and mark again if need be.
    */
   private split(at: number, len: number, stored: number): void {
-    this.stamps[(at << 1) | 1] = len;
-    if ((sys.exchange(this.stamps, at << 1, stored) & this.mark) !== 0) this.wakeBoth = true;
+    const store = (): void => {
+      this.stamps[(at << 1) | 1] = len;
+      if ((sys.exchange(this.stamps, at << 1, stored) & this.mark) !== 0) this.wakeBoth = true;
+    };
+    if (queueHooks.deferSplit !== undefined) queueHooks.deferSplit(store);
+    else store();
   }
 
   /**
@@ -203,7 +230,7 @@ export class ArrayQueue {
   /** Publishes `n` slots reserved by startSendMany; true if a receiver waits to be woken. */
   endSendMany(n: number): boolean {
     const index = this.runPos & (this.mark - 1);
-    return this.publishRun(index, n, (this.runPos + 1 - index) | 0);
+    return this.publishRun(index, n, (this.runPos + 1 - index) | 0, false);
   }
 
   /**
@@ -244,25 +271,30 @@ export class ArrayQueue {
   /** Releases `n` slots reserved by startRecvMany (payloads read); true if a sender waits. */
   endRecvMany(n: number): boolean {
     const index = this.runPos & (this.mark - 1);
-    return this.publishRun(index, n, (this.runPos + this.oneLap - index) | 0);
+    return this.publishRun(index, n, (this.runPos + this.oneLap - index) | 0, true);
   }
 
   /**
-   * Publishes (or releases) the run of `n` slots at `index` reserved at `runPos`: its length, then
-   * its first slot's stamp — `value` as stored (the same for every slot of a run, stamps being
-   * stored relative to their index), the release of the whole run. Returns whether a waiter
-   * marked that slot (a waiter marks only the slot at HEAD / TAIL, always a run's first).
+   * Publishes (or releases: `release`) the run of `n` slots at `index` reserved at `runPos`: its
+   * length, then its first slot's stamp — `value` as stored (the same for every slot of a run,
+   * stamps being stored relative to their index), the release of the whole run. Returns whether a
+   * waiter marked that slot.
    *
-   * The run's other slots keep their older stamps: nobody reads them — a reservation starts at a
-   * run's first slot, or at the slot where a `split` writes the rest's first stamp. Older stamps
-   * must still never *equal* a current one, which the 32-bit positions would allow after 2^32 /
-   * oneLap laps: so in one lap of every `refreshMask + 1` (a quarter of that cycle) the run writes
-   * every slot's stamp.
+   * The run's other slots keep older stamps, and must: a slot inside a run is reached only after
+   * a `split` writes it as the head of the rest of a run, and until then it must look neither
+   * free nor published to whoever finds HEAD / TAIL on it (so they wait for the split). Older
+   * stamps are from earlier laps, and never equal a current one — unless the 32-bit positions
+   * wrapped since (2^32 / oneLap laps). So in one lap of every `refreshMask + 1` (a quarter of that
+   * cycle) the run writes every slot inside it with the stamp it had *before* this publish /
+   * release, of this lap: young again, and still neither free nor published for a thread that
+   * will find it at HEAD / TAIL (`init` starts the first lap the same way).
    */
-  private publishRun(index: number, n: number, value: number): boolean {
+  private publishRun(index: number, n: number, value: number, release: boolean): boolean {
     const stamps = this.stamps;
     if (n > 1 && ((this.runPos >>> this.lapShift) & this.refreshMask) === 0) {
-      for (let k = 1; k < n; k++) stamps[(index + k) << 1] = value;
+      // Before a publish: free for this lap (value − 1); before a release: published in this lap.
+      const before = release ? (value - this.oneLap + 1) | 0 : (value - 1) | 0;
+      for (let k = 1; k < n; k++) stamps[(index + k) << 1] = before;
     }
     stamps[(index << 1) | 1] = n;
     return (sys.exchange(stamps, index << 1, value) & this.mark) !== 0;
@@ -360,20 +392,17 @@ export class ArrayQueue {
    */
   markWaiting(recv: boolean): boolean {
     const { header, stamps, mark } = this;
-    let index: number, stored: number;
-    if (recv) {
-      const head = sys.load(header, HEAD);
-      index = head & (mark - 1);
-      stored = sys.load(stamps, index << 1);
-      if ((((stored + index) | 0) & ~mark) === ((head + 1) | 0)) return false;
-    } else {
-      const tail = sys.load(header, TAIL);
-      if ((tail & mark) !== 0) return false;
-      index = tail & (mark - 1);
-      stored = sys.load(stamps, index << 1);
-      if ((((stored + index) | 0) & ~mark) === tail) return false;
-    }
-    return (stored & mark) !== 0 || sys.cas(stamps, index << 1, stored, stored | mark) === stored;
+    const at = recv ? HEAD : TAIL;
+    const pos = sys.load(header, at);
+    if (!recv && (pos & mark) !== 0) return false;
+    const index = pos & (mark - 1);
+    const stored = sys.load(stamps, index << 1);
+    const stamp = ((stored + index) | 0) & ~mark;
+    if (stamp === (recv ? (pos + 1) | 0 : pos)) return false;
+    if ((stored & mark) === 0 && sys.cas(stamps, index << 1, stored, stored | mark) !== stored) return false;
+    // Marked — but HEAD / TAIL may have moved on before the mark went in (the slot taken and
+    // released / published meanwhile): then it marks a slot nobody we wait for will write next.
+    return sys.load(header, at) === pos;
   }
 
   /** Messages in the channel now. */
