@@ -10,7 +10,7 @@ import {
 } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
 import type { History } from "../workers/ch-lib.mjs";
-import { checkHistories, headerPeek, joinAll, runs, setFlag, waitFlag, waitFlagOf, within } from "./util.js";
+import { checkHistories, headerPeek, joinAll, runs, SOAK, setFlag, waitFlag, waitFlagOf, within } from "./util.js";
 
 describe("select: correctness with worker-fed channels", () => {
   it("every message of 2–3 channels is delivered exactly once, in order, to select consumers", async () => {
@@ -52,7 +52,8 @@ describe("select: correctness with worker-fed channels", () => {
       ),
       { numRuns: runs(6) },
     );
-  }, 120_000);
+    // The soak runs 20× the scenarios: so much more time (75 s of 120 on a quiet host, over 120 on a busy one).
+  }, 120_000 * SOAK);
 
   it("a losing send arm never delivers its value (select over a send arm and a recv arm)", () => {
     const [tx1, rx1] = channel<string>({ capacity: 1 });
