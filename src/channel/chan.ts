@@ -502,10 +502,11 @@ export abstract class Chan<T> {
         const marked = this.markWaiting(false);
         const r = this.trySendEncoded(v, e);
         if (r === SENT) {
-          // One wake-up stands for every room freed while it was pending: pass it on.
+          // One wake-up stands for every room freed while it was pending: pass it on — or, with
+          // no room left, leave a fresh request for the senders still asleep (see recvSlow).
           sys.sub(this.header, L.TX_SLEEPERS, 1);
           counted = false;
-          if (sys.load(this.header, L.TX_SLEEPERS) !== 0 && this.readyToSend()) this.wakeSender(true);
+          if (sys.load(this.header, L.TX_SLEEPERS) !== 0 && (this.readyToSend() || !this.markWaiting(false))) this.wakeSender(true);
           return;
         }
         if (r === SEND_DISCONNECTED) throw new SendError(v);
@@ -564,10 +565,15 @@ export abstract class Chan<T> {
         const r = this.tryRecv();
         if (r === RECV_DISCONNECTED) throw new RecvError();
         if (r !== RECV_EMPTY) {
-          // One wake-up stands for every message sent while it was pending: pass it on.
+          // One wake-up stands for every message sent while it was pending: pass it on. With
+          // nothing left, the receivers still asleep may have been waiting on the very WAITING mark
+          // our wake-up took (the array flavor has one per slot, not one per sleeper): mark the
+          // slot at HEAD again for them, or wake one if that cannot be done now. Without this the
+          // next message, published where nobody had marked, woke none of them (up to the 100 ms
+          // liveness slice, while a receiver sat idle).
           sys.sub(this.header, L.RX_SLEEPERS, 1);
           counted = false;
-          if (sys.load(this.header, L.RX_SLEEPERS) !== 0 && this.len() > 0) this.wakeReceiver(true);
+          if (sys.load(this.header, L.RX_SLEEPERS) !== 0 && (this.len() > 0 || !this.markWaiting(true))) this.wakeReceiver(true);
           return r as T;
         }
         this.park.index = L.RX_SEQ;

@@ -51,3 +51,39 @@ describe("ping-pong wake-ups", () => {
     });
   }
 });
+
+describe("sleepers sharing one WAITING mark (bounded flavor)", () => {
+  it("a receiver parked beside one that was woken and kept the message is woken for the next message", async () => {
+    // Regression (found in review; older than the head-only stamps): two receivers park on an empty
+    // bounded channel, both relying on the one WAITING mark on the slot at HEAD. Message A takes the
+    // mark and wakes one of them, which keeps A and stays busy. Message B is published on the next
+    // slot, which nobody had marked: the other receiver slept on until its 100 ms liveness slice
+    // (B's delay: 20–95 ms in most rounds; 0.3–0.6 ms once the woken receiver marks HEAD again for
+    // the sleepers left). Asserted on the median of 8 rounds against 25 ms: a lost wake-up puts the
+    // median near 50 ms, a delivered one near 1 ms.
+    const [tx, rx] = channel<number>({ capacity: 8, codec: codecs.f64 });
+    const [otx, orx] = channel<[number, number]>({ capacity: 64 });
+    const busy = [0, 1].map((id) => spawn(workerUrl("ch-recv-busy.mjs"), rx, otx, id, 150));
+    rx.close();
+    otx.close();
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const now = () => performance.timeOrigin + performance.now();
+    const delays: number[] = [];
+    await sleep(200);
+    for (let round = 0; round < 8; round++) {
+      await sleep(200); // both idle and parked
+      tx.send(now()); // A: one receiver takes it and stays busy
+      const [first] = await orx.recvAsync();
+      await sleep(5);
+      tx.send(now()); // B: the other one is idle, parked
+      const [second, delay] = await orx.recvAsync();
+      expect(second).not.toBe(first);
+      delays.push(delay);
+    }
+    tx.close();
+    await joinAll(busy, "busy receivers");
+    delays.sort((a, b) => a - b);
+    expect(delays[4]).toBeLessThan(25);
+  });
+});
+

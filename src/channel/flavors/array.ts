@@ -8,8 +8,10 @@
  * slot tells a writer whether it is free in this lap and a reader whether it is full. All
  * arithmetic wraps at 32 bits (`| 0`); only equality is ever tested, so wrapping is harmless.
  *
- * Stamps are stored relative to their slot index (`stored = stamp - index`) so that all-zero
- * memory is the initial state (crossbeam starts slot i at stamp i).
+ * Stamps are stored relative to their slot index (`stored = stamp - index`): every slot of a run
+ * then stores the same value. Only a run's first slot is written when a run is published or
+ * released (see `publishRun`, `split`); a new queue's stamps are set by `ArrayQueue.init` (not
+ * all-zero: that would make every slot look free in the first lap).
  */
 import * as sys from "../../sys/index.js";
 import { HEAD, TAIL, HEADER_BYTES, alignUp } from "../layout.js";
