@@ -29,6 +29,10 @@ interface Handle {
   /** The open reservation: first slot, count, and whether it was a single-slot one. */
   res: { index: number; n: number; single: boolean } | null;
   parked: boolean;
+  /** Wake-one model: unparked by a wake-up and not yet acted on it. */
+  woken: boolean;
+  /** Wake-one model: stopped sending / receiving for good (a thread gone busy elsewhere). */
+  retired: boolean;
   /** Senders: values sent so far. Receivers: last value seen per sender. */
   count: number;
   last: number[];
@@ -56,14 +60,26 @@ const VALUE = (sender: number, k: number) => sender * 1_000_000 + k;
 
 type Step = { who: number; single: boolean; max: number; slow: boolean; split: number };
 
-function run(cap: number, senders: number, receivers: number, lap: number, steps: Step[]): void {
+/**
+ * `wakeOne`: model the channel's sleeper protocol (src/channel/chan.ts) instead of waking every
+ * sleeper on a taken mark: a wake-up unparks one sleeper of a side, and none while one is already
+ * on its way (PENDING, cleared by a sleeper when it looks again); a sleeper that gets its message or
+ * room passes the wake-up on — or marks again for the sleepers left when nothing is left. Handles
+ * may retire (stop for good, as a thread that went off to do other work), and a lost wake-up is
+ * then: work waiting while every handle of that side still in the game is parked.
+ */
+function run(cap: number, senders: number, receivers: number, lap: number, steps: Step[], wakeOne = false): void {
   const { header, stamps } = memory(cap, lap);
   const payload = new Float64Array(cap);
   const handles: Handle[] = [];
-  for (let s = 0; s < senders; s++) handles.push({ q: new ArrayQueue(header, stamps, cap), sender: true, id: s, res: null, parked: false, count: 0, last: [] });
-  for (let r = 0; r < receivers; r++) {
-    handles.push({ q: new ArrayQueue(header, stamps, cap), sender: false, id: r, res: null, parked: false, count: 0, last: new Array(senders).fill(-1) });
-  }
+  const handle = (sender: boolean, id: number): Handle => ({
+    q: new ArrayQueue(header, stamps, cap), sender, id, res: null, parked: false, woken: false, retired: false, count: 0,
+    last: sender ? [] : new Array(senders).fill(-1),
+  });
+  for (let s = 0; s < senders; s++) handles.push(handle(true, s));
+  for (let r = 0; r < receivers; r++) handles.push(handle(false, r));
+  const pending = { true: false, false: false } as Record<string, boolean>;
+  const hasWork = (senderSide: boolean): boolean => (senderSide ? handles[0]!.q.len() < cap : handles[0]!.q.len() > 0);
   const received = new Map<number, number>();
   // Split stores held back (queueHooks.deferSplit): made at a later step, or before their
   // reservation is published / released at the latest (a thread makes it right after its CAS).
@@ -79,7 +95,17 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
     }
   };
   const wake = (senderSide: boolean) => {
-    for (const h of handles) if (h.sender === senderSide) h.parked = false;
+    if (!wakeOne) {
+      for (const h of handles) if (h.sender === senderSide) h.parked = false;
+      return;
+    }
+    // chan.ts `wake`: only if someone sleeps, and only the first waker while PENDING is clear.
+    if (pending[String(senderSide)]) return;
+    const h = handles.find((x) => x.sender === senderSide && x.parked);
+    if (h === undefined) return;
+    pending[String(senderSide)] = true;
+    h.parked = false;
+    h.woken = true;
   };
 
   const reserve = (h: Handle, single: boolean, max: number): number => {
@@ -88,11 +114,21 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
   };
 
   const open = (h: Handle, single: boolean, max: number): void => {
-    let r = reserve(h, single, max);
-    if (r === BUSY) return; // would wait for another handle's reservation: try again later
-    if (r === (h.sender ? FULL : EMPTY)) {
-      // As a blocking call parks: mark WAITING, look again, park if still nothing — for good only
-      // if the mark is in place (otherwise the call parks briefly and looks again: here, later).
+    const side = String(h.sender);
+    const woken = h.woken;
+    h.woken = false;
+    let r = BUSY;
+    if (!woken) {
+      r = reserve(h, single, max);
+      if (r === BUSY) return; // would wait for another handle's reservation: try again later
+    }
+    let slow = false;
+    if (woken || r === (h.sender ? FULL : EMPTY)) {
+      // As a blocking call parks: (clear PENDING,) mark WAITING, look again, park if still nothing
+      // — for good only if the mark is in place (otherwise it parks briefly and looks again: here,
+      // later). A woken sleeper goes straight to this loop.
+      slow = true;
+      if (wakeOne) pending[side] = false;
       const marked = h.q.markWaiting(!h.sender);
       r = reserve(h, single, max);
       if (r === BUSY) return;
@@ -113,6 +149,10 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
     }
     if (h.sender) for (let k = 0; k < n; k++) payload[index + k] = VALUE(h.id, h.count++);
     h.res = { index, n, single };
+    // A sleeper that got through passes its wake-up on, or marks again for those left (chan.ts).
+    if (wakeOne && slow && handles.some((x) => x.sender === h.sender && x.parked)) {
+      if (hasWork(h.sender) || !h.q.markWaiting(!h.sender)) wake(h.sender);
+    }
   };
 
   const close = (h: Handle): void => {
@@ -139,6 +179,15 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
 
   const checkWakeups = (): void => {
     if (handles.some((h) => h.res !== null) || splits.length > 0) return;
+    if (wakeOne) {
+      for (const side of [true, false]) {
+        const inGame = handles.filter((h) => h.sender === side && !h.retired);
+        if (inGame.length > 0 && inGame.every((h) => h.parked) && hasWork(side)) {
+          throw new Error(`every ${side ? "sender" : "receiver"} still in the game is parked while ${side ? "there is room" : "messages wait"} (lost wake-up)`);
+        }
+      }
+      return;
+    }
     const len = handles[0]!.q.len();
     for (const h of handles) {
       if (!h.parked) continue;
@@ -155,9 +204,12 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
       if (splits.length > 0 && step.split % 3 === 0) runSplit(step.split % splits.length);
       const h = handles[step.who % handles.length]!;
       acting = h;
+      if (h.retired) continue;
       if (h.res !== null) {
         // A slow handle keeps its reservation open for another step now and then.
         if (!step.slow) close(h);
+      } else if (wakeOne && step.split % 8 === 7 && !h.parked && !h.woken) {
+        h.retired = true;
       } else if (!h.parked) open(h, step.single, step.max);
       checkWakeups();
     }
@@ -165,7 +217,7 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
     for (const h of handles) if (h.res !== null) close(h);
     while (splits.length > 0) runSplit(0);
     checkWakeups();
-    const drain: Handle = { q: new ArrayQueue(header, stamps, cap), sender: false, id: receivers, res: null, parked: false, count: 0, last: new Array(senders).fill(-1) };
+    const drain = handle(false, receivers);
     acting = drain;
     for (;;) {
       const r = drain.q.startRecvMany(cap);
@@ -229,6 +281,33 @@ describe("bounded flavor queue: interleaved handles (one thread standing for sev
       ),
       fcParams(300),
     );
+  });
+
+  it("property: the same with one sleeper woken per wake-up (the channel's protocol), pass-ons, and handles that retire", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10 }).chain((cap) =>
+          fc.tuple(
+            fc.constant(cap),
+            fc.integer({ min: 1, max: 3 }),
+            fc.integer({ min: 1, max: 3 }),
+            fc.constantFrom(0, 0, 0, -2, 2 ** 26 - 1),
+            fc.array(stepArb(cap), { minLength: 1, maxLength: 400 }),
+          ),
+        ),
+        ([cap, senders, receivers, lap, steps]) => run(cap, senders, receivers, lap, steps, true),
+      ),
+      fcParams(400),
+    );
+  });
+
+  it("wake-one model: a receiver left parked on a mark another sleeper's wake-up took is woken by the next message", () => {
+    // Receivers R1 and R2 park on the one WAITING mark at HEAD; S's message takes it and wakes R1
+    // only; R1 gets the message and retires. Unless R1 marked HEAD again for R2, S's next message
+    // (on a slot nobody marked) woke nobody (wakeup.test.ts has the real-thread version).
+    const st = (who: number, split = 1): Step => ({ who, single: true, max: 1, slow: false, split });
+    // Handles: 0 = S, 1 = R1, 2 = R2.
+    run(4, 1, 2, 0, [st(1), st(2), st(0), st(0), st(1), st(1), st(1, 7), st(0), st(0)], true);
   });
 
   it("regression: a receiver that parks while another still reads the slot at HEAD is woken by the next publish", () => {
