@@ -341,6 +341,29 @@ describe("bounded flavor queue: interleaved handles (one thread standing for sev
     expect(inner(0)).toEqual([0, 1, 2, 3]);
   });
 
+  it("a split store reports a WAITING mark left on the rest's first slot while it was pending", () => {
+    const { header, stamps } = memory(8, 3);
+    const s1 = new ArrayQueue(header, stamps, 8), r1 = new ArrayQueue(header, stamps, 8), r2 = new ArrayQueue(header, stamps, 8);
+    expect(s1.startSendMany(4)).toBe(4);
+    s1.endSendMany(4);
+    const held: (() => void)[] = [];
+    queueHooks.deferSplit = (store) => held.push(store);
+    try {
+      expect(r1.startRecvMany(2)).toBe(2); // HEAD now on slot 2, whose split store is held back
+    } finally {
+      queueHooks.deferSplit = undefined;
+    }
+    // A receiver about to park marks the slot at HEAD (it does not look ready yet)...
+    expect(r2.markWaiting(true)).toBe(true);
+    // ...and the split store, when it lands, takes the mark and reports it.
+    expect(held).toHaveLength(1);
+    held[0]!();
+    expect(r1.takeWake()).toBe(true);
+    expect(r1.takeWake()).toBe(false);
+    r1.endRecvMany(2);
+    expect(r2.startRecvMany(8)).toBe(2);
+  });
+
   it("a reservation that takes part of a published run leaves the rest to the next receiver", () => {
     const { header, stamps } = memory(8, 0);
     const a = new ArrayQueue(header, stamps, 8), b = new ArrayQueue(header, stamps, 8), s = new ArrayQueue(header, stamps, 8);

@@ -48,6 +48,13 @@ export const queueHooks: {
   deferSplit: ((store: () => void) => void) | undefined;
 } = { spinLimit: Infinity, deferSplit: undefined };
 
+/** The disconnect / WAITING bit of a queue of capacity `cap`: the least power of two above every index and `cap`. */
+const markFor = (cap: number): number => {
+  let mark = 1;
+  while (mark < cap + 1) mark *= 2;
+  return mark;
+};
+
 export class ArrayQueue {
   readonly cap: number;
   /** The disconnect bit on TAIL; in a stamp, the WAITING bit (stamps never use it otherwise). */
@@ -77,8 +84,7 @@ export class ArrayQueue {
     cap: number,
   ) {
     this.cap = cap;
-    let mark = 1;
-    while (mark < cap + 1) mark *= 2;
+    const mark = markFor(cap);
     this.mark = mark;
     this.oneLap = mark * 2;
     this.lapShift = Math.log2(this.oneLap);
@@ -99,8 +105,7 @@ export class ArrayQueue {
    * lap 0, and a reservation could start at a slot whose `split` store is still to come.
    */
   static init(stamps: Int32Array, cap: number): void {
-    let mark = 1;
-    while (mark < cap + 1) mark *= 2;
+    const mark = markFor(cap);
     // Stored relative to the index: position i − oneLap published = stamp i − oneLap + 1.
     const stored = (1 - 2 * mark) | 0;
     for (let i = 1; i < cap; i++) stamps[i << 1] = stored;
@@ -156,12 +161,18 @@ export class ArrayQueue {
    * caller wakes sleepers on both sides (`takeWake`); they look again, and mark again if need be.
    */
   private split(at: number, len: number, stored: number): void {
-    const store = (): void => {
-      this.stamps[(at << 1) | 1] = len;
-      if ((sys.exchange(this.stamps, at << 1, stored) & this.mark) !== 0) this.wakeBoth = true;
-    };
-    if (queueHooks.deferSplit !== undefined) queueHooks.deferSplit(store);
-    else store();
+    if (queueHooks.deferSplit !== undefined) this.deferSplit(at, len, stored);
+    else this.writeSplit(at, len, stored);
+  }
+
+  private writeSplit(at: number, len: number, stored: number): void {
+    this.stamps[(at << 1) | 1] = len;
+    if ((sys.exchange(this.stamps, at << 1, stored) & this.mark) !== 0) this.wakeBoth = true;
+  }
+
+  /** Test hook path (`queueHooks.deferSplit`): its closure lives here, not in `split`, which allocates nothing. */
+  private deferSplit(at: number, len: number, stored: number): void {
+    queueHooks.deferSplit!(() => this.writeSplit(at, len, stored));
   }
 
   /**
