@@ -37,7 +37,7 @@ export { share, revive, isWire, type Wire } from "./share/index.js";
 export { spawn, spawnWith, type WorkerHandle, type SpawnOptions, type SpawnArgs, type SpawnResult } from "./thread/spawn.js";
 export { currentSlot as threadSlot } from "./thread/registry.js";
 export { track, type NodeWorkerLike, type WebWorkerLike } from "./thread/track.js";
-export { channel, after, tick, never, Sender, Receiver, type ChannelOptions } from "./channel/channel.js";
+export { channel, after, tick, never, Sender, Receiver, type ChannelOptions, type RecvTarget } from "./channel/channel.js";
 export { codecs, type Codec, type FixedCodec, type VarCodec } from "./channel/codec.js";
 export { select, trySelect, selectAsync, sendArm, type SelectArm, type SendArm, type Selected } from "./channel/select.js";
 export { send, trySend, sendAsync } from "./channel/move.js";

@@ -33,6 +33,7 @@ const cases: [example: string, keyLines: RegExp[]][] = [
   ["dead-worker-poison.mjs", [/: PoisonError: Mutex is poisoned/m, /^isPoisoned false, A\+B = 100$/m, /^OK$/m]],
   ["pipeline/main.mjs", [/^transform 1 handled \d+ records/m, /^OK: every item arrived exactly once/m]],
   ["channel-worker-to-worker.mjs", [/^consumer received 100000 numbers/m, /^OK$/m]],
+  ["channel-typed-batches.mjs", [/^received 1000000 numbers in \d+ batches, in order: true$/m, /^OK$/m]],
   ["channel-select.mjs", [/^received 50 fast and 5 slow messages$/m, /^OK$/m]],
   ["channel-async-main.mjs", [/^received 200 records in order: true/m, /^OK$/m]],
   [

@@ -184,7 +184,7 @@ const bounded1p1c = kase({
 
 const batch1024 = kase({
   name: "batch-1024",
-  desc: "1M f64 in batches of 1024 (weft: sendMany/recvMany(1024), capacity 1024; ringbuf.js: 200k, push/pop of 1024, busy-polling; postMessage: a 1024-element Float64Array per message)",
+  desc: "1M f64 in batches of 1024 (weft: sendMany(Float64Array)/recvMany(1024), capacity 1024; weft-typed: recvInto(Float64Array) instead; ringbuf.js: 200k, push/pop of 1024, busy-polling; postMessage: a 1024-element Float64Array per message)",
   threads: 2,
   runs: 7,
   targets: [
@@ -208,6 +208,9 @@ const batch1024 = kase({
     // With room for one batch only, producer and consumer take turns (each waits for the other's
     // whole batch); postMessage's queue is unbounded. Shown, not a target: room for 8 batches.
     { ...weft1p1c(1_000_000, { capacity: 8 * CAP, codec: codecs.f64 }), impl: "weft-cap8192" },
+    // The same shape as ringbuf.js's on both ends: each holds a Float64Array (sendMany of it,
+    // recvInto it), nothing allocated per batch. Shown, not a target (the targets are recvMany's).
+    { ...weft1p1c(1_000_000, { capacity: CAP, codec: codecs.f64 }), impl: "weft-typed" },
   ],
 });
 

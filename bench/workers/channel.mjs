@@ -213,6 +213,18 @@ function mpmc2p2c(open) {
   };
 }
 
+/** A round of weft's batch producer: fills one Float64Array per batch of 1024 and sends it with sendMany. */
+function typedBatches(tx, iters) {
+  const buf = new Float64Array(1024);
+  return () => {
+    for (let b = 0; b < iters; b += 1024) {
+      const n = Math.min(1024, iters - b);
+      for (let j = 0; j < n; j++) buf[j] = b + j + 0.5;
+      tx.sendMany(n === 1024 ? buf : buf.subarray(0, n));
+    }
+  };
+}
+
 export const kinds = {
   // ------------------------------------------------------------------ bounded f64, 1P1C
   "bounded-f64-1p1c/weft": weft1p1c,
@@ -222,20 +234,11 @@ export const kinds = {
   "bounded-f64-1p1c/vyukov-baseline": queue1p1c(vyukov),
 
   // ------------------------------------------------------------------ batches of 1024
+  // The producer fills a Float64Array and sends it with sendMany, as ringbuf.js's and
+  // postMessage's producers fill theirs; the consumer takes arrays from recvMany.
   "batch-1024/weft": async ({ shared, iters, index }) => {
     const { revive } = await weft(shared);
-    if (index === 0) {
-      const tx = revive(shared.tx);
-      const full = new Array(1024).fill(0);
-      return () => {
-        for (let b = 0; b < iters; b += 1024) {
-          const n = Math.min(1024, iters - b);
-          const batch = n === 1024 ? full : new Array(n);
-          for (let j = 0; j < n; j++) batch[j] = b + j + 0.5;
-          tx.sendMany(batch);
-        }
-      };
-    }
+    if (index === 0) return typedBatches(revive(shared.tx), iters);
     const rx = revive(shared.rx);
     const t = new Tally();
     return () => {
@@ -249,6 +252,23 @@ export const kinds = {
   },
 
   "batch-1024/weft-cap8192": (ctx) => kinds["batch-1024/weft"](ctx),
+
+  // Both ends typed: recvInto, ringbuf.js's pop(buffer) shape.
+  "batch-1024/weft-typed": async ({ shared, iters, index }) => {
+    const { revive } = await weft(shared);
+    if (index === 0) return typedBatches(revive(shared.tx), iters);
+    const rx = revive(shared.rx);
+    const buf = new Float64Array(1024);
+    const t = new Tally();
+    return () => {
+      t.reset();
+      while (t.count < iters) {
+        const n = rx.recvInto(buf);
+        for (let j = 0; j < n; j++) t.add(buf[j]);
+      }
+      t.save(shared, 0);
+    };
+  },
 
   "batch-1024/ringbuf.js": async ({ shared, iters, index }) => {
     const rb = new RingBuffer(shared.ring, Float64Array);

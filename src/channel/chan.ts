@@ -342,6 +342,25 @@ export abstract class Chan<T> {
     return n;
   }
 
+  /**
+   * Fixed codecs: receives up to `target.length - from` of the messages there are now into
+   * `target[from…]` (a typed array of the codec's own type): the count, or -1 empty / -2
+   * disconnected.
+   */
+  tryRecvInto(target: { [i: number]: unknown; length: number }, from: number): number {
+    let n = 0;
+    while (from + n < target.length) {
+      const r = this.tryRecv();
+      if (r === RECV_EMPTY || r === RECV_DISCONNECTED) {
+        if (n === 0) return r === RECV_EMPTY ? -1 : -2;
+        break;
+      }
+      target[from + n] = r;
+      n++;
+    }
+    return n;
+  }
+
   // ---------------------------------------------------------------------------- wake-ups
 
   /**

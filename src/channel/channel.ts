@@ -36,6 +36,38 @@ export interface ChannelOptions<T> {
   maxArenaBytes?: number;
 }
 
+/**
+ * A typed array a numeric channel's messages can be received into (`Receiver.recvInto`): for
+ * `Receiver<number>` one of the number typed arrays, for `Receiver<bigint>` a `BigInt64Array` or
+ * `BigUint64Array` — at run time it must be exactly the channel codec's own type (a
+ * `Float64Array` for `codecs.f64`, an `Int32Array` for `codecs.i32`, …). Other message types have
+ * none: `recvInto` does not compile for them.
+ */
+export type RecvTarget<T> = [T] extends [bigint]
+  ? BigInt64Array | BigUint64Array
+  : [T] extends [number]
+    ? Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array
+    : never;
+
+/** Throws unless `target` is a non-empty typed array of the channel's numeric codec's type. */
+function checkTarget(where: string, codec: AnyCodec<unknown>, target: unknown): void {
+  if (codec.fixedBytes === 0) {
+    throw new TypeError(
+      `${where}: receiving into a typed array needs a numeric codec (codecs.f64, codecs.i32, …); this channel's codec is ${codec.name}: use recvMany`,
+    );
+  }
+  const view = (codec as FixedCodec<unknown>).view;
+  if (!(target instanceof view)) {
+    throw new TypeError(`${where}: target must be a ${view.name} (the type of this channel's codec, ${codec.name}), got ${describeTarget(target)}`);
+  }
+  if ((target as unknown as ArrayLike<unknown>).length === 0) {
+    throw new RangeError(`${where}: target has length 0; it needs room for at least one message`);
+  }
+}
+
+const describeTarget = (v: unknown): string =>
+  ArrayBuffer.isView(v) ? `a ${v.constructor.name} of length ${(v as unknown as ArrayLike<unknown>).length}` : describeValue(v);
+
 const DEFAULT_SLOT_BYTES = 120;
 const DEFAULT_ARENA_BYTES = 2 ** 30;
 
@@ -481,6 +513,51 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
     const out: T[] = [await chan.recvAsync(d, "Receiver.recvManyAsync")];
     if (max > 1) chan.tryRecvMany(out, max - 1);
     return out;
+  }
+
+  /**
+   * `recvMany` into a typed array you own, allocating nothing: waits for at least one message,
+   * then takes as many as are there now, up to `target.length`, into `target[0…]`, and returns how
+   * many it took (the rest of `target` is left as it was). Like ringbuf.js's `pop(buffer)`.
+   * Numeric codecs only, and `target` must be the codec's own type (a `Float64Array` for
+   * `codecs.f64`; see `RecvTarget`); pass a `subarray` to fill part of a larger array.
+   *
+   * ```ts
+   * const buf = new Float64Array(1024);
+   * for (;;) {
+   *   const n = rx.recvInto(buf); // throws RecvError once disconnected and drained
+   *   for (let i = 0; i < n; i++) total += buf[i];
+   * }
+   * ```
+   * @throws TypeError for a channel whose codec is not numeric, or a target of another type;
+   *   RangeError for an empty target; RecvError when empty and disconnected; TimeoutError;
+   *   `signal.reason`.
+   */
+  recvInto(target: RecvTarget<T>, opts?: WaitOptions): number {
+    const chan = this.open("recvInto");
+    checkTarget("Receiver.recvInto", chan.codec as AnyCodec<unknown>, target);
+    const d = deadlineOf("Receiver.recvInto", opts);
+    const into = target as unknown as T[];
+    let r = chan.tryRecvInto(into, 0);
+    if (r > 0) return r;
+    if (r === -1 && chan.pollReady(true, d) && (r = chan.tryRecvInto(into, 0)) > 0) return r;
+    into[0] = chan.recv(d, "Receiver.recvInto");
+    return into.length > 1 ? 1 + Math.max(0, chan.tryRecvInto(into, 1)) : 1;
+  }
+
+  /**
+   * Async twin of `recvInto`: the returned promise resolves with the count once `target` holds
+   * the messages (do not use `target` meanwhile).
+   */
+  async recvIntoAsync(target: RecvTarget<T>, opts?: WaitOptions): Promise<number> {
+    const chan = this.open("recvIntoAsync");
+    checkTarget("Receiver.recvIntoAsync", chan.codec as AnyCodec<unknown>, target);
+    const d = deadlineOf("Receiver.recvIntoAsync", opts);
+    const into = target as unknown as T[];
+    const r = chan.tryRecvInto(into, 0);
+    if (r > 0) return r;
+    into[0] = await chan.recvAsync(d, "Receiver.recvIntoAsync");
+    return into.length > 1 ? 1 + Math.max(0, chan.tryRecvInto(into, 1)) : 1;
   }
 
   /** Whether this handle was closed, or every sender is gone and nothing is left. */

@@ -12,13 +12,18 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { channel, spawn, type Receiver, type Sender, type WorkerHandle } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
-import { codecOf, consume, produce, type History } from "../workers/ch-lib.mjs";
+import { codecOf, consume, isNumericCodec, produce, type History } from "../workers/ch-lib.mjs";
 import { checkHistories, joinAll, runs } from "./util.js";
 
-const WORKER_PRODUCE = ["send", "sendMany", "sendAsync", "trySend", "select"] as const;
+// sendManyTyped, recvInto and recvIntoAsync need a numeric codec: with another they stand for
+// sendMany / recvMany / recvManyAsync (see `styleFor`).
+const WORKER_PRODUCE = ["send", "sendMany", "sendManyTyped", "sendAsync", "trySend", "select"] as const;
 const MAIN_PRODUCE = ["sendAsync", "selectAsync"] as const;
-const WORKER_CONSUME = ["recv", "recvMany", "iter", "tryRecv", "select", "recvAsync", "forAwait"] as const;
-const MAIN_CONSUME = ["recvAsync", "forAwait", "recvManyAsync", "selectAsync"] as const;
+const WORKER_CONSUME = ["recv", "recvMany", "recvInto", "iter", "tryRecv", "select", "recvAsync", "forAwait"] as const;
+const MAIN_CONSUME = ["recvAsync", "forAwait", "recvManyAsync", "recvIntoAsync", "selectAsync"] as const;
+
+const TYPED_ONLY: Record<string, string> = { sendManyTyped: "sendMany", recvInto: "recvMany", recvIntoAsync: "recvManyAsync" };
+const styleFor = (mode: string, codec: string): string => (isNumericCodec(codec) ? mode : (TYPED_ONLY[mode] ?? mode));
 
 interface Role {
   main: boolean;
@@ -66,7 +71,7 @@ async function runScenario(sc: Scenario): Promise<void> {
   const consumerResults: (Promise<History> | number)[] = [];
   // Consumers first, so producers on a rendezvous channel find someone sooner.
   for (const c of sc.consumers) {
-    const cfg = { mode: c.mode, batch: sc.batch, sizes: sc.sizes, codec: sc.codec };
+    const cfg = { mode: styleFor(c.mode, sc.codec), batch: sc.batch, sizes: sc.sizes, codec: sc.codec };
     if (c.main) {
       const p = consume(rx.clone(), cfg);
       local.push(p);
@@ -77,7 +82,7 @@ async function runScenario(sc: Scenario): Promise<void> {
     }
   }
   sc.producers.forEach((p, id) => {
-    const cfg = { id, count: counts[id]!, mode: p.mode, batch: sc.batch, sizes: sc.sizes, codec: sc.codec };
+    const cfg = { id, count: counts[id]!, mode: styleFor(p.mode, sc.codec), batch: sc.batch, sizes: sc.sizes, codec: sc.codec };
     if (p.main) local.push(produce(tx.clone(), cfg));
     else handles.push(spawn(workerUrl("ch-produce.mjs"), tx, cfg));
   });
@@ -111,6 +116,11 @@ describe("channel histories (real workers)", () => {
     // runs split by wrap-around, partial takes, and single sends/receives mixed in.
     ["f64, capacity 7, runs: sendMany ×3 and send → recvMany ×2 and recv", { capacity: 7, codec: "f64", batch: 5, counts: [2000, 2000, 2000, 2000], producers: [...Array(3).fill({ main: false, mode: "sendMany" }), { main: false, mode: "send" }], consumers: [{ main: false, mode: "recvMany" }, { main: false, mode: "recvMany" }, { main: false, mode: "recv" }] }],
     ["i32, capacity 64, runs of 64 against tryRecv, select and a main-thread recvManyAsync", { capacity: 64, codec: "i32", batch: 64, counts: [3000, 3000, 3000, 3000], producers: Array(2).fill({ main: false, mode: "sendMany" }), consumers: [{ main: false, mode: "tryRecv" }, { main: false, mode: "select" }, { main: true, mode: "recvManyAsync" }] }],
+    // Typed batches: sendMany of the codec's typed array in, recvInto typed arrays out (runs split
+    // by wrap-around and by targets shorter than a run), beside one-at-a-time ends.
+    ["f64, capacity 7, typed: sendMany(Float64Array) ×2 and send → recvInto ×2, recv and a main-thread recvIntoAsync", { capacity: 7, codec: "f64", batch: 5, counts: [2000, 2000, 2000, 2000], producers: [...Array(2).fill({ main: false, mode: "sendManyTyped" }), { main: false, mode: "sendMany" }, { main: false, mode: "send" }], consumers: [{ main: false, mode: "recvInto" }, { main: false, mode: "recvInto" }, { main: false, mode: "recv" }, { main: true, mode: "recvIntoAsync" }] }],
+    ["i64, unbounded and rendezvous, typed", { capacity: Infinity, codec: "i64", batch: 33, counts: [1500, 1500, 1500, 1500], producers: Array(2).fill({ main: false, mode: "sendManyTyped" }), consumers: [{ main: false, mode: "recvInto" }, { main: true, mode: "recvIntoAsync" }] }],
+    ["i32, rendezvous, typed", { capacity: 0, codec: "i32", batch: 8, counts: [500, 500, 500, 500], producers: Array(2).fill({ main: false, mode: "sendManyTyped" }), consumers: [{ main: false, mode: "recvInto" }, { main: false, mode: "recvInto" }] }],
     ["unbounded, main-thread async consumers only", { capacity: Infinity, producers: Array(3).fill({ main: false, mode: "send" }), consumers: [{ main: true, mode: "forAwait" }, { main: true, mode: "recvAsync" }, { main: true, mode: "selectAsync" }] }],
   ];
   for (const [name, over] of corners) {

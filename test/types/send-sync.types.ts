@@ -370,6 +370,21 @@ new RwLock({ config: new Uint8Array(new SharedArrayBuffer(64)) });
 new RwLock({ version: 1 });
 yes<Shareable<Int32Array<SharedArrayBuffer>> extends Int32Array<SharedArrayBuffer> ? true : false>();
 
+// Receiver.recvInto: a typed array of the messages' kind; none for other message types.
+declare const numRx: Receiver<number>, bigRx: Receiver<bigint>, strRx: Receiver<string>;
+const intoCount: number = numRx.recvInto(new Float64Array(8));
+numRx.recvInto(new Int32Array(8), { timeout: 5 });
+bigRx.recvInto(new BigInt64Array(8));
+void bigRx.recvIntoAsync(new BigUint64Array(8));
+// @ts-expect-error `BigInt64Array<ArrayBuffer>' is not assignable to parameter of type 'Float64Array`
+numRx.recvInto(new BigInt64Array(8));
+// @ts-expect-error `Float64Array<ArrayBuffer>' is not assignable to parameter of type 'BigInt64Array`
+bigRx.recvInto(new Float64Array(8));
+// @ts-expect-error `never`
+strRx.recvInto(new Float64Array(8));
+// @ts-expect-error `number[]`
+numRx.recvInto([0, 0]);
+
 // share(): what it carries must be Sendable.
 share({ lock: mutex, n: 1, tags: new Set(["a"]) });
 // @ts-expect-error `'f'`, `a function cannot cross`
@@ -377,4 +392,4 @@ share({ lock: mutex, f() {} });
 // @ts-expect-error `a weak collection cannot cross`
 share(new WeakMap());
 
-export { got, m, sv, svBad, kept, n, report, wrongResult, h2, h3, w1, w2, sq, rep, s1, s2, s3, s4 };
+export { intoCount, got, m, sv, svBad, kept, n, report, wrongResult, h2, h3, w1, w2, sq, rep, s1, s2, s3, s4 };

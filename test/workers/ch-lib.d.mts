@@ -6,6 +6,7 @@ export declare function padFor(p: number, s: number, sizes: readonly number[]): 
 export declare function makeMsg(codec: string, p: number, s: number, sizes: readonly number[]): unknown;
 export declare function readMsg(codec: string, m: unknown, sizes: readonly number[]): [number, number] | null;
 export declare function codecOf(name: string): any;
+export declare function isNumericCodec(name: string): boolean;
 export interface ProduceConfig {
   id: number;
   count: number;

@@ -85,10 +85,14 @@ export function readMsg(codec, m, sizes) {
 /** Looks a codec up by name ("structured" → codecs.structured). */
 export const codecOf = (name) => codecs[name];
 
+/** Whether codec `name` is numeric (fixed-size: recvInto and typed sendMany apply). */
+export const isNumericCodec = (name) => (codecs[name]?.fixedBytes ?? 0) > 0;
+
 /**
  * Sends messages (id, 0..count-1) on `tx` in `mode`, then closes `tx` (also on failure, so
  * consumers are not left waiting on a producer that died).
- * Modes: send · sendMany · sendAsync · trySend (falls back to send when full) · select · selectAsync.
+ * Modes: send · sendMany · sendManyTyped (numeric codecs) · sendAsync · trySend (falls back to send
+ * when full) · select · selectAsync.
  */
 export async function produce(tx, { id, count, mode, batch = 1, sizes = [], codec = "structured" }) {
   try {
@@ -97,6 +101,16 @@ export async function produce(tx, { id, count, mode, batch = 1, sizes = [], code
       for (let s = 0; s < count; s += batch) {
         const vs = [];
         for (let k = s; k < Math.min(count, s + batch); k++) vs.push(msg(k));
+        tx.sendMany(vs);
+      }
+      return count;
+    }
+    if (mode === "sendManyTyped") {
+      // A typed array of the codec's own type (numeric codecs): copied in run by run.
+      const View = codecOf(codec).view;
+      for (let s = 0; s < count; s += batch) {
+        const vs = new View(Math.min(count, s + batch) - s);
+        for (let k = 0; k < vs.length; k++) vs[k] = msg(s + k);
         tx.sendMany(vs);
       }
       return count;
@@ -138,8 +152,8 @@ export async function produce(tx, { id, count, mode, batch = 1, sizes = [], code
  * Receives until the channel is disconnected and drained (or `limit` messages arrived), in
  * `mode`; returns the history as an
  * Int32Array of (p, s) pairs in arrival order, and the number of malformed messages.
- * Modes: recv · recvMany · iter · tryRecv (falls back to recv) · select · recvAsync · forAwait ·
- * recvManyAsync · selectAsync.
+ * Modes: recv · recvMany · recvInto / recvIntoAsync (numeric codecs) · iter · tryRecv (falls back
+ * to recv) · select · recvAsync · forAwait · recvManyAsync · selectAsync.
  */
 export async function consume(rx, { mode, batch = 1, sizes = [], codec = "structured", limit = Infinity }) {
   const seen = [];
@@ -185,6 +199,22 @@ export async function consume(rx, { mode, batch = 1, sizes = [], codec = "struct
           for (const m of ms) take(m);
         }
         break;
+      case "recvInto":
+      case "recvIntoAsync": {
+        // Into a typed array of the codec's own type (numeric codecs), `batch` long.
+        const buf = new (codecOf(codec).view)(batch);
+        for (;;) {
+          let n;
+          try {
+            n = mode === "recvInto" ? rx.recvInto(buf) : await rx.recvIntoAsync(buf);
+          } catch (e) {
+            if (ended(e)) break;
+          }
+          if (!(n >= 1 && n <= batch)) throw new Error(`recvInto(${batch}-element target) returned ${n}`);
+          for (let k = 0; k < n; k++) take(buf[k]);
+        }
+        break;
+      }
       case "iter":
         for (const m of rx) take(m);
         break;

@@ -588,6 +588,28 @@ export class ArrayChan<T> extends Chan<T> {
     return got;
   }
 
+  /** Fixed codecs: `tryRecvMany` into a typed array of the codec's type, copied run by run (`set`). */
+  override tryRecvInto(target: { [i: number]: unknown; length: number }, from: number): number {
+    const fixed = this.fixed as unknown as Float64Array | null;
+    if (fixed === null) return super.tryRecvInto(target, from);
+    const q = this.queue;
+    const into = target as unknown as Float64Array;
+    let got = 0;
+    while (from + got < into.length) {
+      const n = q.startRecvMany(into.length - from - got);
+      if (n < 0) {
+        if (got > 0) break;
+        return n === DISCONNECTED ? -2 : -1;
+      }
+      if (q.takeWake()) this.wakeBoth();
+      const i = q.runIndex();
+      into.set(fixed.subarray(i, i + n), from + got);
+      if (q.endRecvMany(n)) this.released();
+      got += n;
+    }
+    return got;
+  }
+
   len(): number {
     return this.queue.len();
   }
