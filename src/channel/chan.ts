@@ -257,16 +257,36 @@ export abstract class Chan<T> {
   }
 
   /** Reads a variable-size message from a slot (freeing its arena block if it had one). */
-  protected takeVar(lens: Int32Array, li: number, refs: Int32Array, ri: number, inline: Uint8Array, at: number): T {
+  /**
+   * Takes the variable-size message in a slot out of it: copies its bytes (inline) to this
+   * thread's scratch buffer, or takes over its arena block. The caller then releases the slot and
+   * only after that decodes (`decodeHeld`): decoding a large message takes long, and a receiver
+   * that died meanwhile (a worker terminated mid-receive) must not leave its slot reserved for
+   * good — a bounded channel would stop at it, a rendezvous one too.
+   */
+  protected holdVar(lens: Int32Array, li: number, refs: Int32Array, ri: number, inline: Uint8Array, at: number): void {
     const len = lens[li]!;
     const ref = refs[ri]!;
+    this.heldLen = len;
+    this.heldRef = ref;
+    if (ref !== 0) return;
+    let scratch = this.scratch;
+    if (scratch.length < len) scratch = this.scratch = new Uint8Array(Math.max(len, 2 * scratch.length));
+    if (len <= 64) for (let k = 0; k < len; k++) scratch[k] = inline[at + k]!;
+    else scratch.set(inline.subarray(at, at + len));
+  }
+
+  /** Decodes the message `holdVar` took (and frees its arena block). */
+  protected decodeHeld(): T {
+    const len = this.heldLen;
+    const ref = this.heldRef;
     const codec = this.codec as VarCodec<T>;
     if (this.dropping) {
-      if (codec.name === "structured") releaseStructured(ref === 0 ? inline : this.arena!.bytes, ref === 0 ? at : ref, len);
+      if (codec.name === "structured") releaseStructured(ref === 0 ? this.scratch : this.arena!.bytes, ref, len);
       if (ref !== 0) this.arena!.free(ref);
       return undefined as T;
     }
-    if (ref === 0) return codec.decode(inline, at, len);
+    if (ref === 0) return codec.decode(this.scratch, 0, len);
     try {
       // A fixed-length view (see `encode`): decoding reads it byte by byte.
       return codec.decode(new Uint8Array(this.arena!.bytes.buffer, ref, len), 0, len);
@@ -274,6 +294,12 @@ export abstract class Chan<T> {
       this.arena!.free(ref);
     }
   }
+
+  /** The message `holdVar` took: its length, and its arena block (0: its bytes are in `scratch`). */
+  private heldLen = 0;
+  private heldRef = 0;
+  /** Inline messages' bytes, copied out of their slot (see `holdVar`). */
+  private scratch = new Uint8Array(128);
 
   /** Set while `dropRemaining` runs: messages are released instead of decoded. */
   private dropping = false;

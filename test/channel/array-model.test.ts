@@ -18,7 +18,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ArrayQueue, BUSY, EMPTY, FULL, queueHooks } from "../../src/channel/flavors/array.js";
+import { ArrayQueue, BUSY, EMPTY, FULL, SPIN_LIMIT, queueHooks } from "../../src/channel/flavors/array.js";
 import { HEAD, HEADER_BYTES, TAIL } from "../../src/channel/layout.js";
 import { fcParams } from "../prop-helpers.js";
 
@@ -227,7 +227,7 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
       close(drain); // (makes its split store first)
     }
   } finally {
-    queueHooks.spinLimit = Infinity;
+    queueHooks.spinLimit = SPIN_LIMIT;
     queueHooks.deferSplit = undefined;
   }
   const sent = handles.filter((h) => h.sender).reduce((a, h) => a + h.count, 0);

@@ -30,13 +30,27 @@ const RUN_SPIN = 2048;
 
 /** Results of startSend / startRecv other than a slot index. */
 export const FULL = -1, EMPTY = -1, DISCONNECTED = -2;
-/** Test hook only: the result of a reservation that gave up waiting for another thread's (see `queueHooks`). */
+/**
+ * The result of a reservation that gave up waiting for another thread's to end (see
+ * `SPIN_LIMIT`): callers treat it as FULL / EMPTY, so a blocking call parks and retries, and its
+ * deadline and signal keep working.
+ */
 export const BUSY = -3;
+
+/**
+ * Rounds a reservation waits (`sys.snooze`: spins, then short naps, ~20 ms in all) for a slot
+ * another thread has reserved and not yet published or released, before it returns BUSY. Such
+ * a wait normally ends within microseconds (or when a preempted peer gets its core back); it
+ * would never end if that thread died in its reservation (a worker terminated mid-send): then
+ * the channel stays stuck at that slot, but every call on it still honours its timeout and
+ * signal instead of hanging in this loop.
+ */
+export const SPIN_LIMIT = RUN_SPIN + 192 + 100;
 
 /**
  * For tests that drive several queue handles over the same memory from one thread (each standing
  * for a thread): a reservation that would wait for another's to end returns BUSY after this many
- * rounds instead of waiting (in one thread that wait would never end). Infinity otherwise.
+ * rounds (in one thread that wait would never end). SPIN_LIMIT otherwise.
  */
 export const queueHooks: {
   spinLimit: number;
@@ -46,7 +60,7 @@ export const queueHooks: {
    * between the reservation's CAS and that store).
    */
   deferSplit: ((store: () => void) => void) | undefined;
-} = { spinLimit: Infinity, deferSplit: undefined };
+} = { spinLimit: SPIN_LIMIT, deferSplit: undefined };
 
 /** The disconnect / WAITING bit of a queue of capacity `cap`: the least power of two above every index and `cap`. */
 const markFor = (cap: number): number => {
@@ -492,7 +506,8 @@ export class ArrayChan<T> extends Chan<T> {
 
   trySendEncoded(v: T, e: Encoded | null): number {
     const i = this.queue.startSend();
-    if (i < 0) return i === FULL ? SEND_FULL : SEND_DISCONNECTED;
+    // FULL, or BUSY (a slot another thread holds): wait as for room.
+    if (i < 0) return i === DISCONNECTED ? SEND_DISCONNECTED : SEND_FULL;
     if (this.queue.takeWake()) this.wakeBoth();
     if (e === null) this.fixed![i] = v;
     else this.putVar(e, this.lens!, i, this.refs!, i, this.inline!, i * this.slotBytes);
@@ -504,11 +519,15 @@ export class ArrayChan<T> extends Chan<T> {
     const i = this.queue.startRecv();
     if (i < 0) return i === DISCONNECTED ? RECV_DISCONNECTED : RECV_EMPTY;
     if (this.queue.takeWake()) this.wakeBoth();
-    try {
-      return this.fixed !== null ? this.fixed[i] : this.takeVar(this.lens!, i, this.refs!, i, this.inline!, i * this.slotBytes);
-    } finally {
+    if (this.fixed !== null) {
+      const v = this.fixed[i];
       if (this.queue.endRecv(i)) this.released();
+      return v;
     }
+    // Out of the slot, the slot released, then decoded (see holdVar).
+    this.holdVar(this.lens!, i, this.refs!, i, this.inline!, i * this.slotBytes);
+    if (this.queue.endRecv(i)) this.released();
+    return this.decodeHeld();
   }
 
   /**
@@ -524,7 +543,7 @@ export class ArrayChan<T> extends Chan<T> {
       const n = q.startSendMany(values.length - from - sent);
       if (n < 0) {
         if (sent > 0) break;
-        return n === FULL ? 0 : -1;
+        return n === DISCONNECTED ? -1 : 0;
       }
       if (q.takeWake()) this.wakeBoth();
       const i = q.runIndex();

@@ -228,21 +228,20 @@ export class ListChan<T> extends Chan<T> {
     // The sender claimed this slot; wait for its payload to be published.
     for (let spins = 0; (sys.load(this.a32, si) & WRITE) === 0; spins++) sys.snooze(spins);
     const payload = block + PAYLOAD_AT;
-    let v: T;
-    try {
-      if (this.fixedView !== null) {
-        v = this.fixedView[payload / this.fixedBytes + offset];
-      } else {
-        const li = (payload >> 2) + offset;
-        v = this.takeVar(this.a32, li, this.a32, li + BLOCK_CAP, this.u8, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
-      }
-    } finally {
-      // Free the block once every slot is read: the last slot's reader starts the sweep; a
-      // reader that finds DESTROY set on its slot continues a sweep that stopped there.
-      if (offset + 1 === BLOCK_CAP) this.destroy(block, 0);
-      else if ((sys.or(this.a32, si, READ) & DESTROY) !== 0) this.destroy(block, offset + 1);
+    const fixed = this.fixedView !== null;
+    // A fixed-size value is read here; a variable-size one is taken out of the slot, decoded
+    // after the slot is marked read (see holdVar).
+    let v: T | undefined;
+    if (fixed) v = this.fixedView![payload / this.fixedBytes + offset];
+    else {
+      const li = (payload >> 2) + offset;
+      this.holdVar(this.a32, li, this.a32, li + BLOCK_CAP, this.u8, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
     }
-    return v;
+    // Free the block once every slot is read: the last slot's reader starts the sweep; a
+    // reader that finds DESTROY set on its slot continues a sweep that stopped there.
+    if (offset + 1 === BLOCK_CAP) this.destroy(block, 0);
+    else if ((sys.or(this.a32, si, READ) & DESTROY) !== 0) this.destroy(block, offset + 1);
+    return fixed ? (v as T) : this.decodeHeld();
   }
 
   private destroy(block: number, start: number): void {

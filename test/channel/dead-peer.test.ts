@@ -1,0 +1,109 @@
+/**
+ * A thread that dies holding a channel slot (a worker terminated mid-send or mid-receive).
+ *
+ * A receiver takes a variable-size message out of its slot and releases the slot *before*
+ * decoding it, so a receiver terminated while decoding a large message (milliseconds) leaves
+ * the channel working. The remaining windows (between a reservation and its publish / release:
+ * a few instructions) cannot be closed that way: a thread dying there leaves its slot held for
+ * good, and the channel stops at it — but every call still honours its timeout and signal
+ * instead of waiting in a spin loop for ever (before: the calling thread froze).
+ *
+ * The in-thread cases import the sources: a second queue handle over the channel's memory plays
+ * the thread that died holding a reservation.
+ */
+import { describe, expect, it } from "vitest";
+import { ArrayQueue } from "../../src/channel/flavors/array.js";
+import { channel as srcChannel, chanOf } from "../../src/channel/channel.js";
+import { codecs as srcCodecs } from "../../src/channel/codec.js";
+import { HEADER_BYTES } from "../../src/channel/layout.js";
+import { SendTimeoutError, TimeoutError, TryRecvError, TrySendError } from "../../src/errors.js";
+import { channel, spawn } from "../../dist/index.js";
+import { workerUrl } from "../helpers.js";
+import { joinAll, within } from "./util.js";
+
+/** A second handle on the bounded channel's queue: "another thread". */
+function otherThread(end: Parameters<typeof chanOf>[0], cap: number): ArrayQueue {
+  const header = chanOf(end, "test").header;
+  return new ArrayQueue(header, new Int32Array(header.buffer, HEADER_BYTES, 2 * cap), cap);
+}
+
+describe("a reservation nobody ends (its thread died in it): calls time out, they do not freeze", () => {
+  it("a receiver died holding a slot: a send that needs that slot times out with its value, trySend says full", () => {
+    const [tx, rx] = srcChannel<number>({ capacity: 2, codec: srcCodecs.f64 });
+    tx.send(1);
+    tx.send(2);
+    const dead = otherThread(rx, 2);
+    expect(dead.startRecv()).toBe(0); // takes message 1's slot, never releases it
+    expect(rx.recv()).toBe(2);
+    // The next send goes to slot 0 (the next lap), which is still held.
+    const t0 = performance.now();
+    let e: any;
+    try {
+      tx.send(3, { timeout: 30 });
+    } catch (err) {
+      e = err;
+    }
+    expect(e).toBeInstanceOf(SendTimeoutError);
+    expect(e.value).toBe(3);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(() => tx.trySend(4)).toThrow(expect.objectContaining({ kind: "full" }));
+    expect(() => tx.trySend(4)).toThrow(TrySendError);
+    expect(() => tx.sendMany([4, 5], { timeout: 30 })).toThrow(SendTimeoutError);
+    // Once the slot is released after all, everything flows again.
+    dead.endRecv(0);
+    tx.send(6, { timeout: 1000 });
+    expect(rx.recv({ timeout: 1000 })).toBe(6);
+  });
+
+  it("a sender died holding a slot: a receive that needs it times out, tryRecv says empty, abort works", async () => {
+    const [tx, rx] = srcChannel<number>({ capacity: 4, codec: srcCodecs.f64 });
+    const dead = otherThread(tx, 4);
+    expect(dead.startSend()).toBe(0); // reserves slot 0, never publishes
+    tx.send(7); // slot 1: published, but behind the held one
+    expect(() => rx.recv({ timeout: 30 })).toThrow(TimeoutError);
+    expect(() => rx.tryRecv()).toThrow(expect.objectContaining({ kind: "empty" }));
+    expect(() => rx.tryRecv()).toThrow(TryRecvError);
+    const ac = new AbortController();
+    const p = rx.recvAsync({ signal: ac.signal });
+    setTimeout(() => ac.abort(new Error("gave up")), 30);
+    await expect(within(p, "recvAsync behind a dead sender's slot", 10_000)).rejects.toThrow("gave up");
+    // Once the slot is published after all, everything flows again.
+    dead.endSend(0);
+    expect(rx.recv({ timeout: 1000 })).toBe(0);
+    expect(rx.recv({ timeout: 1000 })).toBe(7);
+  });
+});
+
+describe("a receiver terminated while it decodes a large message (real workers)", () => {
+  // ~20 ms to decode: the terminate lands inside the decode nearly every time.
+  const big = { rows: Array.from({ length: 20_000 }, (_, i) => ({ i, s: `row ${i}`, at: new Date(i) })) };
+
+  for (const capacity of [1, 2, 0, Infinity]) {
+    it(`capacity ${capacity}: the channel keeps working for the other ends`, async () => {
+      for (let trial = 0; trial < 3; trial++) {
+        const [tx, rx] = channel<unknown>({ capacity });
+        const ctl = new Int32Array(new SharedArrayBuffer(8));
+        const victim = spawn(workerUrl("ch-take-one.mjs"), rx.clone(), ctl.buffer);
+        const sent = capacity === 0 ? tx.sendAsync(big) : (tx.send(big), Promise.resolve());
+        while (Atomics.load(ctl, 0) === 0) await new Promise((r) => setTimeout(r, 1));
+        await new Promise((r) => setTimeout(r, 3 + trial * 4));
+        await victim.terminate();
+        await within(sent, "the send the victim took");
+        // A fresh receiver gets everything sent after, in order; sends never stall on a slot.
+        const next = spawn(workerUrl("ch-consume.mjs"), rx, { mode: "recv", codec: "structured", limit: 6 });
+        const pending: Promise<unknown>[] = [];
+        for (let s = 0; s < 6; s++) {
+          const m = { p: 0, s, pad: "" };
+          if (capacity === 0) pending.push(tx.sendAsync(m, { timeout: 10_000 }));
+          else tx.send(m, { timeout: 10_000 });
+        }
+        await within(Promise.all(pending), "sends after the victim died");
+        const [h] = await joinAll<{ seen: Int32Array; bad: number }>([next], "the next receiver");
+        expect(h!.bad).toBe(0);
+        expect(Array.from(h!.seen)).toEqual([0, 0, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5]);
+        tx.close();
+        rx.close();
+      }
+    }, 60_000);
+  }
+});
