@@ -39,6 +39,7 @@ export { currentSlot as threadSlot } from "./thread/registry.js";
 export { track, type NodeWorkerLike, type WebWorkerLike } from "./thread/track.js";
 export { channel, after, tick, never, Sender, Receiver, type ChannelOptions, type RecvTarget } from "./channel/channel.js";
 export { codecs, type Codec, type FixedCodec, type VarCodec } from "./channel/codec.js";
+export type { ArenaStats } from "./memory/arena.js";
 export { select, trySelect, selectAsync, sendArm, type SelectArm, type SendArm, type Selected } from "./channel/select.js";
 export { send, trySend, sendAsync } from "./channel/move.js";
 export {

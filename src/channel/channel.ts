@@ -318,6 +318,17 @@ abstract class ChannelEnd<T> implements SharedPrimitive, Disposable {
     return this.len >= this.#chan.cap;
   }
 
+  /**
+   * Statistics of the channel's arena — the shared memory that holds messages too large for a
+   * slot, and an unbounded channel's blocks (Rust's counting `GlobalAlloc`): bytes in use, peak,
+   * allocations, frees, and the buffer's size and limit. Read from shared memory, so every end
+   * of the channel, in any thread, sees the same figures. `null` for a channel without an arena
+   * (bounded or rendezvous with a numeric codec).
+   */
+  arenaStats(): ArenaStats | null {
+    return this.#chan.arena?.stats() ?? null;
+  }
+
   /** @internal Ties this handle's reference to a lease word (spawn). */
   [LEASE](words: Int32Array, index: number): void {
     this.#lease = { words, index };

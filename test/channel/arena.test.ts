@@ -4,8 +4,8 @@
  * CapacityError from send, never a silent drop, and everything sent before is received intact.
  *
  * The issue says the arena "exposes allocation statistics (bytes in use, peak, allocations,
- * frees)", but neither Sender nor Receiver gives access to them; `arenaPeek` (util.ts) reads them
- * from the arena's shared memory instead.
+ * frees)": `arenaStats()` on either end. `arenaPeek` (util.ts) reads the same words from the
+ * arena's shared memory independently, and the first test checks the two agree.
  */
 import { describe, expect, it } from "vitest";
 import { CapacityError, TrySendError, channel, codecs, selectAsync, sendArm, spawn } from "../../dist/index.js";
@@ -13,6 +13,31 @@ import { workerUrl } from "../helpers.js";
 import { arenaPeek, joinAll } from "./util.js";
 
 const msg = (i: number, n: number) => ({ i, pad: String.fromCharCode(97 + (i % 26)).repeat(n) });
+
+describe("arenaStats()", () => {
+  it("either end, in any thread, reports the arena's figures; null without an arena", async () => {
+    const [tx, rx] = channel<{ i: number; pad: string }>({ capacity: 8 });
+    const before = tx.arenaStats()!;
+    expect(before).toEqual(expect.objectContaining({ bytesInUse: expect.any(Number), peakBytes: expect.any(Number), allocations: expect.any(Number), frees: expect.any(Number) }));
+    expect(before.maxByteLength).toBeGreaterThanOrEqual(before.byteLength);
+    tx.send(msg(1, 50_000)); // too large for a slot: one arena block
+    const mid = rx.arenaStats()!;
+    expect(mid.allocations).toBe(before.allocations + 1);
+    expect(mid.bytesInUse).toBeGreaterThanOrEqual(before.bytesInUse + 50_000);
+    expect(mid.peakBytes).toBeGreaterThanOrEqual(mid.bytesInUse);
+    const peek = arenaPeek(tx)!;
+    for (const k of ["bytesInUse", "peakBytes", "allocations", "frees", "byteLength"] as const) expect(mid[k], k).toBe(peek[k]);
+    // Another thread's end sees the same memory: it receives, the block is freed.
+    const [got] = await joinAll<any>([spawn(workerUrl("ch-recv-one.mjs"), rx.clone())], "consumer");
+    expect(got).toEqual(msg(1, 50_000));
+    const after = tx.arenaStats()!;
+    expect(after.frees).toBe(mid.frees + 1);
+    expect(after.bytesInUse).toBe(before.bytesInUse);
+    expect(channel<number>({ capacity: 4, codec: codecs.f64 })[0].arenaStats()).toBeNull();
+    tx.close();
+    rx.close();
+  });
+});
 
 describe("arena memory is recycled", () => {
   it("unbounded: rounds of many large messages return bytes in use to the start, and the buffer stops growing", () => {

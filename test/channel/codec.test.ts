@@ -78,6 +78,41 @@ describe("unsendable values: DataCloneError, nothing enters the channel", () => 
     expect(rx.len).toBe(0);
   });
 
+  it("nesting deeper than the receiver can decode is refused at send; up to the limit it round-trips, also into a worker", async () => {
+    // Found by review: a value ~3 000 levels deep was sent, and the receiver's recursive decoder
+    // overflowed its stack — after the message had left the channel: lost, with a bare RangeError.
+    const nest = (depth: number): unknown => {
+      let v: unknown = "leaf";
+      for (let d = 0; d < depth; d++) v = d % 3 === 0 ? [v] : d % 3 === 1 ? { v } : new Map([["v", v]]);
+      return v;
+    };
+    const [tx, rx] = channel<unknown>({ capacity: 4 });
+    for (const depth of [1001, 3000, 20_000]) {
+      expect(() => tx.send(nest(depth)), String(depth)).toThrow(/nested more than 1000 levels deep/);
+      expect(() => tx.send(nest(depth))).toThrow(DataCloneError);
+    }
+    expect(rx.len).toBe(0);
+    const deepest = nest(1000);
+    tx.send(deepest);
+    expect(scDiff(rx.recv(), deepest)).toBeNull();
+    tx.send(deepest);
+    const [got] = await joinAll<unknown>([spawn(workerUrl("ch-recv-one.mjs"), rx.clone())], "deep receiver");
+    expect(scDiff(got, deepest)).toBeNull();
+  });
+
+  it("json codec: what JSON cannot carry (bigint, a cycle, a throwing toJSON) is a DataCloneError too", () => {
+    const [tx, rx] = channel<unknown>({ capacity: 4, codec: codecs.json });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const v of [1n, { n: 2n }, cyclic, { toJSON: () => { throw new Error("no"); } }, undefined, () => 1]) {
+      expect(() => tx.send(v as any), String(v)).toThrow(DataCloneError);
+      expect(() => tx.send(v as any)).toThrow(/codec json/);
+    }
+    expect(rx.len).toBe(0);
+    tx.send({ ok: [1, "x"] });
+    expect(rx.recv()).toEqual({ ok: [1, "x"] });
+  });
+
   it("numeric codec: sendMany with one bad value sends nothing", () => {
     const [tx, rx] = channel<number>({ capacity: 8, codec: codecs.u8 });
     expect(() => tx.sendMany([1, 2, 300, 4])).toThrow(RangeError);
