@@ -16,6 +16,13 @@
  *   RESN_NUMS      [k × f64]                    a chunk's results, all numbers
  *   RESN_STRUCT    [structured array]
  *   ERROR          [structured error record]    what a call threw (thread/error-wire)
+ *   ARGS_LEASED    [structured [args array, lease words]]   ARGS_STRUCT holding channel ends
+ *   MANY_LEASED    [structured [array of args arrays, lease words]]
+ *
+ * Channel ends in a task's arguments (in arrays and plain objects, as `spawn` finds them) are the
+ * task's: the worker closes them when the call ends, and if the task never runs or its worker
+ * dies, the submitting thread releases them for it — one lease word per end (shared), flipped by
+ * whichever side releases first, makes that exactly once (see submitter.ts).
  *
  * A payload is encoded into this thread's scratch writer, then copied into the record's inline
  * bytes when it fits, else into a block of the pool's arena (whose offset the record keeps).
@@ -27,9 +34,12 @@ import { DataCloneError } from "../errors.js";
 import type { Arena } from "../memory/arena.js";
 import { MAX_ALLOCATION } from "../memory/arena.js";
 import { CapacityError } from "../errors.js";
+import { LEASE, RELEASE_FOR, collectLeasables, type Leasable } from "../share/index.js";
+import { sharedBuffer } from "../memory/layout.js";
 
 export const ARGS_NUMS = 1, ARGS_STRUCT = 2, MANY_NUMS = 3, MANY_STRUCT = 4;
 export const RES_UNDEF = 5, RES_NUM = 6, RES_STRUCT = 7, RESN_NUMS = 8, RESN_STRUCT = 9, ERROR = 10;
+export const ARGS_LEASED = 11, MANY_LEASED = 12;
 
 const structured = codecs.structured;
 
@@ -68,28 +78,73 @@ function putNums(w: Writer, args: readonly unknown[]): void {
   w.pos = p;
 }
 
-/** Encodes one call's arguments into the scratch writer. */
-export function encodeArgs(w: Writer, args: readonly unknown[]): void {
+/** Channel ends found in a task's arguments, and the lease words they are released through. */
+export interface Leased {
+  ends: Leasable[];
+  words: Int32Array;
+}
+
+/** The channel ends in `value` with fresh lease words, or null if it holds none. */
+function leasesOf(value: unknown): Leased | null {
+  const ends = collectLeasables(value);
+  return ends.length === 0 ? null : { ends, words: new Int32Array(sharedBuffer(4 * ends.length)) };
+}
+
+/**
+ * Encodes one call's arguments into the scratch writer; returns the channel ends they hold (with
+ * their lease words), or null.
+ */
+export function encodeArgs(w: Writer, args: readonly unknown[]): Leased | null {
   if (allNumbers(args)) {
     w.u8(ARGS_NUMS);
     putNums(w, args);
-  } else {
+    return null;
+  }
+  const leased = leasesOf(args);
+  if (leased === null) {
     w.u8(ARGS_STRUCT);
     structured.encode(args, w);
+  } else {
+    w.u8(ARGS_LEASED);
+    structured.encode([args, leased.words], w);
   }
+  return leased;
 }
 
-/** Encodes the arguments of calls `from…to` of `argsList` (a runMany chunk). */
-export function encodeMany(w: Writer, argsList: readonly unknown[][], from: number, to: number): void {
+/** Encodes the arguments of calls `from…to` of `argsList` (a runMany chunk); returns as `encodeArgs`. */
+export function encodeMany(w: Writer, argsList: readonly unknown[][], from: number, to: number): Leased | null {
   let nums = true;
   for (let i = from; i < to && nums; i++) nums = Array.isArray(argsList[i]) && allNumbers(argsList[i]!);
   if (nums) {
     w.u8(MANY_NUMS);
     for (let i = from; i < to; i++) putNums(w, argsList[i]!);
-  } else {
-    w.u8(MANY_STRUCT);
-    structured.encode(argsList.slice(from, to), w);
+    return null;
   }
+  const chunk = argsList.slice(from, to);
+  const leased = leasesOf(chunk);
+  if (leased === null) {
+    w.u8(MANY_STRUCT);
+    structured.encode(chunk, w);
+  } else {
+    w.u8(MANY_LEASED);
+    structured.encode([chunk, leased.words], w);
+  }
+  return leased;
+}
+
+/**
+ * Ties the channel ends of decoded arguments (`value`: one call's arguments or a chunk's) to the
+ * lease words that came with them; returns the ends, for the caller to close when the call ends.
+ */
+export function takeLeases(value: unknown, words: Int32Array): Leasable[] {
+  const ends = collectLeasables(value);
+  for (let k = 0; k < ends.length; k++) ends[k]![LEASE](words, k);
+  return ends;
+}
+
+/** Releases, on behalf of a task that never ran or whose worker died, the ends it was given. */
+export function releaseLeases(leased: Leased): void {
+  for (let k = 0; k < leased.ends.length; k++) leased.ends[k]![RELEASE_FOR](leased.words, k);
 }
 
 /** Encodes one call's result. */
@@ -148,7 +203,7 @@ export function place(w: Writer, bytes: Uint8Array, inlineAt: number, inlineCap:
  */
 export function releasePayload(bytes: Uint8Array, at: number, len: number): void {
   const kind = bytes[at];
-  if (kind === ARGS_STRUCT || kind === MANY_STRUCT || kind === RES_STRUCT || kind === RESN_STRUCT || kind === ERROR) {
+  if (kind === ARGS_STRUCT || kind === MANY_STRUCT || kind === RES_STRUCT || kind === RESN_STRUCT || kind === ERROR || kind === ARGS_LEASED || kind === MANY_LEASED) {
     releaseStructured(bytes, at + 1, len - 1);
   }
 }
@@ -165,6 +220,14 @@ export function decodeArgs(bytes: Uint8Array, view: DataView, at: number, len: n
     return out;
   }
   return structured.decode(bytes, at + 1, len - 1) as unknown[];
+}
+
+/**
+ * Decodes an ARGS_LEASED / MANY_LEASED payload: the arguments (one call's, or a chunk's argument
+ * arrays) and their lease words.
+ */
+export function decodeLeased(bytes: Uint8Array, at: number, len: number): [args: unknown[], words: Int32Array] {
+  return structured.decode(bytes, at + 1, len - 1) as [unknown[], Int32Array];
 }
 
 /** Decodes a chunk's argument payload into `count` argument arrays. */

@@ -66,6 +66,8 @@ interface Deferred {
   signal: AbortSignal | undefined;
   /** Shared buffers `bytes` names (pinned; see share/directory), or null. */
   pins: number[] | null;
+  /** Channel ends in its arguments (see payload.ts), or null. */
+  leased: P.Leased | null;
 }
 
 /** Calls per `runMany` record at most (one record's payload: ≤ 9 bytes per call of one number). */
@@ -76,13 +78,15 @@ const isSignal = (s: unknown): s is AbortSignal => typeof AbortSignal !== "undef
 const EMPTY = new Uint8Array(0);
 
 const handle = (fn: number, count: number, bytes: Uint8Array, index: number, many: Many | undefined): Deferred => ({
-  fn, count, bytes, resolve: undefined, reject: undefined, many, manyAt: 0, dead: false, index, signal: undefined, pins: null,
+  fn, count, bytes, resolve: undefined, reject: undefined, many, manyAt: 0, dead: false, index, signal: undefined, pins: null, leased: null,
 });
 
-/** A backlog entry leaves without getting a record: its payload's pins go with it. */
+/** A backlog entry leaves without getting a record: its payload's pins go with it, its channel ends are released. */
 const dropDeferred = (d: Deferred): void => {
   if (d.pins !== null) unpinIds(d.pins);
   d.pins = null;
+  if (d.leased !== null) P.releaseLeases(d.leased);
+  d.leased = null;
 };
 
 const isMany = (h: Deferred | Many): h is Many => "results" in h;
@@ -112,6 +116,8 @@ export abstract class Submitter {
    */
   private readonly watches = new Map<AbortSignal, { onAbort: () => void; members: Set<Deferred | Many> }>();
   private readonly many: Array<Many | undefined> = [];
+  /** Per record: the channel ends its arguments hold (see payload.ts), released here if it never runs or its worker dies. */
+  private readonly leased: Array<P.Leased | undefined> = [];
   private readonly manyAt: number[] = [];
   private readonly fnCache = new Map<string, Map<string, number>>();
   /** 1 for records this incarnation handed out and has not had back (see `adopt`). */
@@ -277,19 +283,21 @@ export abstract class Submitter {
     const w = P.takeWriter();
     let at: number;
     let len: number;
+    let leased: P.Leased | null = null;
     try {
-      if (args !== null) P.encodeArgs(w, args);
-      else P.encodeMany(w, argsList!, from, to);
+      leased = args !== null ? P.encodeArgs(w, args) : P.encodeMany(w, argsList!, from, to);
       len = w.pos;
       at = P.place(w, port.bytes, port.inlineAt(i), L.INLINE_BYTES, this.shared.arena);
     } catch (e) {
       releasePins(w);
+      if (leased !== null) P.releaseLeases(leased);
       this.release(i);
       throw e;
     } finally {
       P.releaseWriter(w);
     }
     this.queued(i, r, fn, count, len, at);
+    if (leased !== null) this.leased[i] = leased;
     return i;
   }
 
@@ -298,9 +306,9 @@ export abstract class Submitter {
     const w = P.takeWriter();
     let bytes: Uint8Array;
     let pins: number[] | null = null;
+    let leased: P.Leased | null;
     try {
-      if (args !== null) P.encodeArgs(w, args);
-      else P.encodeMany(w, argsList!, from, to);
+      leased = args !== null ? P.encodeArgs(w, args) : P.encodeMany(w, argsList!, from, to);
       bytes = w.buf.slice(0, w.pos);
       if (w.pins.length > 0) {
         pins = w.pins;
@@ -311,6 +319,7 @@ export abstract class Submitter {
     }
     const d = handle(fn, count, bytes, -1, undefined);
     d.pins = pins;
+    d.leased = leased;
     this.backlog.push(d);
     return d;
   }
@@ -345,6 +354,8 @@ export abstract class Submitter {
       }
       this.queued(i, r, d.fn, d.count, len, at);
       d.pins = null; // the record's payload names them now
+      if (d.leased !== null) this.leased[i] = d.leased;
+      d.leased = null;
       if (d.many !== undefined) {
         this.many[i] = d.many;
         this.manyAt[i] = d.manyAt;
@@ -416,6 +427,8 @@ export abstract class Submitter {
       const m = this.many[i];
       if (m !== undefined) this.abortMany(m, error);
       else if (this.rejecters[i] !== undefined) this.abort(i, error);
+      // Queued ones were taken back above (and released); running ones will not finish.
+      this.dropLeases(i, true);
     }
     for (let k = this.backlogHead; k < this.backlog.length; k++) {
       const d = this.backlog[k];
@@ -469,6 +482,9 @@ export abstract class Submitter {
   private abortDeferred(d: Deferred, reason: unknown): void {
     if (d.dead) return;
     d.dead = true;
+    // It will never run: its channel ends are released now, not when the backlog moves.
+    if (d.leased !== null) P.releaseLeases(d.leased);
+    d.leased = null;
     this.unwatch(d);
     d.reject!(reason);
   }
@@ -496,7 +512,11 @@ export abstract class Submitter {
     m.done = true;
     this.unwatch(m);
     for (const i of m.records) if (this.many[i] === m) this.tryCancel(i);
-    for (const d of m.deferred) d.dead = true;
+    for (const d of m.deferred) {
+      d.dead = true;
+      if (d.leased !== null) P.releaseLeases(d.leased);
+      d.leased = null;
+    }
     m.reject(reason);
     this.pump();
   }
@@ -510,11 +530,23 @@ export abstract class Submitter {
     // task in the reused record, which is then simply run early.
     if (sys.cas(words, r + L.STATE, L.QUEUED, L.FREE) !== L.QUEUED) return false;
     this.dropPayload(i);
+    this.dropLeases(i, true);
     this.many[i] = undefined;
     this.free.push(i);
     this.mine[i] = 0;
     this.outstanding--;
     return true;
+  }
+
+  /**
+   * Forgets record `i`'s channel ends; with `release`, first releases those its call has not
+   * (it never ran, or its worker died or is being stopped: the lease words make it exactly once).
+   */
+  private dropLeases(i: number, release: boolean): void {
+    const leased = this.leased[i];
+    if (leased === undefined) return;
+    this.leased[i] = undefined;
+    if (release) P.releaseLeases(leased);
   }
 
   /**
@@ -630,6 +662,8 @@ export abstract class Submitter {
       else P.releasePayload(this.shared.arenaBytes(at + len), at, len);
     }
     if (at !== 0 && kind !== L.Outcome.Died) this.shared.arena.free(at);
+    // The call closed its channel ends when it ended; a worker that died did not.
+    this.dropLeases(i, kind === L.Outcome.Died);
     sys.store(words, r + L.STATE, L.FREE);
     this.many[i] = undefined;
     this.free.push(i);

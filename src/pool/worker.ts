@@ -16,6 +16,7 @@ import { splitKey } from "./functions.js";
 import { PoolShared, type PoolBuffers } from "./shared.js";
 import { Submitter } from "./submitter.js";
 import { releasePins, type Writer } from "../channel/codec.js";
+import type { Leasable } from "../share/index.js";
 import { settleBuffers, settleIdle } from "../share/directory.js";
 import * as P from "./payload.js";
 import * as Q from "./queues.js";
@@ -309,6 +310,7 @@ export class Executor {
     const view = at === 0 ? port.view : this.shared.arenaView;
     const off = at === 0 ? port.inlineAt(i) : at;
     const kind = bytes[off];
+    if (kind === P.ARGS_LEASED || kind === P.MANY_LEASED) return this.callLeased(p, i, fn, kind === P.MANY_LEASED, count, bytes, off, len, at);
     if (kind === P.ARGS_NUMS || kind === P.ARGS_STRUCT) {
       let v: unknown;
       try {
@@ -372,36 +374,84 @@ export class Executor {
     else this.succeed(p, i, results, true);
   }
 
-  private settleLater(p: number, i: number, v: PromiseLike<unknown>, many: boolean): void {
+  /**
+   * A call (or runMany chunk) whose arguments hold channel ends (payload.ts): they are the
+   * task's, closed when it ends — returned, thrown or settled — like a spawned function's.
+   * Their lease words let the submitter release them instead if this worker dies first.
+   */
+  private callLeased(p: number, i: number, fn: TaskFn, many: boolean, count: number, bytes: Uint8Array, off: number, len: number, at: number): void {
+    let args: unknown[];
+    let ends: Leasable[];
+    try {
+      let words: Int32Array;
+      try {
+        [args, words] = P.decodeLeased(bytes, off, len);
+      } finally {
+        if (at !== 0) this.shared.arena.free(at);
+      }
+      ends = P.takeLeases(args, words);
+    } catch (e) {
+      return this.fail(p, i, e);
+    }
+    const close = (): void => {
+      for (const end of ends) end.close();
+    };
+    let v: unknown;
+    const results = many ? new Array<unknown>(count) : null;
+    let later = false;
+    try {
+      if (results === null) v = fn(...args);
+      else {
+        for (let k = 0; k < count; k++) {
+          try {
+            results[k] = fn(...(args[k] as unknown[]));
+          } catch (e) {
+            // Promises already started in this chunk must not become unhandled rejections.
+            if (later) for (let j = 0; j < k; j++) if (isThenable(results[j])) (results[j] as Promise<unknown>).then(undefined, () => {});
+            throw e;
+          }
+          if (isThenable(results[k])) later = true;
+        }
+        v = later ? Promise.all(results) : results;
+      }
+    } catch (e) {
+      return this.fail(p, i, e, close);
+    }
+    if (isThenable(v)) return this.settleLater(p, i, v, many, close);
+    this.succeed(p, i, v, many, close);
+  }
+
+  /** `ending` (see `complete`) runs once the call's outcome is encoded, before it is published. */
+  private settleLater(p: number, i: number, v: PromiseLike<unknown>, many: boolean, ending?: () => void): void {
     this.asyncPending++;
     v.then(
       (x) => {
         this.asyncPending--;
-        this.succeed(p, i, x, many);
+        this.succeed(p, i, x, many, ending);
       },
       (e) => {
         this.asyncPending--;
-        this.fail(p, i, e);
+        this.fail(p, i, e, ending);
       },
     );
   }
 
-  private succeed(p: number, i: number, value: unknown, many: boolean): void {
+  private succeed(p: number, i: number, value: unknown, many: boolean, ending?: () => void): void {
     const w = P.takeWriter();
     try {
       if (many) P.encodeResults(w, value as unknown[]);
       else P.encodeResult(w, value);
-      this.complete(p, i, L.Outcome.Ok, w);
+      this.complete(p, i, L.Outcome.Ok, w, ending);
     } catch (e) {
       releasePins(w); // not published (an encode failure gave its own back already)
       P.releaseWriter(w);
       const msg = e instanceof Error ? e.message : String(e);
-      return this.fail(p, i, new DataCloneError(`ThreadPool: the task's result cannot be sent back: ${msg}`));
+      return this.fail(p, i, new DataCloneError(`ThreadPool: the task's result cannot be sent back: ${msg}`), ending);
     }
     P.releaseWriter(w);
   }
 
-  private fail(p: number, i: number, error: unknown): void {
+  private fail(p: number, i: number, error: unknown, ending?: () => void): void {
     const w = P.takeWriter();
     try {
       try {
@@ -411,18 +461,23 @@ export class Executor {
         w.reset();
         P.encodeError(w, serializeError(new Error(error instanceof Error ? `${error.name}: ${error.message}` : String(error))));
       }
-      this.complete(p, i, L.Outcome.Threw, w);
+      this.complete(p, i, L.Outcome.Threw, w, ending);
     } finally {
       P.releaseWriter(w);
     }
   }
 
-  /** Writes the result into record `i` of port `p` and hands the record back to its owner. */
-  private complete(p: number, i: number, kind: L.Outcome, w: Writer): void {
+  /**
+   * Writes the result into record `i` of port `p` and hands the record back to its owner.
+   * `ending` runs just before (the call's channel ends are closed there: after its result is
+   * encoded — it may be one of them, or hold one — and before its owner can see it finished).
+   */
+  private complete(p: number, i: number, kind: L.Outcome, w: Writer, ending?: () => void): void {
     const port = this.shared.ports[p]!;
     const r = port.rec(i);
     const words = port.words;
     const at = P.place(w, port.bytes, port.inlineAt(i), L.INLINE_BYTES, this.shared.arena);
+    ending?.();
     words[r + L.RES_KIND] = kind;
     words[r + L.RES_LEN] = w.pos;
     words[r + L.RES_AT] = at;

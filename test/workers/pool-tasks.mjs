@@ -146,3 +146,38 @@ export function mark(counts, i) {
   Atomics.add(counts, i, 1);
   return i * 2;
 }
+
+/** Sends `n` numbers on `tx` and returns without closing it (the pool closes a task's ends when it ends). */
+export function sendSome(tx, n) {
+  for (let i = 0; i < n; i++) tx.send(i);
+  return n;
+}
+
+/** Async: sends after a delay, then returns; `ends` is an object holding a Sender (found there too). */
+export async function sendLater(ends, v, ms = 5) {
+  await new Promise((r) => setTimeout(r, ms));
+  ends.tx.send(v);
+  return v;
+}
+
+/** Returns the Sender it was given (the result carries it back to the caller). */
+export const giveBack = (tx) => tx;
+
+/** Sends one value, then dies (process.exit) without closing `tx`. */
+export function sendThenExit(tx, code) {
+  tx.send(1);
+  process.exit(code);
+}
+
+/** Keeps a clone of `tx` in this worker beyond the task (a clone is the way to keep one). */
+let kept = null;
+export function keepClone(tx) {
+  kept = tx.clone();
+  return true;
+}
+export function sendOnKept(v) {
+  kept.send(v);
+  kept.close();
+  kept = null;
+  return true;
+}

@@ -1,0 +1,112 @@
+/**
+ * Channel ends passed to pool tasks belong to the task, as with `spawn` (and as a Sender moved
+ * into a Rust closure is dropped when it ends): the worker closes them when the call ends —
+ * returned, thrown or settled — and the submitting thread releases them when the task never runs
+ * (cancelled, terminated) or its worker dies. Found by review: they were never released unless
+ * the task closed them, so the channel never disconnected and receivers waited for ever.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { ClosedError, RecvError, ThreadPool, WorkerExitError, channel } from "../../dist/index.js";
+import { workerUrl } from "../helpers.js";
+import { rejectionOf as rejection } from "../unit-helpers.js";
+
+const tasks = workerUrl("pool-tasks.mjs");
+const pools: ThreadPool[] = [];
+const newPool = (threads: number) => {
+  const p = new ThreadPool({ threads });
+  pools.push(p);
+  return p;
+};
+afterAll(async () => {
+  for (const p of pools) await p.terminate();
+});
+
+/** Drains `rx` until it disconnects (with a timeout, so a leak fails instead of hanging). */
+async function drain(rx: ReturnType<typeof channel<number>>[1]): Promise<number[]> {
+  const got: number[] = [];
+  for (;;) {
+    try {
+      got.push(await rx.recvAsync({ timeout: 5000 }));
+    } catch (e) {
+      if (e instanceof RecvError) return got;
+      throw e;
+    }
+  }
+}
+
+describe("channel ends in a pool task's arguments", () => {
+  it("are closed when the task returns, throws or settles (run, runMany, in objects)", async () => {
+    const pool = newPool(2);
+    const [tx, rx] = channel<number>();
+    expect(await pool.run(tasks, "sendSome", tx, 3)).toBe(3);
+    expect(await pool.run(tasks, "sendLater", { tx }, 7)).toBe(7);
+    await expect(pool.run(tasks, "fail", "boom")).rejects.toThrow("boom");
+    expect(await pool.runMany(tasks, "sendSome", [[tx, 1], [tx, 2]])).toEqual([1, 2]);
+    tx.close(); // ours was the last handle: the tasks' are all closed
+    expect(await drain(rx)).toEqual([0, 1, 2, 7, 0, 0, 1]);
+  });
+
+  it("a task may return an end it was given: the result holds its own reference", async () => {
+    const pool = newPool(1);
+    const [tx, rx] = channel<number>();
+    const back = await pool.run<typeof tx>(tasks, "giveBack", tx);
+    tx.close();
+    back.send(5);
+    back.close();
+    expect(await drain(rx)).toEqual([5]);
+  });
+
+  it("a clone made in the task outlives it", async () => {
+    const pool = newPool(1);
+    const [tx, rx] = channel<number>();
+    expect(await pool.run(tasks, "keepClone", tx)).toBe(true);
+    tx.close();
+    expect(await pool.run(tasks, "sendOnKept", 9)).toBe(true);
+    expect(await drain(rx)).toEqual([9]);
+  });
+
+  it("a queued task cancelled by its signal never runs, and its ends are released", async () => {
+    const pool = newPool(1);
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const started = new Int32Array(new SharedArrayBuffer(4));
+    const hold = pool.run(tasks, "waitFlag", flag, started);
+    while (Atomics.load(started, 0) === 0) await new Promise((r) => setTimeout(r, 1));
+    const [tx, rx] = channel<number>();
+    const ac = new AbortController();
+    const queued = pool.runWith({ signal: ac.signal }, tasks, "sendSome", tx, 2);
+    const queuedMany = pool.runMany(tasks, "sendSome", [[tx, 1]], { signal: ac.signal });
+    tx.close();
+    ac.abort(new Error("never mind"));
+    await expect(queued).rejects.toThrow("never mind");
+    await expect(queuedMany).rejects.toThrow("never mind");
+    expect(await drain(rx)).toEqual([]); // disconnected: nothing sent, nothing held
+    Atomics.store(flag, 0, 1);
+    expect(await hold).toBe("released");
+  });
+
+  it("a task whose worker dies has its ends released for it", async () => {
+    const pool = newPool(1);
+    const [tx, rx] = channel<number>();
+    const e = await rejection(pool.run(tasks, "sendThenExit", tx, 7));
+    expect(e).toBeInstanceOf(WorkerExitError);
+    tx.close();
+    expect(await drain(rx)).toEqual([1]);
+    expect(await pool.run(tasks, "add", 1, 2)).toBe(3); // replaced
+  });
+
+  it("terminate() releases the ends of queued and running tasks", async () => {
+    const pool = newPool(1);
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const started = new Int32Array(new SharedArrayBuffer(4));
+    const [tx, rx] = channel<number>();
+    const running = pool.run(tasks, "waitFlag", flag, started, { tx } as any);
+    while (Atomics.load(started, 0) === 0) await new Promise((r) => setTimeout(r, 1));
+    const queued = rejection(pool.run(tasks, "sendSome", tx, 2));
+    const runningError = rejection(running);
+    tx.close();
+    await pool.terminate();
+    expect(await runningError).toBeInstanceOf(ClosedError);
+    expect(await queued).toBeInstanceOf(ClosedError);
+    expect(await drain(rx)).toEqual([]);
+  });
+});
