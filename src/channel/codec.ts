@@ -16,7 +16,7 @@
  * `DataCloneError` before anything enters the channel.
  */
 import { DataCloneError, MovedError } from "../errors.js";
-import { SHARE, isPrimitive, reviveRecord } from "../share/index.js";
+import { SHARE, isLeasable, isPrimitive, reviveRecord } from "../share/index.js";
 import { isDetached } from "../share/transfer.js";
 import { bufferOf, idOf, unpinIds } from "../share/directory.js";
 
@@ -464,6 +464,14 @@ function copyOut(bytes: Uint8Array, start: number, n: number): Uint8Array {
 }
 
 function decodeStructured(bytes: Uint8Array, offset: number, length: number): unknown {
+  return decodeValue(bytes, offset, length, false);
+}
+
+/**
+ * Decodes a structured message; with `dropping`, every channel end in it is closed as it is
+ * revived (the message is being dropped: see `releaseStructured`).
+ */
+function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping: boolean): unknown {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let p = offset;
   const end = offset + length;
@@ -559,7 +567,9 @@ function decodeStructured(bytes: Uint8Array, offset: number, length: number): un
         const byteOffset = view.getUint32(p + 4, true);
         p += 8;
         const extra = dec();
-        return (refs[slot] = reviveRecord({ kind, buffer, byteOffset, extra }));
+        const v = reviveRecord({ kind, buffer, byteOffset, extra });
+        if (dropping && isLeasable(v)) v.close();
+        return (refs[slot] = v);
       }
       case T.BOXED_NUMBER: {
         const b = Object(view.getFloat64(p + 1, true));
@@ -686,12 +696,18 @@ function decodeStructured(bytes: Uint8Array, offset: number, length: number): un
  * being decoded (a cancelled task, a result nobody waits for, messages left in a closed channel),
  * skipping the first `skip` (already unpinned by a decode that failed half-way). A message too
  * corrupt to walk keeps its pins (a leak, never a lost buffer).
+ *
+ * A channel end in the message holds a reference of its side (taken when it was encoded): a
+ * dropped message drops it too, as crossbeam drops a `Sender` inside a message it discards —
+ * else the other side would never see a disconnect (a reply channel sent in a request that is
+ * never received). Such a message is decoded instead, closing the ends as they are revived.
  */
 export function releaseStructured(bytes: Uint8Array, offset: number, length: number, skip = 0): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = offset + length;
   let p = offset;
   let seen = 0;
+  let ends = false;
   const ids: number[] = [];
   const found = (id: number): void => {
     if (seen++ >= skip) ids.push(id);
@@ -714,6 +730,7 @@ export function releaseStructured(bytes: Uint8Array, offset: number, length: num
       case T.SHARED_BUFFER: found(view.getUint32(p + 1, true)); p += 5; return;
       case T.PRIMITIVE:
         p++;
+        if (isEndKind(bytes, view, p)) ends = true;
         str();
         found(view.getUint32(p, true));
         p += 8;
@@ -763,7 +780,26 @@ export function releaseStructured(bytes: Uint8Array, offset: number, length: num
   } catch {
     return;
   }
+  if (ends && skip === 0) {
+    try {
+      decodeValue(bytes, offset, length, true);
+      return;
+    } catch {
+      // (A decode that fails half-way has released the pins it did not reach.)
+      return;
+    }
+  }
   unpinIds(ids);
+}
+
+/** Whether the string at `bytes[p]` (a kind name) is "Sender" or "Receiver": a channel end's record. */
+function isEndKind(bytes: Uint8Array, view: DataView, p: number): boolean {
+  if (bytes[p] !== T.STR8) return false;
+  const n = view.getUint32(p + 1, true);
+  if (n !== 6 && n !== 8) return false;
+  let s = "";
+  for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[p + 5 + i]!);
+  return s === "Sender" || s === "Receiver";
 }
 
 codecs.structured = Object.freeze({

@@ -31,7 +31,7 @@ export interface Leasable {
   close(): void;
 }
 
-const isLeasable = (v: unknown): v is Leasable =>
+export const isLeasable = (v: unknown): v is Leasable =>
   typeof v === "object" && v !== null && typeof (v as any)[LEASE] === "function";
 
 /**

@@ -119,6 +119,24 @@ describe("last receiver closes: sends fail and hand the value back", () => {
       tx.close();
     });
   }
+  for (const [name, capacity] of buffered) {
+    it(`${name}: a channel end inside a dropped message is dropped with it (the reply channel's receiver sees disconnected)`, () => {
+      // Found by review: the dropped message's Sender kept its reference, so `reply` never
+      // disconnected — the request/reply pattern's caller waited for ever.
+      const [tx, rx] = channel<unknown>({ capacity });
+      const [replyTx, replyRx] = channel<number>({ capacity: 4 });
+      const [, otherRx] = channel<number>();
+      tx.send({ ask: 1, reply: replyTx });
+      tx.send([new Map([["deep", { reply: replyTx }]]), otherRx]); // ends anywhere in a message
+      tx.send(big(1)); // and a message without any
+      replyTx.close();
+      expect(replyRx.isClosed).toBe(false); // the queued messages hold references
+      rx.close(); // drops all three
+      expect(() => replyRx.recv({ timeout: 1000 })).toThrow(RecvError);
+      expect(replyRx.isClosed).toBe(true);
+      tx.close();
+    });
+  }
   for (const [name, capacity] of all) {
     it(`${name}: send / trySend / sendAsync / sendMany / select arm all fail with the value`, async () => {
       const [tx, rx] = channel<unknown>({ capacity });
