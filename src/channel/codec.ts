@@ -16,7 +16,7 @@
  * `DataCloneError` before anything enters the channel.
  */
 import { DataCloneError, MovedError } from "../errors.js";
-import { SHARE, isLeasable, isPrimitive, reviveRecord } from "../share/index.js";
+import { RELEASE_FOR, SHARE, isLeasable, isPrimitive, reviveRecord, type Leasable } from "../share/index.js";
 import { isDetached } from "../share/transfer.js";
 import { bufferOf, idOf, unpinIds } from "../share/directory.js";
 
@@ -98,11 +98,17 @@ export class Writer {
    * publishes the bytes hands the pins on with them; whoever drops them unpins (`releasePins`).
    */
   pins: number[] = [];
+  /**
+   * Channel ends the bytes hold a reference of (taken as each was encoded): handed on with the
+   * bytes like the pins; released by `releasePins` if the bytes are dropped unpublished.
+   */
+  ends: Leasable[] = [];
 
   /** Starts a new message (the previous one's pins were handed on or released). */
   reset(): void {
     this.pos = 0;
     this.pins.length = 0;
+    this.ends.length = 0;
   }
 
   ensure(n: number): void {
@@ -355,6 +361,7 @@ function encodeStructured(value: unknown, w: Writer): void {
       // A weft primitive (or channel end) is shared, not copied: its kind, buffer and offset
       // travel, and the receiver rebuilds it over the same memory (as share/revive do).
       const rec = o[SHARE]((x) => x);
+      if (isLeasable(o)) w.ends.push(o);
       const id = idOf(rec.buffer);
       w.pins.push(id);
       w.u8(T.PRIMITIVE);
@@ -414,11 +421,12 @@ function encodeStructured(value: unknown, w: Writer): void {
   };
 
   const mark = w.pins.length;
+  const endsMark = w.ends.length;
   try {
     enc(value);
   } catch (e) {
-    // Nothing will be published: give back the pins taken so far.
-    releasePins(w, mark);
+    // Nothing will be published: give back the pins and references taken so far.
+    releasePins(w, mark, endsMark);
     // structured clone handles any depth; a recursive encoder runs out of stack first.
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       throw new DataCloneError("the value is nested too deeply to send (structured codec)");
@@ -434,8 +442,13 @@ function encodeStructured(value: unknown, w: Writer): void {
   }
 }
 
-/** Unpins the buffers `w` names from its `from`-th on (the bytes will not be published). */
-export function releasePins(w: Writer, from = 0): void {
+/**
+ * Unpins the buffers `w` names from its `from`-th on, and releases the references of the channel
+ * ends it holds from its `endsFrom`-th on (the bytes will not be published).
+ */
+export function releasePins(w: Writer, from = 0, endsFrom = 0): void {
+  for (let k = endsFrom; k < w.ends.length; k++) w.ends[k]![RELEASE_FOR](new Int32Array(1), 0);
+  if (w.ends.length > endsFrom) w.ends.length = endsFrom;
   if (w.pins.length <= from) return;
   unpinIds(w.pins, from);
   w.pins.length = from;
@@ -702,7 +715,7 @@ function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping
  * else the other side would never see a disconnect (a reply channel sent in a request that is
  * never received). Such a message is decoded instead, closing the ends as they are revived.
  */
-export function releaseStructured(bytes: Uint8Array, offset: number, length: number, skip = 0): void {
+export function releaseStructured(bytes: Uint8Array, offset: number, length: number, skip = 0, closeEnds = true): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = offset + length;
   let p = offset;
@@ -780,7 +793,7 @@ export function releaseStructured(bytes: Uint8Array, offset: number, length: num
   } catch {
     return;
   }
-  if (ends && skip === 0) {
+  if (ends && closeEnds && skip === 0) {
     try {
       decodeValue(bytes, offset, length, true);
       return;

@@ -203,8 +203,11 @@ export function place(w: Writer, bytes: Uint8Array, inlineAt: number, inlineCap:
  */
 export function releasePayload(bytes: Uint8Array, at: number, len: number): void {
   const kind = bytes[at];
-  if (kind === ARGS_STRUCT || kind === MANY_STRUCT || kind === RES_STRUCT || kind === RESN_STRUCT || kind === ERROR || kind === ARGS_LEASED || kind === MANY_LEASED) {
+  if (kind === ARGS_STRUCT || kind === MANY_STRUCT || kind === RES_STRUCT || kind === RESN_STRUCT || kind === ERROR) {
     releaseStructured(bytes, at + 1, len - 1);
+  } else if (kind === ARGS_LEASED || kind === MANY_LEASED) {
+    // Its channel ends are released through their leases (releaseLeases), not here.
+    releaseStructured(bytes, at + 1, len - 1, 0, false);
   }
 }
 

@@ -289,8 +289,7 @@ export abstract class Submitter {
       len = w.pos;
       at = P.place(w, port.bytes, port.inlineAt(i), L.INLINE_BYTES, this.shared.arena);
     } catch (e) {
-      releasePins(w);
-      if (leased !== null) P.releaseLeases(leased);
+      releasePins(w); // (the ends' references too: the task was never published)
       this.release(i);
       throw e;
     } finally {
@@ -314,6 +313,7 @@ export abstract class Submitter {
         pins = w.pins;
         w.pins = [];
       }
+      w.ends = []; // the bytes hold those references now (released through d.leased if dropped)
     } finally {
       P.releaseWriter(w);
     }

@@ -137,6 +137,20 @@ describe("last receiver closes: sends fail and hand the value back", () => {
       tx.close();
     });
   }
+  it("a channel end in a message that is never sent (unsendable beside it, timed out, no receivers) keeps no reference", () => {
+    const [replyTx, replyRx] = channel<number>({ capacity: 4 });
+    const [tx, rx] = channel<unknown>({ capacity: 1 });
+    // @ts-expect-error: not Sendable, so also a compile error; this checks the run-time release
+    expect(() => tx.send({ reply: replyTx, f: () => 1 })).toThrow(/function/);
+    tx.send("fills the channel");
+    expect(() => tx.send({ reply: replyTx }, { timeout: 10 })).toThrow(/timed out/);
+    rx.close();
+    expect(() => tx.send({ reply: replyTx })).toThrow(SendError);
+    replyTx.close();
+    expect(() => replyRx.recv({ timeout: 1000 })).toThrow(RecvError);
+    tx.close();
+  });
+
   for (const [name, capacity] of all) {
     it(`${name}: send / trySend / sendAsync / sendMany / select arm all fail with the value`, async () => {
       const [tx, rx] = channel<unknown>({ capacity });
