@@ -77,8 +77,8 @@ export class SharedMemoryUnavailableError extends UnsupportedError {
 export class WorkerExitError extends WeftError {
   /** The worker's exit code, when known. */
   readonly exitCode: number | undefined;
-  constructor(message: string, exitCode?: number) {
-    super(message);
+  constructor(message: string, exitCode?: number, options?: { cause?: unknown }) {
+    super(message, options);
     this.exitCode = exitCode;
   }
 }

@@ -32,7 +32,13 @@ export interface ChannelOptions<T> {
   codec?: AnyCodec<T>;
   /** Inline bytes per slot for variable-size codecs (longer messages go to the arena). Default 120. */
   slotBytes?: number;
-  /** Most shared memory the channel's arena may grow to (large messages). Default 1 GiB. */
+  /**
+   * Most shared memory the channel's arena may grow to (large messages; an unbounded channel's
+   * blocks). Default 1 GiB. The arena hands out blocks in powers of two (an encoded message plus an
+   * 8-byte header, rounded up), so the largest message that fits an empty arena is a little under
+   * half of this: about 512 MiB encoded by default; 1 GiB − 8 bytes is the limit however large
+   * the arena. Past it, `send` throws `CapacityError` and nothing is sent.
+   */
   maxArenaBytes?: number;
 }
 

@@ -11,7 +11,7 @@
  * settles, no task of it still runs or writes to the caller's arrays.
  */
 import * as sys from "../sys/index.js";
-import { AbortError } from "../errors.js";
+import { AbortError, ClosedError, WorkerExitError } from "../errors.js";
 import { describeValue } from "../memory/layout.js";
 import { releaseControl, takeControl } from "./buffers.js";
 import { currentPool } from "../pool/pool.js";
@@ -230,6 +230,21 @@ export class Job {
     if (ok && this.failure !== undefined) throw this.failure.error;
   }
 
+  /**
+   * The pool's own errors said in the helper's words: "ThreadPool.run: the worker running
+   * mapBlocks() from …/kernels.js died" is an internal name to whoever called parallel.map. The
+   * error keeps its class (WorkerExitError, ClosedError) and exit code; the pool's message
+   * becomes its `cause`. Anything else (the user's function threw) is passed on as it is.
+   */
+  private named(error: unknown): unknown {
+    if (!(error instanceof Error) || !POOL_MESSAGE.test(error.message)) return error;
+    const died = error instanceof WorkerExitError;
+    const message = died
+      ? `${this.where}: a pool worker died while running the job (exit code ${error.exitCode}); the job stopped and the pool replaced the worker`
+      : `${this.where}: the pool is ${/closing/.test(error.message) ? "closing" : "closed"}`;
+    return died ? new WorkerExitError(message, error.exitCode, { cause: error }) : new ClosedError(message, { cause: error });
+  }
+
   private report(): void {
     if (this.onProgress === undefined) return;
     this.reported = true;
@@ -242,13 +257,16 @@ export class Job {
 
   private fail(error: unknown): void {
     if (this.failure !== undefined) return;
-    this.failure = { error };
+    this.failure = { error: this.named(error) };
     // Tell the kernels in flight to stop at their next look.
     // SeqCst store: kernels poll it with an atomic load between chunks of work (no ordering of
     // other data hangs on it — a stopped kernel's partial writes are documented as such).
     sys.store(this.ctl, 0, 1);
   }
 }
+
+/** A pool worker's death or a closed pool, as the pool reports it to a task. */
+const POOL_MESSAGE = /^ThreadPool\.run: (the worker running \w+\(\) from \S+ died|the pool is (closed|closing))/;
 
 const defaultChunk = (n: number, threads: number): number => Math.max(MIN_CHUNK, Math.ceil(n / (CHUNKS_PER_THREAD * threads)));
 

@@ -416,7 +416,8 @@ export async function join(taskA: Task, taskB: Task, opts?: JoinOptions): Promis
   const where = "join";
   for (const [name, t] of [["taskA", taskA], ["taskB", taskB]] as const) {
     if (!Array.isArray(t) || t.length < 2) {
-      throw new TypeError(`${where}: ${name} must be an array [moduleUrl, exportName, ...args], got ${describeValue(t)}`);
+      const got = Array.isArray(t) ? `an array of ${t.length} element${t.length === 1 ? "" : "s"}` : describeValue(t);
+      throw new TypeError(`${where}: ${name} must be an array [moduleUrl, exportName, ...args] (at least the module and the export's name), got ${got}`);
     }
     moduleHref(t[0], where);
     checkExport(where, t[1]);

@@ -5,7 +5,7 @@
  */
 import { setEnvironmentData } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AbortError, ThreadPool, WeftError, join, moduleRef, parallel } from "../../dist/index.js";
+import { AbortError, ClosedError, ThreadPool, WeftError, WorkerExitError, join, moduleRef, parallel } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
 import { expectReject } from "../unit-helpers.js";
 import { shared } from "./util.js";
@@ -257,6 +257,31 @@ describe("sort", () => {
   });
 });
 
+describe("the pool's failures in the helper's words", () => {
+  it("a worker that dies mid-job: WorkerExitError naming the helper and the exit code (the pool's message as its cause)", async () => {
+    const own = new ThreadPool({ threads: 2 });
+    try {
+      const data = f64(Array.from({ length: 2000 }, (_, i) => i));
+      const e = await rejection(parallel.map(data, data, fns, "exitAt500", { pool: own, chunkSize: 100 }));
+      expect(e).toBeInstanceOf(WorkerExitError);
+      expect(e.message).toBe("parallel.map: a pool worker died while running the job (exit code 9); the job stopped and the pool replaced the worker");
+      expect(e.exitCode).toBe(9);
+      expect(e.cause.message).toMatch(/^ThreadPool\.run: the worker running mapBlocks\(\)/);
+      expect(await parallel.sum(f64([1, 2, 3]), { pool: own })).toBe(6); // the pool goes on
+    } finally {
+      await own.terminate();
+    }
+  });
+
+  it("a closed pool: ClosedError naming the helper", async () => {
+    const own = new ThreadPool({ threads: 1 });
+    await own.close();
+    const e = await rejection(parallel.sum(f64([1, 2]), { pool: own }));
+    expect(e).toBeInstanceOf(ClosedError);
+    expect(e.message).toBe("parallel.sum: the pool is closed");
+  });
+});
+
 describe("join", () => {
   it("runs both tasks at the same time and resolves with both results", async () => {
     const words = new Int32Array(new SharedArrayBuffer(4));
@@ -275,7 +300,9 @@ describe("join", () => {
   });
 
   it("bad tasks are TypeErrors", async () => {
-    expect((await rejection(join([fns] as any, [fns, "square", 1], { pool }))).message).toMatch(/^join: taskA must be an array \[moduleUrl, exportName, \.\.\.args\], got Array/);
+    expect((await rejection(join([fns] as any, [fns, "square", 1], { pool }))).message).toMatch(
+      /^join: taskA must be an array \[moduleUrl, exportName, \.\.\.args\] \(at least the module and the export's name\), got an array of 1 element$/,
+    );
     expect((await rejection(join([fns, "square", 1], ["rel.mjs", "square"], { pool }))).message).toMatch(/^join: moduleUrl must be a URL/);
   });
 });

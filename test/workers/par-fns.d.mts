@@ -17,3 +17,4 @@ export declare function mark(x: number, i: number): void;
 export declare function rendezvous(words: Int32Array<SharedArrayBuffer>, label: string): string;
 export declare function fail(message: string): Promise<never>;
 export declare const concat: (a: number, b: number) => string;
+export declare function exitAt500(x: number, i: number): number;

@@ -48,3 +48,9 @@ export async function fail(message) {
 }
 /** Not a number: parallel.reduce must refuse what it returns. */
 export const concat = (a, b) => `${a},${b}`;
+
+/** Ends its worker at index 500 (a task's worker dying mid-job). */
+export function exitAt500(x, i) {
+  if (i === 500) process.exit(9);
+  return x;
+}
