@@ -316,7 +316,13 @@ export abstract class Chan<T> {
     if (this.cap === 0) return;
     this.dropping = true;
     try {
-      for (let r = this.tryRecv(); r !== RECV_EMPTY && r !== RECV_DISCONNECTED; r = this.tryRecv());
+      // A receive that meets a slot a sender is still writing gives up after ~20 ms (a sender
+      // preempted mid-send, or dead): look again a few times while messages are left, so a
+      // preempted sender's message and those behind it are dropped too.
+      for (let tries = 0; ; tries++) {
+        for (let r = this.tryRecv(); r !== RECV_EMPTY && r !== RECV_DISCONNECTED; r = this.tryRecv());
+        if (tries >= 4 || this.len() === 0) break;
+      }
     } finally {
       this.dropping = false;
     }

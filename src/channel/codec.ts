@@ -683,7 +683,7 @@ function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping
         const message = str();
         const stack = str();
         const hasCause = bytes[p++] === T.TRUE;
-        const E = errorKinds[name] ?? Error;
+        const E = (Object.hasOwn(errorKinds, name) ? errorKinds[name] : undefined) ?? Error;
         const e = new E(message);
         refs[slot] = e;
         if (E === Error && name !== "Error") Object.defineProperty(e, "name", { value: name, writable: true, configurable: true });
@@ -699,7 +699,9 @@ function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping
     return dec();
   } catch (e) {
     // The message is consumed all the same: unpin the buffers it names that we did not reach.
-    releaseStructured(bytes, offset, length, looked);
+    // (Not its channel ends: that would decode it again, and fail again. A message that cannot be
+    // decoded keeps their references — a leak, the way a corrupt message keeps pins.)
+    releaseStructured(bytes, offset, length, looked, false);
     throw e;
   }
 }
@@ -855,7 +857,7 @@ codecs.json = Object.freeze({
       s = JSON.stringify(v);
     } catch (e) {
       // A bigint, a cycle, a throwing toJSON: the same typed refusal as every codec's.
-      throw new DataCloneError(`codec json: ${e instanceof Error ? e.message : String(e)}`);
+      throw new DataCloneError(`codec json: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     if (s === undefined) throw new DataCloneError(`codec json: ${typeof v} has no JSON form`);
     w.str(s);

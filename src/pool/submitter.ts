@@ -405,8 +405,9 @@ export abstract class Submitter {
     return n;
   }
 
-  /** Gives back a record that was never published. */
+  /** Gives back a record that was never published (releasing the channel ends its payload holds). */
   private release(i: number): void {
+    this.dropLeases(i, true);
     const r = this.port.rec(i);
     sys.store(this.port.words, r + L.STATE, L.FREE);
     this.many[i] = undefined;
@@ -550,6 +551,31 @@ export abstract class Submitter {
   }
 
   /**
+   * If record `i`'s payload holds leased channel ends (ARGS_LEASED / MANY_LEASED), drops it by
+   * decoding it and closing its ends through their lease words (exactly once, whoever else may
+   * hold them), its buffers unpinned and its arena block freed: true. Else false.
+   */
+  private dropLeasedPayload(i: number): boolean {
+    const port = this.port;
+    const r = port.rec(i);
+    const len = port.words[r + L.ARG_LEN]!;
+    const at = port.words[r + L.ARG_AT]!;
+    const bytes = at === 0 ? port.bytes : this.shared.arenaBytes(at + len);
+    const off = at === 0 ? port.inlineAt(i) : at;
+    const kind = bytes[off];
+    if (kind !== P.ARGS_LEASED && kind !== P.MANY_LEASED) return false;
+    try {
+      const [args, words] = P.decodeLeased(bytes, off, len);
+      for (const end of P.takeLeases(args, words)) end.close();
+    } catch {
+      // Undecodable: its pins were released by the decode; its ends stay (a leak).
+    } finally {
+      if (at !== 0) this.shared.arena.free(at);
+    }
+    return true;
+  }
+
+  /**
    * Drops record `i`'s argument payload, which will never be decoded: unpins the shared buffers
    * it names and frees its arena block.
    */
@@ -580,7 +606,9 @@ export abstract class Submitter {
       const s = sys.load(port.words, r + L.STATE);
       if (s === L.FREE) this.free.push(i);
       else if (s === L.QUEUED && sys.cas(port.words, r + L.STATE, L.QUEUED, L.FREE) === L.QUEUED) {
-        this.dropPayload(i);
+        // The dead incarnation's lease list died with it: a leased payload's ends are released
+        // through the words it carries.
+        if (!this.dropLeasedPayload(i)) this.dropPayload(i);
         this.free.push(i);
       }
     }
@@ -662,8 +690,10 @@ export abstract class Submitter {
       else P.releasePayload(this.shared.arenaBytes(at + len), at, len);
     }
     if (at !== 0 && kind !== L.Outcome.Died) this.shared.arena.free(at);
-    // The call closed its channel ends when it ended; a worker that died did not.
-    this.dropLeases(i, kind === L.Outcome.Died);
+    // The call closed its channel ends when it ended (flipping their lease words: this is then a
+    // no-op); one whose worker died, or that never started (its function failed to load, its
+    // arguments failed to decode), did not.
+    this.dropLeases(i, true);
     sys.store(words, r + L.STATE, L.FREE);
     this.many[i] = undefined;
     this.free.push(i);

@@ -35,8 +35,8 @@ export const isLeasable = (v: unknown): v is Leasable =>
   typeof v === "object" && v !== null && typeof (v as any)[LEASE] === "function";
 
 /**
- * Leasable handles in `value` (depth-first through arrays and plain objects, each once, in a
- * stable order: the same order for a value and its revived copy).
+ * Leasable handles in `value` (depth-first through arrays, plain objects, Maps and Sets, each
+ * once, in a stable order: the same order for a value and its revived copy).
  */
 export function collectLeasables(value: unknown, out: Leasable[] = [], seen = new Set<object>()): Leasable[] {
   if (typeof value !== "object" || value === null || seen.has(value)) return out;
@@ -44,6 +44,12 @@ export function collectLeasables(value: unknown, out: Leasable[] = [], seen = ne
   if (isLeasable(value)) out.push(value);
   else if (Array.isArray(value)) for (const v of value) collectLeasables(v, out, seen);
   else if (isPlainObject(value)) for (const k of Object.keys(value)) collectLeasables((value as any)[k], out, seen);
+  else if (value instanceof Map) {
+    for (const [k, v] of value) {
+      collectLeasables(k, out, seen);
+      collectLeasables(v, out, seen);
+    }
+  } else if (value instanceof Set) for (const v of value) collectLeasables(v, out, seen);
   return out;
 }
 

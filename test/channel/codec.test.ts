@@ -100,6 +100,18 @@ describe("unsendable values: DataCloneError, nothing enters the channel", () => 
     expect(scDiff(got, deepest)).toBeNull();
   });
 
+  it("an Error whose name is an Object.prototype member decodes as an Error (review regression: decoding threw)", () => {
+    const [tx, rx] = channel<unknown>({ capacity: 4 });
+    for (const name of ["toString", "constructor", "hasOwnProperty", "__proto__"]) {
+      const e = new Error("x");
+      e.name = name;
+      tx.send([e]);
+      const [got] = rx.recv() as [Error];
+      expect(got, name).toBeInstanceOf(Error);
+      expect(got.message).toBe("x");
+    }
+  });
+
   it("json codec: what JSON cannot carry (bigint, a cycle, a throwing toJSON) is a DataCloneError too", () => {
     const [tx, rx] = channel<unknown>({ capacity: 4, codec: codecs.json });
     const cyclic: Record<string, unknown> = {};

@@ -110,6 +110,32 @@ describe("channel ends in a pool task's arguments", () => {
     expect(await drain(rx)).toEqual([42]);
   });
 
+  it("a task that never starts (its export is missing) has its ends released (review regression)", async () => {
+    const pool = newPool(1);
+    const [tx, rx] = channel<number>();
+    await expect(pool.run(tasks, "noSuchExport", tx)).rejects.toThrow(/no exported function|noSuchExport/);
+    tx.close();
+    expect(await drain(rx)).toEqual([]);
+  });
+
+  it("runMany whose later chunk cannot be encoded releases the ends of the chunks before it (review regression)", async () => {
+    const pool = newPool(1);
+    const [tx, rx] = channel<number>();
+    const argsList: unknown[][] = [[tx, 1], ...Array.from({ length: 40 }, (): unknown[] => [tx, 0]), [() => 1]];
+    await expect(pool.runMany(tasks, "sendSome", argsList as any)).rejects.toThrow(/function/);
+    tx.close();
+    expect(await drain(rx)).toEqual([]);
+  });
+
+  it("a nested task still queued in a worker that dies has its ends released by the worker's successor (review regression)", async () => {
+    const pool = newPool(1);
+    const [tx, rx] = channel<number>();
+    expect(await rejection(pool.run(tasks, "nestThenDie", tx, 4))).toBeInstanceOf(WorkerExitError);
+    expect(await pool.run(tasks, "add", 1, 1)).toBe(2); // the replacement adopts the dead worker's port
+    tx.close();
+    expect(await drain(rx)).toEqual([]);
+  });
+
   it("a task whose worker dies has its ends released for it", async () => {
     const pool = newPool(1);
     const [tx, rx] = channel<number>();

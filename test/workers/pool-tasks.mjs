@@ -181,3 +181,9 @@ export function sendOnKept(v) {
   kept = null;
   return true;
 }
+
+/** Submits a nested task holding `tx` (left queued in this worker's own deque), then dies. */
+export function nestThenDie(tx, code) {
+  currentPool().run(import.meta.url, "identity", tx).catch(() => {});
+  process.exit(code);
+}

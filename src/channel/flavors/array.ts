@@ -525,8 +525,11 @@ export class ArrayChan<T> extends Chan<T> {
       return v;
     }
     // Out of the slot, the slot released, then decoded (see holdVar).
-    this.holdVar(this.lens!, i, this.refs!, i, this.inline!, i * this.slotBytes);
-    if (this.queue.endRecv(i)) this.released();
+    try {
+      this.holdVar(this.lens!, i, this.refs!, i, this.inline!, i * this.slotBytes);
+    } finally {
+      if (this.queue.endRecv(i)) this.released();
+    }
     return this.decodeHeld();
   }
 

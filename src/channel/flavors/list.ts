@@ -232,15 +232,18 @@ export class ListChan<T> extends Chan<T> {
     // A fixed-size value is read here; a variable-size one is taken out of the slot, decoded
     // after the slot is marked read (see holdVar).
     let v: T | undefined;
-    if (fixed) v = this.fixedView![payload / this.fixedBytes + offset];
-    else {
-      const li = (payload >> 2) + offset;
-      this.holdVar(this.a32, li, this.a32, li + BLOCK_CAP, this.u8, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
+    try {
+      if (fixed) v = this.fixedView![payload / this.fixedBytes + offset];
+      else {
+        const li = (payload >> 2) + offset;
+        this.holdVar(this.a32, li, this.a32, li + BLOCK_CAP, this.u8, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
+      }
+    } finally {
+      // Free the block once every slot is read: the last slot's reader starts the sweep; a
+      // reader that finds DESTROY set on its slot continues a sweep that stopped there.
+      if (offset + 1 === BLOCK_CAP) this.destroy(block, 0);
+      else if ((sys.or(this.a32, si, READ) & DESTROY) !== 0) this.destroy(block, offset + 1);
     }
-    // Free the block once every slot is read: the last slot's reader starts the sweep; a
-    // reader that finds DESTROY set on its slot continues a sweep that stopped there.
-    if (offset + 1 === BLOCK_CAP) this.destroy(block, 0);
-    else if ((sys.or(this.a32, si, READ) & DESTROY) !== 0) this.destroy(block, offset + 1);
     return fixed ? (v as T) : this.decodeHeld();
   }
 

@@ -177,12 +177,16 @@ export class ZeroChan<T> extends Chan<T> {
     if (sys.cas(h, ZSTATE, OFFERED, CLAIMED) === OFFERED) {
       // The value out of the packet (a variable-size one is decoded after: see holdVar), then
       // TAKEN: the send is complete.
-      const v = this.fixed !== null ? this.fixed[0] : undefined;
-      if (this.fixed === null) this.holdVar(this.lens!, 0, this.lens!, 1, this.inline!, 0);
-      sys.store(h, ZSTATE, TAKEN);
-      sys.notifyAll(h, ZSTATE);
-      // A parked selectAsync may own the offer (postOffer): it waits on its parker.
-      this.wakeSender();
+      let v: T | undefined;
+      try {
+        if (this.fixed !== null) v = this.fixed[0];
+        else this.holdVar(this.lens!, 0, this.lens!, 1, this.inline!, 0);
+      } finally {
+        sys.store(h, ZSTATE, TAKEN);
+        sys.notifyAll(h, ZSTATE);
+        // A parked selectAsync may own the offer (postOffer): it waits on its parker.
+        this.wakeSender();
+      }
       return this.fixed !== null ? (v as T) : this.decodeHeld();
     }
     return this.isDisconnected ? RECV_DISCONNECTED : RECV_EMPTY;
