@@ -47,6 +47,9 @@ export const BUSY = -3;
  */
 export const SPIN_LIMIT = RUN_SPIN + 192 + 100;
 
+/** Runs at least this long are copied between typed arrays with `set` (a `subarray` each); shorter ones by index. */
+const SET_RUN = 64;
+
 /**
  * For tests that drive several queue handles over the same memory from one thread (each standing
  * for a thread): a reservation that would wait for another's to end returns BUSY after this many
@@ -551,7 +554,9 @@ export class ArrayChan<T> extends Chan<T> {
       if (q.takeWake()) this.wakeBoth();
       const i = q.runIndex();
       const at = from + sent;
-      if (ArrayBuffer.isView(values)) (fixed as unknown as Float64Array).set((values as unknown as Float64Array).subarray(at, at + n), i);
+      // A long run from a typed array goes in with one `set` (a memcpy); a short one by index: a
+      // `subarray` per run is an allocation, and with the ring nearly full runs are often short.
+      if (n >= SET_RUN && ArrayBuffer.isView(values)) (fixed as unknown as Float64Array).set((values as unknown as Float64Array).subarray(at, at + n), i);
       else for (let k = 0; k < n; k++) fixed[i + k] = values[at + k];
       if (q.endSendMany(n)) this.published();
       sent += n;
@@ -625,7 +630,9 @@ export class ArrayChan<T> extends Chan<T> {
       }
       if (q.takeWake()) this.wakeBoth();
       const i = q.runIndex();
-      into.set(fixed.subarray(i, i + n), from + got);
+      const at = from + got;
+      if (n >= SET_RUN) into.set(fixed.subarray(i, i + n), at);
+      else for (let k = 0; k < n; k++) into[at + k] = fixed[i + k]!;
       if (q.endRecvMany(n)) this.released();
       got += n;
     }
