@@ -59,6 +59,26 @@ const TURNS_PER_MACROTASK = 16;
 
 type TaskFn = (...args: unknown[]) => unknown;
 
+/**
+ * Calls `fn` once per argument array of a runMany chunk: the results, or one promise of them if
+ * any call returned a promise. Throws what a call throws — after making sure the promises the
+ * chunk already started cannot become unhandled rejections.
+ */
+function runChunk(fn: TaskFn, argsList: unknown[][], count: number): unknown {
+  const results = new Array<unknown>(count);
+  let later = false;
+  for (let k = 0; k < count; k++) {
+    try {
+      results[k] = fn(...argsList[k]!);
+    } catch (e) {
+      if (later) for (let j = 0; j < k; j++) if (isThenable(results[j])) (results[j] as Promise<unknown>).then(undefined, () => {});
+      throw e;
+    }
+    if (isThenable(results[k])) later = true;
+  }
+  return later ? Promise.all(results) : results;
+}
+
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>
   v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as any).then === "function";
 
@@ -356,22 +376,14 @@ export class Executor {
     } finally {
       if (at !== 0) this.shared.arena.free(at);
     }
-    const results = new Array<unknown>(count);
-    let later = false;
-    for (let k = 0; k < count; k++) {
-      let v: unknown;
-      try {
-        v = fn(...argsList[k]!);
-      } catch (e) {
-        // Promises already started in this chunk must not become unhandled rejections.
-        if (later) for (let j = 0; j < k; j++) if (isThenable(results[j])) (results[j] as Promise<unknown>).then(undefined, () => {});
-        return this.fail(p, i, e);
-      }
-      if (isThenable(v)) later = true;
-      results[k] = v;
+    let v: unknown;
+    try {
+      v = runChunk(fn, argsList, count);
+    } catch (e) {
+      return this.fail(p, i, e);
     }
-    if (later) this.settleLater(p, i, Promise.all(results), true);
-    else this.succeed(p, i, results, true);
+    if (isThenable(v)) this.settleLater(p, i, v, true);
+    else this.succeed(p, i, v, true);
   }
 
   /**
@@ -397,23 +409,8 @@ export class Executor {
       for (const end of ends) end.close();
     };
     let v: unknown;
-    const results = many ? new Array<unknown>(count) : null;
-    let later = false;
     try {
-      if (results === null) v = fn(...args);
-      else {
-        for (let k = 0; k < count; k++) {
-          try {
-            results[k] = fn(...(args[k] as unknown[]));
-          } catch (e) {
-            // Promises already started in this chunk must not become unhandled rejections.
-            if (later) for (let j = 0; j < k; j++) if (isThenable(results[j])) (results[j] as Promise<unknown>).then(undefined, () => {});
-            throw e;
-          }
-          if (isThenable(results[k])) later = true;
-        }
-        v = later ? Promise.all(results) : results;
-      }
+      v = many ? runChunk(fn, args as unknown[][], count) : fn(...args);
     } catch (e) {
       return this.fail(p, i, e, close);
     }
