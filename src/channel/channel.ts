@@ -87,11 +87,14 @@ const DEFAULT_ARENA_BYTES = 2 ** 30;
  * ```
  * `T` must be `Sendable` (checked by the compiler: `channel<() => void>()` does not compile), and
  * so must every value sent, by its own type (`channel<unknown>()` still checks what is sent).
- * @throws RangeError for a capacity that is negative, NaN or not an integer.
+ * @throws RangeError for a capacity that is negative, NaN, not an integer or not a number (`null`
+ *   included: leave it out for unbounded); TypeError for a codec that is not one of weft's.
  */
 export function channel<T extends Send<T> = unknown>(opts: ChannelOptions<T> = {}): [Sender<T>, Receiver<T>] {
   if (opts === null || typeof opts !== "object") throw new TypeError(`channel: options must be an object, got ${describeValue(opts)}`);
-  const capacity = opts.capacity ?? Infinity;
+  // Only an absent capacity means unbounded: a null (a config value that was never set, say) is
+  // refused like any other non-number.
+  const capacity = opts.capacity === undefined ? Infinity : opts.capacity;
   if (capacity !== Infinity) {
     if (typeof capacity !== "number" || !Number.isInteger(capacity) || capacity < 0 || capacity > ArrayQueue.MAX_CAPACITY) {
       throw new RangeError(
@@ -99,7 +102,7 @@ export function channel<T extends Send<T> = unknown>(opts: ChannelOptions<T> = {
       );
     }
   }
-  const codec = (opts.codec ?? codecs.structured) as AnyCodec<T>;
+  const codec = (opts.codec === undefined ? codecs.structured : opts.codec) as AnyCodec<T>;
   if (codec === null || typeof codec !== "object" || typeof codec.name !== "string") {
     throw new TypeError(`channel: codec must be one of weft's codecs (codecs.f64, codecs.structured, …), got ${describeValue(codec)}`);
   }

@@ -11,7 +11,7 @@ import { joinAll } from "./util.js";
 
 describe("channel() options", () => {
   it("capacity: negative, NaN, non-integer, -Infinity, non-number or above the limit is a RangeError naming it", () => {
-    for (const capacity of [-1, -0.5, 1.5, NaN, -Infinity, 2 ** 28 + 1, 2 ** 40, "3", true, 1n, {}]) {
+    for (const capacity of [-1, -0.5, 1.5, NaN, -Infinity, 2 ** 28 + 1, 2 ** 40, "3", true, 1n, {}, null]) {
       let e: any;
       try {
         channel({ capacity: capacity as any });
@@ -20,7 +20,7 @@ describe("channel() options", () => {
       }
       expect(e, String(capacity)).toBeInstanceOf(RangeError);
       expect(e.message).toContain("capacity");
-      const shown = typeof capacity === "string" ? `"${capacity}"` : typeof capacity === "object" ? "Object" : String(capacity);
+      const shown = typeof capacity === "string" ? `"${capacity}"` : capacity === null ? "null" : typeof capacity === "object" ? "Object" : String(capacity);
       expect(e.message, String(capacity)).toContain(shown);
     }
   });
@@ -52,7 +52,7 @@ describe("channel() options", () => {
 
   it("options that are not an object, unknown codecs and bad slotBytes / maxArenaBytes are typed errors", () => {
     for (const opts of [null, 5, "x", true]) expect(() => channel(opts as any)).toThrow(TypeError);
-    for (const codec of [5, "f64", {}, { name: "nope", fixedBytes: 0 }]) {
+    for (const codec of [5, "f64", {}, { name: "nope", fixedBytes: 0 }, null]) {
       expect(() => channel({ codec: codec as any }), String(codec)).toThrow(TypeError);
     }
     for (const slotBytes of [0, -1, 1.5, NaN, 2 ** 21, "8"]) {
