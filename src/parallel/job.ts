@@ -291,5 +291,6 @@ function checkOptions(where: string, opts: ParallelOptions | undefined): Paralle
   return opts;
 }
 
-const isPool = (p: unknown): p is Pool =>
+/** Whether `p` looks like a pool (a ThreadPool, or a worker's `currentPool()`). */
+export const isPool = (p: unknown): p is Pool =>
   p !== null && typeof p === "object" && typeof (p as Pool).run === "function" && typeof (p as Pool).threads === "number";

@@ -12,7 +12,7 @@
  */
 import { moduleHref } from "../thread/spawn.js";
 import { describeValue, requireSharedMemory } from "../memory/layout.js";
-import { Job, type ParallelOptions } from "./job.js";
+import { Job, isPool, type ParallelOptions } from "./job.js";
 import { releaseBuffer, takeBuffer } from "./buffers.js";
 import { sortSpecOf, type NumericArray, type SortSpec } from "./radix.js";
 import { sortOnPool, sortWork } from "./sort.js";
@@ -316,7 +316,7 @@ async function reduce(
 async function sort<A extends NumericArray>(data: A, opts?: SortOptions): Promise<A> {
   const where = "parallel.sort";
   const spec = checkArray(where, "data", data);
-  const desc = opts?.descending ?? false;
+  const desc = opts?.descending === undefined ? false : opts.descending;
   if (typeof desc !== "boolean") {
     throw new TypeError(`${where}: descending must be a boolean, got ${describeValue(desc)}`);
   }
@@ -425,7 +425,11 @@ export async function join(taskA: Task, taskB: Task, opts?: JoinOptions): Promis
   if (opts !== undefined && (opts === null || typeof opts !== "object")) {
     throw new TypeError(`${where}: options must be an object like { pool, signal }, got ${describeValue(opts)}`);
   }
-  const pool = opts?.pool ?? currentPool();
+  const pool = opts?.pool === undefined ? currentPool() : opts.pool;
+  if (!isPool(pool)) throw new TypeError(`${where}: pool must be a ThreadPool, got ${describeValue(pool)}`);
+  if (opts?.signal !== undefined && !(opts.signal instanceof AbortSignal)) {
+    throw new TypeError(`${where}: signal must be an AbortSignal, got ${describeValue(opts.signal)}`);
+  }
   const start = <R>([url, name, ...args]: Task): Promise<R> =>
     opts?.signal !== undefined ? pool.runWith<R>({ signal: opts.signal }, url, name, ...args) : pool.run<R>(url, name, ...args);
   const [a, b] = await Promise.allSettled([start<unknown>(taskA), start<unknown>(taskB)]);

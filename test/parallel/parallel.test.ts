@@ -74,6 +74,8 @@ describe("bad input", () => {
       [{ signal: {} }, TypeError, /signal must be an AbortSignal, got Object/],
       [{ pool: {} }, TypeError, /pool must be a ThreadPool, got Object/],
       [{ descending: "yes" }, TypeError, /descending must be a boolean, got string "yes"/],
+      [{ descending: null }, TypeError, /descending must be a boolean, got null/],
+      [{ pool: null }, TypeError, /pool must be a ThreadPool, got null/],
     ];
     for (const [opts, cls, msg] of cases) {
       const e = await rejection(parallel.sort(a, { pool, ...opts } as any));
@@ -304,6 +306,18 @@ describe("join", () => {
       /^join: taskA must be an array \[moduleUrl, exportName, \.\.\.args\] \(at least the module and the export's name\), got an array of 1 element$/,
     );
     expect((await rejection(join([fns, "square", 1], ["rel.mjs", "square"], { pool }))).message).toMatch(/^join: moduleUrl must be a URL/);
+  });
+
+  it("bad options are TypeErrors naming the option (a null pool is not the global pool)", async () => {
+    for (const [opts, msg] of [
+      [{ pool: null }, /^join: pool must be a ThreadPool, got null$/],
+      [{ pool: 5 }, /^join: pool must be a ThreadPool, got number 5$/],
+      [{ pool, signal: "stop" }, /^join: signal must be an AbortSignal, got string "stop"$/],
+    ] as const) {
+      const e = await rejection(join([fns, "square", 1], [fns, "square", 2], opts as any));
+      expect(e, String(msg)).toBeInstanceOf(TypeError);
+      expect(e.message).toMatch(msg);
+    }
   });
 });
 
