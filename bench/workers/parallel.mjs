@@ -12,11 +12,20 @@ const THREADS = 2;
 async function pool() {
   const { ThreadPool, parallel } = await weft();
   const p = new ThreadPool({ threads: THREADS });
-  // Warm-up: start the workers and load the kernels (and the user module) in each.
+  // Warm-up: start the workers and load the kernels (and the user module) in each; then enough
+  // calls for V8 to have optimized the caller's side too (submission, completion, the helpers'
+  // promise chains), as in a program that has been running a while. With the harness's two
+  // warm-up rounds only, TurboFan compiled those during the timed rounds (--trace-opt), on a
+  // background thread that takes one of the two cores (up to ~13 ms per function here).
   const warm = new Float64Array(new SharedArrayBuffer(8 * 200_000)).fill(1);
   await parallel.map(warm, warm, fns, "square", { pool: p });
   await parallel.sum(warm, { pool: p });
   await parallel.sort(warm, { pool: p, chunkSize: 50_000 });
+  const small = warm.subarray(0, 20_000);
+  for (let k = 0; k < 200; k++) {
+    await parallel.sum(small, { pool: p });
+    await parallel.map(small, small, fns, "square", { pool: p });
+  }
   return { p, parallel };
 }
 
