@@ -15,6 +15,7 @@ import { AbortError, ClosedError, WorkerExitError } from "../errors.js";
 import { describeValue } from "../memory/layout.js";
 import { releaseControl, takeControl } from "./buffers.js";
 import { currentPool } from "../pool/pool.js";
+import { ANNOUNCE, type Announce } from "../pool/shared.js";
 import type { Pool } from "../pool/api.js";
 
 /** Options every parallel helper takes. */
@@ -153,7 +154,13 @@ export class Job {
           },
         );
       };
-      for (let i = 0; i < tasks; i++) start();
+      // Workers are woken before the tasks are encoded (see PoolShared.announce).
+      const announced = (this.pool as { [ANNOUNCE]?: Announce })[ANNOUNCE]?.(tasks);
+      try {
+        for (let i = 0; i < tasks; i++) start();
+      } finally {
+        announced?.();
+      }
     });
   }
 

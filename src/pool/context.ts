@@ -5,7 +5,7 @@
 import type { Pool, PoolStats, TaskOptions } from "./api.js";
 import type { Executor } from "./worker.js";
 import { describeValue } from "../memory/layout.js";
-import { poolStats } from "./shared.js";
+import { ANNOUNCE, poolStats } from "./shared.js";
 
 /** Key of the pool's data in a worker's `workerData` and messages. */
 export const POOL_KEY = "\u0000weft.pool";
@@ -40,6 +40,13 @@ class WorkerPool implements Pool {
 
   stats(): PoolStats {
     return poolStats(this.ex.shared, this.ex.nested.pending);
+  }
+
+  /** @internal See `ANNOUNCE`. */
+  [ANNOUNCE](n: number): (() => void) | undefined {
+    const shared = this.ex.shared;
+    shared.announce(n);
+    return () => shared.announced();
   }
 }
 

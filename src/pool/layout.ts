@@ -8,6 +8,7 @@
  *   [3]  INJECTED   tasks pushed into the injector so far (stats)
  *   [4]  REPLACED   workers that died and were replaced (stats)
  *   [5]  SEARCHING  workers awake and looking for work (spinning before they park)
+ *   [6]  EXPECTING  bursts of tasks announced and not yet all published (PoolShared.announce)
  *   [16] INJ_HEAD   (byte 64, own cache line) next injector position to take (consumers CAS it)
  *   [32] INJ_TAIL   (byte 128) next injector position to write (only the pool's owner thread writes)
  *   [48 …]          the injector ring: INJ_CAP task refs
@@ -58,7 +59,7 @@ export const POOL_TAG = 0x77660040;
 export const PORT_TAG = 0x77660041;
 
 // Control words.
-export const TAG = 0, THREADS = 1, SLEEPERS = 2, INJECTED = 3, REPLACED = 4, SEARCHING = 5;
+export const TAG = 0, THREADS = 1, SLEEPERS = 2, INJECTED = 3, REPLACED = 4, SEARCHING = 5, EXPECTING = 6;
 export const INJ_HEAD = 16, INJ_TAIL = 32, INJ_BASE = 48;
 /** Injector capacity (entries); a power of two. Entries beyond it wait on the owner thread. */
 export const INJ_CAP = 1 << 16;

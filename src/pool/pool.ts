@@ -17,7 +17,7 @@ import { describeValue } from "../memory/layout.js";
 import { checkCount } from "../sync/options.js";
 import { allocateSlot, markDead, pinTable, registryBuffer } from "../thread/registry.js";
 import { knownBuffers, refreshEnvironment } from "../share/directory.js";
-import { PoolShared, poolStats } from "./shared.js";
+import { ANNOUNCE, PoolShared, poolStats } from "./shared.js";
 import { Submitter } from "./submitter.js";
 import { POOL_KEY, workerPool } from "./context.js";
 import type { Pool, PoolStats, TaskOptions } from "./api.js";
@@ -286,6 +286,14 @@ export class ThreadPool implements Pool {
   /** Counters and queue depths (see `PoolStats`). */
   stats(): PoolStats {
     return poolStats(this.shared, this.sub.pending);
+  }
+
+  /** @internal See `ANNOUNCE`. */
+  [ANNOUNCE](n: number): (() => void) | undefined {
+    if (this.state !== "open") return undefined;
+    const shared = this.shared;
+    shared.announce(n);
+    return () => shared.announced();
   }
 
   /**

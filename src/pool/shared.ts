@@ -23,6 +23,16 @@ export interface PoolBuffers {
  * Most records the owner thread's port holds (tasks in flight from it; more wait, encoded, until
  * records free up). Its buffer reserves this much address space, and grows into it on demand.
  */
+/**
+ * Internal method of both pool views (ThreadPool, a worker's currentPool()): `pool[ANNOUNCE](n)`
+ * announces a burst of `n` tasks (PoolShared.announce) and returns the function that ends it, or
+ * undefined when the pool takes no tasks now.
+ */
+export const ANNOUNCE = Symbol("weft.pool.announce");
+
+/** What `ANNOUNCE` names. */
+export type Announce = (n: number) => (() => void) | undefined;
+
 export const OWNER_RECORDS = 1 << 17;
 /** Most records a worker's port holds (nested tasks in flight from one worker). */
 export const WORKER_RECORDS = 1 << 16;
@@ -102,6 +112,31 @@ export class PoolShared {
         return;
       }
     }
+  }
+
+  /**
+   * Before encoding a burst of `n` tasks meant to start together (a parallel job's one task per
+   * thread): wakes up to `n` parked workers now, and until `announced()` idle workers poll for
+   * work rather than park (see Executor.idle). Only a hint: the tasks are published, and wake
+   * whoever still sleeps, as usual.
+   */
+  announce(n: number): void {
+    const c = this.control;
+    sys.add(c, L.EXPECTING, 1);
+    for (let k = 0, woken = 0; k < this.threads && woken < n; k++) {
+      if (sys.load(c, L.SLEEPERS) <= 0) return;
+      const port = this.ports[k + 1]!;
+      if (port.claimSleeper()) {
+        sys.sub(c, L.SLEEPERS, 1);
+        port.ring();
+        woken++;
+      }
+    }
+  }
+
+  /** Ends an `announce`: its burst is published. */
+  announced(): void {
+    sys.sub(this.control, L.EXPECTING, 1);
   }
 
   /** After pushing a completion into port `p`: wakes its owner if it sleeps. */
