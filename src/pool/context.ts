@@ -45,8 +45,8 @@ class WorkerPool implements Pool {
   /** @internal See `ANNOUNCE`. */
   [ANNOUNCE](n: number): (() => void) | undefined {
     const shared = this.ex.shared;
-    shared.announce(n);
-    return () => shared.announced();
+    const until = shared.announce(n);
+    return () => shared.announced(until);
   }
 }
 

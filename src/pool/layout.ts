@@ -8,7 +8,8 @@
  *   [3]  INJECTED   tasks pushed into the injector so far (stats)
  *   [4]  REPLACED   workers that died and were replaced (stats)
  *   [5]  SEARCHING  workers awake and looking for work (spinning before they park)
- *   [6]  EXPECTING  bursts of tasks announced and not yet all published (PoolShared.announce)
+ *   [6]  EXPECTING  until when (Int32 wall-clock ms) a burst of tasks is announced and not yet
+ *                   published, 0 = none (PoolShared.announce)
  *   [16] INJ_HEAD   (byte 64, own cache line) next injector position to take (consumers CAS it)
  *   [32] INJ_TAIL   (byte 128) next injector position to write (only the pool's owner thread writes)
  *   [48 …]          the injector ring: INJ_CAP task refs

@@ -292,8 +292,8 @@ export class ThreadPool implements Pool {
   [ANNOUNCE](n: number): (() => void) | undefined {
     if (this.state !== "open") return undefined;
     const shared = this.shared;
-    shared.announce(n);
-    return () => shared.announced();
+    const until = shared.announce(n);
+    return () => shared.announced(until);
   }
 
   /**

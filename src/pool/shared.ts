@@ -20,19 +20,29 @@ export interface PoolBuffers {
 }
 
 /**
- * Most records the owner thread's port holds (tasks in flight from it; more wait, encoded, until
- * records free up). Its buffer reserves this much address space, and grows into it on demand.
- */
-/**
  * Internal method of both pool views (ThreadPool, a worker's currentPool()): `pool[ANNOUNCE](n)`
  * announces a burst of `n` tasks (PoolShared.announce) and returns the function that ends it, or
- * undefined when the pool takes no tasks now.
+ * undefined when the pool takes no tasks now. Registered (`Symbol.for`): a pool made by the CJS
+ * build still answers the ESM build's helpers.
  */
-export const ANNOUNCE = Symbol("weft.pool.announce");
+export const ANNOUNCE = Symbol.for("weft.pool.announce");
 
 /** What `ANNOUNCE` names. */
 export type Announce = (n: number) => (() => void) | undefined;
 
+/** Longest an announced burst keeps idle workers polling (ms; see `PoolShared.announce`). */
+export const ANNOUNCE_MS = 2;
+
+/** `Date.now()` as an Int32 (wrapping every ~25 days; compare with `expired`). */
+export const clock32 = (): number => Date.now() | 0;
+
+/** Whether Int32 clock value `until` (from `clock32`) has passed, wrapping included. */
+export const expired = (until: number): boolean => ((clock32() - until) | 0) >= 0;
+
+/**
+ * Most records the owner thread's port holds (tasks in flight from it; more wait, encoded, until
+ * records free up). Its buffer reserves this much address space, and grows into it on demand.
+ */
 export const OWNER_RECORDS = 1 << 17;
 /** Most records a worker's port holds (nested tasks in flight from one worker). */
 export const WORKER_RECORDS = 1 << 16;
@@ -116,15 +126,19 @@ export class PoolShared {
 
   /**
    * Before encoding a burst of `n` tasks meant to start together (a parallel job's one task per
-   * thread): wakes up to `n` parked workers now, and until `announced()` idle workers poll for
-   * work rather than park (see Executor.idle). Only a hint: the tasks are published, and wake
-   * whoever still sleeps, as usual.
+   * thread): wakes up to `n` parked workers now, and until the returned `announced` call (or for
+   * ANNOUNCE_MS at most) idle workers poll for work rather than park (see Executor.idle). Only a
+   * hint: the tasks are published, and wake whoever still sleeps, as usual. The hint is a
+   * deadline (wall clock, shared by every thread), not a count, so an announcer that dies before
+   * ending its burst costs nothing after ANNOUNCE_MS; of bursts announced at once, the latest
+   * deadline stands and the first to end clears it (the others lose their polling, nothing else).
    */
-  announce(n: number): void {
+  announce(n: number): number {
     const c = this.control;
-    sys.add(c, L.EXPECTING, 1);
+    const until = clock32() + ANNOUNCE_MS + 1; // + 1: Date.now() may be about to tick
+    sys.store(c, L.EXPECTING, until === 0 ? 1 : until);
     for (let k = 0, woken = 0; k < this.threads && woken < n; k++) {
-      if (sys.load(c, L.SLEEPERS) <= 0) return;
+      if (sys.load(c, L.SLEEPERS) <= 0) break;
       const port = this.ports[k + 1]!;
       if (port.claimSleeper()) {
         sys.sub(c, L.SLEEPERS, 1);
@@ -132,11 +146,18 @@ export class PoolShared {
         woken++;
       }
     }
+    return until;
   }
 
-  /** Ends an `announce`: its burst is published. */
-  announced(): void {
-    sys.sub(this.control, L.EXPECTING, 1);
+  /** Ends the burst `announce` returned `until` for (if no later one replaced it). */
+  announced(until: number): void {
+    sys.cas(this.control, L.EXPECTING, until === 0 ? 1 : until, 0);
+  }
+
+  /** Whether a burst of tasks is announced and not yet published (see `announce`). */
+  expecting(): boolean {
+    const until = sys.load(this.control, L.EXPECTING);
+    return until !== 0 && !expired(until);
   }
 
   /** After pushing a completion into port `p`: wakes its owner if it sleeps. */

@@ -212,11 +212,11 @@ export class Executor {
     const busy = this.asyncPending > 0 || this.nested.pending > 0;
     const naps = sys.add(c, L.SEARCHING, 1) === 0 && !busy ? NAPS : 0;
     // A burst of tasks announced (PoolShared.announce): poll without sleeping until it is published
-    // (at most EXPECT_POLL_MS), so its tasks find this thread running. Napping instead (a timed
+    // (at most EXPECT_POLL_MS per idle spell), so its tasks find this thread running. Napping instead (a timed
     // futex wait, which here gives the core back to the hypervisor) measured no gain at all.
-    if (sys.load(c, L.EXPECTING) > 0 && !busy) {
+    if (!busy && this.shared.expecting()) {
       const until = sys.now() + EXPECT_POLL_MS;
-      while (sys.load(c, L.EXPECTING) > 0 && sys.now() < until) {
+      while (sys.now() < until && this.shared.expecting()) {
         if (this.hasWork()) {
           sys.sub(c, L.SEARCHING, 1);
           return;

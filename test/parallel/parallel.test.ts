@@ -398,8 +398,9 @@ export function typeChecks(pool: ThreadPool, url: URL): void {
 describe("idle between jobs", () => {
   // A job wakes the pool's parked workers before it encodes its tasks, and while its burst of
   // tasks is being submitted idle workers poll instead of parking (PoolShared.announce). That
-  // polling must end with the burst: between jobs the workers sleep, not spin — here, 300 ms
-  // after a run of jobs the process (whose threads include the pool's workers) uses little CPU.
+  // polling must end with the burst: between jobs the workers sleep, not spin or nap — here, in
+  // the 300 ms after a run of jobs, the process (whose threads include the pool's workers) uses
+  // under 25 ms of CPU (~0.4 ms measured; workers napping instead of parking use ~70 ms).
   it("after a run of jobs the pool's workers park: no CPU burnt while nothing is submitted", async () => {
     const data = shared(new Float64Array(100_000).fill(1));
     for (let k = 0; k < 40; k++) expect(await parallel.sum(data, { pool })).toBe(100_000);
@@ -407,6 +408,6 @@ describe("idle between jobs", () => {
     const c0 = process.cpuUsage();
     await new Promise((r) => setTimeout(r, 300));
     const c = process.cpuUsage(c0);
-    expect((c.user + c.system) / 1000).toBeLessThan(90);
+    expect((c.user + c.system) / 1000).toBeLessThan(25);
   });
 });
