@@ -3,8 +3,8 @@
  *
  * A primitive is a view over shared memory plus a little thread-local JavaScript. Structured clone
  * copies the `SharedArrayBuffer` by reference but drops the class, so `share(value)` rewrites every
- * primitive found (at any depth in arrays and plain objects) into a small record naming its kind,
- * buffer and offset; `revive(wire)` on the other side rebuilds the same primitives over the same
+ * primitive found (at any depth in arrays, plain objects, Maps, Sets and Errors' causes) into a
+ * small record naming its kind, buffer and offset; `revive(wire)` on the other side rebuilds the same primitives over the same
  * memory. The wire also carries the thread registry, so the receiving thread joins it (see
  * thread/registry), and the buffer-directory ids of the shared buffers in it, so the receiving
  * thread can later decode messages that name them (see share/directory). Anything else is left
@@ -35,8 +35,9 @@ export const isLeasable = (v: unknown): v is Leasable =>
   typeof v === "object" && v !== null && typeof (v as any)[LEASE] === "function";
 
 /**
- * Leasable handles in `value` (depth-first through arrays, plain objects, Maps and Sets, each
- * once, in a stable order: the same order for a value and its revived copy).
+ * Leasable handles in `value` (depth-first through arrays, plain objects, Maps, Sets and Errors'
+ * causes — everything the structured codec carries objects in — each once, in a stable order:
+ * the same order for a value and its revived copy).
  */
 export function collectLeasables(value: unknown, out: Leasable[] = [], seen = new Set<object>()): Leasable[] {
   if (typeof value !== "object" || value === null || seen.has(value)) return out;
@@ -50,6 +51,8 @@ export function collectLeasables(value: unknown, out: Leasable[] = [], seen = ne
       collectLeasables(v, out, seen);
     }
   } else if (value instanceof Set) for (const v of value) collectLeasables(v, out, seen);
+  // An Error travels with its `cause` (the codec's only other object inside one).
+  else if (value instanceof Error && "cause" in value) collectLeasables(value.cause, out, seen);
   return out;
 }
 
@@ -106,6 +109,39 @@ const isPlainObject = (v: object): boolean => {
   return proto === Object.prototype || proto === null;
 };
 
+const NOT_A_CONTAINER = Symbol("not a container");
+
+/**
+ * A copy of Map, Set or Error `v` with `map` applied to what it holds (an Error: its `cause`, the
+ * one object structured clone carries inside one), recorded in `memo` before its contents (cycles);
+ * NOT_A_CONTAINER for anything else. New objects, never `v` changed: `share` must not touch the
+ * caller's value, and `revive` may be called on the same wire again.
+ */
+function walkContainer(v: object, memo: Map<object, unknown>, map: (x: unknown) => unknown): unknown {
+  if (v instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    memo.set(v, out);
+    for (const [k, x] of v) out.set(map(k), map(x));
+    return out;
+  }
+  if (v instanceof Set) {
+    const out = new Set<unknown>();
+    memo.set(v, out);
+    for (const x of v) out.add(map(x));
+    return out;
+  }
+  if (v instanceof Error && "cause" in v) {
+    // Same prototype (structured clone keeps the standard Error types), message and stack.
+    const out = new Error(v.message);
+    Object.setPrototypeOf(out, Object.getPrototypeOf(v));
+    if (typeof v.stack === "string") Object.defineProperty(out, "stack", { value: v.stack, writable: true, configurable: true });
+    memo.set(v, out);
+    Object.defineProperty(out, "cause", { value: map(v.cause), writable: true, configurable: true });
+    return out;
+  }
+  return NOT_A_CONTAINER;
+}
+
 function encodeWith(memo: Map<object, unknown>, buffers: Set<SharedArrayBuffer>) {
   const encode = (v: unknown): unknown => {
     if (typeof v !== "object" || v === null) return v;
@@ -130,6 +166,10 @@ function encodeWith(memo: Map<object, unknown>, buffers: Set<SharedArrayBuffer>)
       for (const k of Object.keys(v)) out[k] = encode((v as any)[k]);
       return out;
     }
+    // Containers structured clone keeps: walked too, or a primitive inside one would arrive as a
+    // bare `{}` (structured clone copies a class instance's own fields only).
+    const walked = walkContainer(v, memo, encode);
+    if (walked !== NOT_A_CONTAINER) return walked;
     // A moved (detached) buffer would fail later, inside postMessage: say so here.
     const buffer = v instanceof ArrayBuffer ? v : ArrayBuffer.isView(v) ? v.buffer : null;
     if (buffer instanceof ArrayBuffer && isDetached(buffer)) {
@@ -165,7 +205,10 @@ function decodeWith(memo: Map<object, unknown>) {
       for (let i = 0; i < v.length; i++) out.push(decode(v[i]));
       return out;
     }
-    if (!isPlainObject(v)) return v;
+    if (!isPlainObject(v)) {
+      const walked = walkContainer(v, memo, decode);
+      return walked === NOT_A_CONTAINER ? v : walked;
+    }
     const kind = (v as any)[PRIM];
     if (typeof kind === "string") {
       const reviver = revivers.get(kind);

@@ -48,6 +48,16 @@ describe("channel ends in a pool task's arguments", () => {
     expect(got.slice(4).sort()).toEqual([0, 0, 1]); // the two runMany calls may run at once
   });
 
+  it("an end that is an Error's cause is the task's too (closed when it ends)", async () => {
+    // Found by review: the ends a task owns were looked for in arrays, plain objects, Maps and
+    // Sets only; one carried as an Error's cause was shared but never closed.
+    const pool = newPool(1);
+    const [tx, rx] = channel<number>();
+    expect(await pool.run(tasks, "sendOnCause", new Error("carrier", { cause: tx }), 5)).toBe(5);
+    tx.close();
+    expect(await drain(rx)).toEqual([5]);
+  });
+
   it("a task may return an end it was given: the result holds its own reference", async () => {
     const pool = newPool(1);
     const [tx, rx] = channel<number>();

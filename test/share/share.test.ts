@@ -127,6 +127,36 @@ describe("share / revive within a thread (structured clone)", () => {
     expect(back.ints[0]).toBe(9); // typed arrays over a SAB stay shared
   });
 
+  it("primitives inside Maps, Sets and Errors' causes are revived too, cycles and all, the original left as it was", () => {
+    // Regression (found by a review this session): share() walked arrays and plain objects only,
+    // so a primitive in a Map, a Set or an Error's cause was left to structured clone, which copies
+    // a class instance's own fields: it arrived as a bare {}.
+    const m = new Mutex(sharedInts());
+    const map = new Map<unknown, unknown>([["m", m]]);
+    map.set("self", map);
+    const err = new RangeError("carrier", { cause: { m, map } });
+    const value = { map, set: new Set([m]), err, plain: new Error("no cause") };
+    const back = roundTrip(value);
+    expect(back.map.get("m")).toBeInstanceOf(Mutex);
+    expect(back.map.get("self")).toBe(back.map);
+    expect([...back.set][0]).toBe(back.map.get("m"));
+    expect(back.err).toBeInstanceOf(RangeError);
+    expect(back.err.message).toBe("carrier");
+    expect(back.err.stack).toBe(err.stack);
+    expect((back.err.cause as any).m).toBe(back.map.get("m"));
+    expect((back.err.cause as any).map).toBe(back.map);
+    expect(back.plain.message).toBe("no cause");
+    (back.map.get("m") as Mutex<Int32Array>).withLock((v) => void (v[0] = 7));
+    expect(m.withLock((v) => v[0])).toBe(7); // the same memory
+    // The caller's value is untouched; reviving one wire twice gives two separate copies.
+    expect(map.get("m")).toBe(m);
+    expect((err.cause as any).m).toBe(m);
+    const wire = share<unknown>(value) as Wire<typeof value>;
+    const [a, b] = [revive(wire), revive(wire)];
+    expect(a.err).not.toBe(b.err);
+    expect(a.map).not.toBe(b.map);
+  });
+
   it("share output is a wire (also after structured clone); other values are not", () => {
     const w = share({ m: new Mutex() });
     expect(isWire(w)).toBe(true);

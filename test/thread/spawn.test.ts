@@ -12,6 +12,7 @@ import {
   TimeoutError,
   WeftError,
   WorkerExitError,
+  channel,
   spawn,
   spawnWith,
   threadSlot,
@@ -38,6 +39,29 @@ describe("spawn: arguments and results", () => {
   it("plain args are copied faithfully", async () => {
     const args = [1.5, "two", true, undefined, null, 3n, { nested: [1, { x: "y" }] }, new Date(7), new Map([[1, 2]])];
     expect(await spawn(url, "args", ...args).join()).toEqual(args);
+  });
+
+  it("channel ends inside a Map, a Set or an Error's cause arrive working, and are the worker's (closed when it ends)", async () => {
+    // Regression: they arrived as a bare {} (share() walked arrays and plain objects only).
+    const [tx, rx] = channel<number>();
+    const holders = [new Map([["tx", tx]]), new Set([tx]), new Error("carrier", { cause: tx })];
+    const found = await Promise.all(holders.map((h, i) => spawn(workerUrl("send-in-container.mjs"), h, i).join()));
+    expect(found).toEqual([
+      { holder: "Map", end: "Sender" },
+      { holder: "Set", end: "Sender" },
+      { holder: "Error", end: "Sender" },
+    ]);
+    tx.close(); // ours was the last open handle: the workers' were closed as they ended
+    const got: number[] = [];
+    for (;;) {
+      try {
+        got.push(await rx.recvAsync({ timeout: 5000 }));
+      } catch (e) {
+        expect((e as Error).name).toBe("RecvError");
+        break;
+      }
+    }
+    expect(got.sort()).toEqual([0, 1, 2]);
   });
 
   it("primitives in args are the same memory in the worker", async () => {

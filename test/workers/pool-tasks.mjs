@@ -160,6 +160,12 @@ export async function sendLater(ends, v, ms = 5) {
   return v;
 }
 
+/** Sends `v` on the Sender that is `err`'s cause, and returns without closing it. */
+export function sendOnCause(err, v) {
+  err.cause.send(v);
+  return v;
+}
+
 /** Returns the Sender it was given (the result carries it back to the caller). */
 export const giveBack = (tx) => tx;
 
