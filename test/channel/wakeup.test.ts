@@ -69,6 +69,10 @@ describe("sleepers sharing one WAITING mark (bounded flavor)", () => {
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const now = () => performance.timeOrigin + performance.now();
     const delays: number[] = [];
+    // Both receivers started (on a loaded host a worker's start-up took longer than the sleep
+    // below: the one receiver running then took A and, once no longer busy, B as well).
+    const started = [(await orx.recvAsync())[0], (await orx.recvAsync())[0]];
+    expect(started.sort()).toEqual([0, 1]);
     await sleep(200);
     for (let round = 0; round < 8; round++) {
       await sleep(200); // both idle and parked
