@@ -268,18 +268,21 @@ function encodeStructured(value: unknown, w: Writer): void {
     if (Array.isArray(o)) {
       w.u8(T.ARRAY);
       w.u32(o.length);
+      let present = 0;
       for (let i = 0; i < o.length; i++) {
         if (!(i in o)) {
           w.u8(T.HOLE);
           continue;
         }
+        present++;
         path.push(`[${i}]`);
         enc(o[i]);
         path.pop();
       }
-      // Non-index own properties, as structured clone keeps them.
+      // Non-index own properties, as structured clone keeps them: there are some when there are
+      // more keys than elements present (holes included: a sparse array's extra property was lost).
       const keys = Object.keys(o);
-      for (let k = o.length < keys.length ? 0 : keys.length; k < keys.length; k++) {
+      for (let k = present < keys.length ? 0 : keys.length; k < keys.length; k++) {
         const key = keys[k]!;
         if (isIndex(key, o.length)) continue;
         w.str(key);
@@ -390,8 +393,9 @@ function encodeStructured(value: unknown, w: Writer): void {
     }
     if (o instanceof Error) {
       w.u8(T.ERROR);
-      w.str(o.name);
-      w.str(o.message);
+      // As structured clone: a name that is not a string is "Error", a message is made a string.
+      w.str(typeof o.name === "string" ? o.name : "Error");
+      w.str(typeof o.message === "string" ? o.message : o.message === undefined ? "" : String(o.message));
       w.str(o.stack ?? "");
       if ("cause" in o) {
         w.u8(T.TRUE);
@@ -455,6 +459,12 @@ export function releasePins(w: Writer, from = 0, endsFrom = 0): void {
 }
 
 /** Whether `key` is an array index of an array of length `len`. */
+/** `o[k] = v` as an own data property, also for the key "__proto__" (which would set the prototype). */
+const setOwn = (o: object, k: string, v: unknown): void => {
+  if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else (o as any)[k] = v;
+};
+
 const isIndex = (key: string, len: number): boolean => {
   const n = Number(key);
   return Number.isInteger(n) && n >= 0 && n < len && String(n) === key;
@@ -558,7 +568,7 @@ function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping
         }
         while (bytes[p] !== T.END) {
           const k = str();
-          (a as any)[k] = dec();
+          setOwn(a, k, dec());
         }
         p++;
         return a;
@@ -614,9 +624,7 @@ function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping
         refs.push(o);
         while (bytes[p] !== T.END) {
           const k = str();
-          const v = dec();
-          if (k === "__proto__") Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-          else o[k] = v;
+          setOwn(o, k, dec());
         }
         p++;
         return o;

@@ -14,7 +14,7 @@ import { adoptRegistry, pinTable, registryBuffer } from "../thread/registry.js";
 import { learnBuffers, nameBuffers } from "./directory.js";
 import { describeValue, requireSharedMemory } from "../memory/layout.js";
 import type { Sendable } from "../types.js";
-import { MovedError } from "../errors.js";
+import { DataCloneError, MovedError } from "../errors.js";
 import { isDetached } from "./transfer.js";
 
 /** Method by which a primitive describes itself for the wire. */
@@ -109,6 +109,54 @@ const isPlainObject = (v: object): boolean => {
   return proto === Object.prototype || proto === null;
 };
 
+/**
+ * Whether object `v` is an instance of a built-in or host class (Date, RegExp, a boxed primitive,
+ * Blob, MessagePort, …: structured clone knows, or refuses, each), not of a class defined in
+ * JavaScript — whose instances structured clone copies as plain objects, silently.
+ */
+function isBuiltIn(v: object): boolean {
+  const ctor = Object.getPrototypeOf(v)?.constructor;
+  return typeof ctor === "function" && NATIVE.test(Function.prototype.toString.call(ctor));
+}
+const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
+
+/** `o[k] = v` as an own data property, also for the key "__proto__" (which would set the prototype). */
+const setOwn = (o: object, k: string, v: unknown): void => {
+  if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  else (o as any)[k] = v;
+};
+
+/**
+ * A copy of array `v` with `map` applied to its elements, holes kept as holes and non-index own
+ * properties kept (as structured clone keeps them: a `RegExp` match's `index`, `input`, `groups`).
+ */
+function copyArray(v: unknown[], memo: Map<object, unknown>, map: (x: unknown) => unknown): unknown[] {
+  const out: unknown[] = new Array(v.length);
+  memo.set(v, out);
+  let present = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (!(i in v)) continue;
+    present++;
+    out[i] = map(v[i]);
+  }
+  const keys = Object.keys(v);
+  if (keys.length > present) {
+    for (const k of keys) {
+      const n = Number(k);
+      if (!(Number.isInteger(n) && n >= 0 && n < v.length && String(n) === k)) setOwn(out, k, map((v as any)[k]));
+    }
+  }
+  return out;
+}
+
+/** A copy of plain object `v` (own enumerable keys) with `map` applied to its values. */
+function copyObject(v: object, memo: Map<object, unknown>, map: (x: unknown) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  memo.set(v, out);
+  for (const k of Object.keys(v)) setOwn(out, k, map((v as any)[k]));
+  return out;
+}
+
 const NOT_A_CONTAINER = Symbol("not a container");
 
 /**
@@ -144,6 +192,9 @@ function walkContainer(v: object, memo: Map<object, unknown>, map: (x: unknown) 
 
 function encodeWith(memo: Map<object, unknown>, buffers: Set<SharedArrayBuffer>) {
   const encode = (v: unknown): unknown => {
+    if (typeof v === "function" || typeof v === "symbol") {
+      throw new DataCloneError(`share: a ${typeof v} cannot be sent to another thread (${describeValue(v)})`);
+    }
     if (typeof v !== "object" || v === null) return v;
     const seen = memo.get(v);
     if (seen !== undefined) return seen;
@@ -154,18 +205,8 @@ function encodeWith(memo: Map<object, unknown>, buffers: Set<SharedArrayBuffer>)
       memo.set(v, out);
       return out;
     }
-    if (Array.isArray(v)) {
-      const out: unknown[] = [];
-      memo.set(v, out);
-      for (let i = 0; i < v.length; i++) out.push(encode(v[i]));
-      return out;
-    }
-    if (isPlainObject(v)) {
-      const out: Record<string, unknown> = {};
-      memo.set(v, out);
-      for (const k of Object.keys(v)) out[k] = encode((v as any)[k]);
-      return out;
-    }
+    if (Array.isArray(v)) return copyArray(v, memo, encode);
+    if (isPlainObject(v)) return copyObject(v, memo, encode);
     // Containers structured clone keeps: walked too, or a primitive inside one would arrive as a
     // bare `{}` (structured clone copies a class instance's own fields only).
     const walked = walkContainer(v, memo, encode);
@@ -177,7 +218,15 @@ function encodeWith(memo: Map<object, unknown>, buffers: Set<SharedArrayBuffer>)
     }
     if (v instanceof SharedArrayBuffer) buffers.add(v);
     else if (ArrayBuffer.isView(v) && v.buffer instanceof SharedArrayBuffer) buffers.add(v.buffer);
-    return v; // typed arrays, Map, Date, …: structured clone's business
+    else if (buffer === null && !isBuiltIn(v)) {
+      // Structured clone would copy a class instance's own fields into a plain object: its class,
+      // its methods and any weft primitive inside it (unwalked) lost without a word.
+      throw new DataCloneError(
+        `share: a ${describeValue(v)} (a class instance) cannot be sent to another thread: only plain objects, arrays, ` +
+          "Map, Set, Date, RegExp, Error, ArrayBuffer, typed arrays and weft primitives are (send its data as a plain object)",
+      );
+    }
+    return v; // typed arrays, Date, …: structured clone's business
   };
   return encode;
 }
@@ -199,12 +248,7 @@ function decodeWith(memo: Map<object, unknown>) {
     if (typeof v !== "object" || v === null) return v;
     const seen = memo.get(v);
     if (seen !== undefined) return seen;
-    if (Array.isArray(v)) {
-      const out: unknown[] = [];
-      memo.set(v, out);
-      for (let i = 0; i < v.length; i++) out.push(decode(v[i]));
-      return out;
-    }
+    if (Array.isArray(v)) return copyArray(v, memo, decode);
     if (!isPlainObject(v)) {
       const walked = walkContainer(v, memo, decode);
       return walked === NOT_A_CONTAINER ? v : walked;
@@ -218,10 +262,7 @@ function decodeWith(memo: Map<object, unknown>) {
       memo.set(v, out);
       return out;
     }
-    const out: Record<string, unknown> = {};
-    memo.set(v, out);
-    for (const k of Object.keys(v)) out[k] = decode((v as any)[k]);
-    return out;
+    return copyObject(v, memo, decode);
   };
   return decode;
 }

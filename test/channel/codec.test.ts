@@ -304,6 +304,29 @@ describe("structured codec details", () => {
     }
   });
 
+  it("a sparse array keeps its extra properties; an array's own __proto__ key stays a key; odd Error names and messages read as structuredClone reads them", () => {
+    // Regressions (found by a fidelity review): extra properties were skipped whenever the array had
+    // at least as many holes as extras (a RegExp match array with a hole lost index/input/groups);
+    // an array's own "__proto__" key became its prototype; a non-string message / name arrived as "".
+    const sparse = Object.assign([1, , 3], { tag: "t" }); // eslint-disable-line no-sparse-arrays
+    expect(scDiff(roundTrip(sparse), structuredClone(sparse))).toBeNull();
+    expect((roundTrip(sparse) as any).tag).toBe("t");
+    const match = /(a)|(b)/.exec("b")!; // match[1] is undefined, not a hole: extras after elements
+    expect(scDiff(roundTrip(match), structuredClone(match))).toBeNull();
+    const own: any = [1];
+    Object.defineProperty(own, "__proto__", { value: 5, enumerable: true, writable: true, configurable: true });
+    const got: any = roundTrip(own);
+    expect(Object.getPrototypeOf(got)).toBe(Array.prototype);
+    expect(Object.getOwnPropertyDescriptor(got, "__proto__")?.value).toBe(5);
+    const e: any = new Error("x");
+    e.message = 42;
+    e.name = 7;
+    const ge: any = roundTrip(e);
+    const sc: any = structuredClone(e);
+    expect([ge.message, ge.name]).toEqual([sc.message, sc.name]);
+    expect(ge.message).toBe("42");
+  });
+
   it("a deeply nested value fails with a typed error and leaves the channel intact", () => {
     // Regression (found as a bug, now fixed): structuredClone handles this depth; the codec's recursive encoder overflows the
     // stack and send throws a bare RangeError "Maximum call stack size exceeded" (the channel is

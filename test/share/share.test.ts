@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   AtomicBool,
+  DataCloneError,
   AtomicI32,
   AtomicI64,
   AtomicU32,
@@ -155,6 +156,46 @@ describe("share / revive within a thread (structured clone)", () => {
     const [a, b] = [revive(wire), revive(wire)];
     expect(a.err).not.toBe(b.err);
     expect(a.map).not.toBe(b.map);
+  });
+
+  it("arrays keep holes and extra properties, objects keep an own __proto__ key (as structuredClone does)", () => {
+    // Regression (found by a fidelity review): share() rebuilt arrays with push (holes became
+    // undefined, extra properties such as a RegExp match's index / groups were dropped) and copied
+    // keys with out[k] = …, so an own "__proto__" key set the copy's prototype instead.
+    const m = new Mutex(sharedInts());
+    const a: any = [m, , 3]; // eslint-disable-line no-sparse-arrays
+    a.tag = "t";
+    const p = JSON.parse('{"__proto__": {"x": 1}, "y": 2}');
+    const match = /(?<word>b+)/.exec("abbc")!;
+    const back = roundTrip({ a, p, match });
+    expect(back.a[0]).toBeInstanceOf(Mutex);
+    expect(1 in back.a).toBe(false);
+    expect(back.a.length).toBe(3);
+    expect(back.a.tag).toBe("t");
+    expect(Object.getPrototypeOf(back.p)).toBe(Object.prototype);
+    expect(Object.keys(back.p)).toEqual(["__proto__", "y"]);
+    expect(back.p["__proto__"]).toEqual({ x: 1 });
+    expect([back.match.index, back.match.input, back.match.groups]).toEqual([1, "abbc", { word: "bb" }]);
+  });
+
+  it("functions, symbols and class instances are a DataCloneError naming them, not a silent loss", () => {
+    // structured clone copies a class instance's own fields into a plain object (methods, and any
+    // weft primitive inside, lost); share() now refuses it like the channel codec does.
+    class Holder {
+      constructor(readonly m: Mutex<Int32Array>) {}
+    }
+    for (const [v, msg] of [
+      [new Holder(new Mutex(sharedInts())), /^share: a Holder \(a class instance\) cannot be sent/],
+      [() => 1, /^share: a function cannot be sent/],
+      [Symbol("s"), /^share: a symbol cannot be sent/],
+    ] as const) {
+      const e = expectThrow(() => share({ v } as any), DataCloneError); // (the compiler refuses these too)
+      expect(e.message).toMatch(msg);
+    }
+    // Built-in classes are structured clone's to copy, as before.
+    const back = roundTrip({ d: new Date(5), r: /x/g, n: new Number(2), buf: new ArrayBuffer(4) });
+    expect(back.d).toEqual(new Date(5));
+    expect(back.r.flags).toBe("g");
   });
 
   it("share output is a wire (also after structured clone); other values are not", () => {

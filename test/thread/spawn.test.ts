@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   AtomicI32,
+  DataCloneError,
   Mutex,
   PoisonError,
   TimeoutError,
@@ -149,11 +150,28 @@ describe("spawn: errors thrown in the worker", () => {
     expect(c.cause.message).toBe("inner cause");
   });
 
-  it("a result that structured clone cannot copy rejects join() with DataCloneError", async () => {
+  it("a result that cannot be sent (a function) rejects join() with weft's DataCloneError naming it", async () => {
+    // Was Node's DOMException "… could not be cloned" (not instanceof weft's DataCloneError).
     const e = await failure(spawn(url, "fnResult").join());
-    expect(e).toBeInstanceOf(Error);
-    expect(e.name).toBe("DataCloneError");
-    expect(e.message).toMatch(/could not be cloned/);
+    expect(e).toBeInstanceOf(DataCloneError);
+    expect(e.message).toMatch(/a function cannot be sent to another thread/);
+  });
+
+  it("args or results holding a class instance are a DataCloneError, not a silent plain-object copy", async () => {
+    // structured clone copies a class instance's own fields into a plain object: its methods, and
+    // any weft primitive inside it, were lost without a word (found by a fidelity review).
+    class Holder {
+      constructor(readonly m: Mutex<Int32Array>) {}
+      get(): Mutex<Int32Array> {
+        return this.m;
+      }
+    }
+    const e = await failure(Promise.resolve().then(() => spawn(url, "echo", new Holder(new Mutex(sharedInts())) as any).join()));
+    expect(e).toBeInstanceOf(DataCloneError);
+    expect(e.message).toMatch(/^share: a Holder \(a class instance\) cannot be sent to another thread/);
+    const r = await failure(spawn(url, "classResult").join());
+    expect(r).toBeInstanceOf(DataCloneError);
+    expect(r.message).toMatch(/a Point \(a class instance\)/);
   });
 
   // Regression (found as a bug, now fixed): src/thread/error-wire.ts deserializeError picks the weft class by *name* alone, so any

@@ -75,6 +75,17 @@ export default async function spawned(kind, ...args) {
     }
     case "fnResult":
       return { notCloneable: () => 1 };
+    case "classResult": {
+      class Point {
+        constructor(x) {
+          this.x = x;
+        }
+        norm() {
+          return Math.abs(this.x);
+        }
+      }
+      return { p: new Point(3) };
+    }
     case "domTimeout":
       // What AbortSignal.timeout() rejects with: a DOMException named "TimeoutError", not weft's.
       throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
