@@ -15,7 +15,7 @@ import { serializeError } from "../thread/error-wire.js";
 import { splitKey } from "./functions.js";
 import { PoolShared, type PoolBuffers } from "./shared.js";
 import { Submitter } from "./submitter.js";
-import { releasePins, type Writer } from "../channel/codec.js";
+import { Writer as CodecWriter, codecs, releasePins, type Writer } from "../channel/codec.js";
 import type { Leasable } from "../share/index.js";
 import { settleBuffers, settleIdle } from "../share/directory.js";
 import * as P from "./payload.js";
@@ -60,6 +60,19 @@ const TASKS_PER_DRAIN = 8;
 const TURNS_PER_MACROTASK = 16;
 
 type TaskFn = (...args: unknown[]) => unknown;
+
+/** Whether the structured codec can carry `v` (a trial encode, whose references are given back). */
+function encodable(v: unknown): boolean {
+  const w = new CodecWriter();
+  try {
+    codecs.structured.encode(v, w);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    releasePins(w);
+  }
+}
 
 /**
  * Calls `fn` once per argument array of a runMany chunk: the results, or one promise of them if
@@ -468,9 +481,16 @@ export class Executor {
       try {
         P.encodeError(w, serializeError(error));
       } catch {
-        // A property of the error that even the error record cannot carry: keep name and message.
+        // A property structured clone accepts and the codec refuses (a class instance): drop
+        // such properties one by one, keep the rest of the error.
         w.reset();
-        P.encodeError(w, serializeError(new Error(error instanceof Error ? `${error.name}: ${error.message}` : String(error))));
+        try {
+          P.encodeError(w, serializeError(error, encodable));
+        } catch {
+          // Nothing of it can be carried: keep name and message.
+          w.reset();
+          P.encodeError(w, serializeError(new Error(error instanceof Error ? `${error.name}: ${error.message}` : String(error))));
+        }
       }
       this.complete(p, i, L.Outcome.Threw, w, ending);
     } finally {

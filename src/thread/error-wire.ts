@@ -29,17 +29,21 @@ function cloneable(v: unknown): boolean {
   }
 }
 
-/** Turns anything thrown into a record that survives postMessage. */
-export function serializeError(e: unknown): ErrorRecord {
+/**
+ * Turns anything thrown into a record that survives postMessage — or, with `keep`, whatever
+ * transport `keep` vouches for (a pool's codec refuses more than structured clone does: what it
+ * refuses is dropped property by property, not the whole error).
+ */
+export function serializeError(e: unknown, keep: (v: unknown) => boolean = cloneable): ErrorRecord {
   if (!(e instanceof Error)) {
-    return { name: "Error", message: `a non-Error value was thrown: ${String(e)}`, props: cloneable(e) ? { value: e } : {}, notAnError: true };
+    return { name: "Error", message: `a non-Error value was thrown: ${String(e)}`, props: keep(e) ? { value: e } : {}, notAnError: true };
   }
   const props: Record<string, unknown> = {};
   for (const k of Object.keys(e)) {
     const v = (e as any)[k];
-    if (k !== "guard" && cloneable(v)) props[k] = v;
+    if (k !== "guard" && keep(v)) props[k] = v;
   }
-  if ("cause" in e && cloneable(e.cause)) props.cause = e.cause;
+  if ("cause" in e && keep(e.cause)) props.cause = e.cause;
   const family = e instanceof errors.WeftError ? "weft" : typeof DOMException !== "undefined" && e instanceof DOMException ? "dom" : "builtin";
   return { name: e.name, family, message: e.message, stack: e.stack, props };
 }

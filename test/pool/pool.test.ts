@@ -104,6 +104,18 @@ describe("ThreadPool: errors", () => {
     expect(await pool.run(tasks, "add", 1, 1)).toBe(2);
   });
 
+  it("an error property the pool cannot carry (a class instance) is dropped alone: class, message and other properties arrive", async () => {
+    // Regression (found by a fidelity review): the error record was checked against structured
+    // clone, which copies class instances, then encoded with the pool's codec, which refuses them:
+    // the whole error fell back to a plain Error "TypeError: …" without its code.
+    const e = await rejection(pool.run(tasks, "throwWithClassProp"));
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e.message).toBe("with a class inside");
+    expect(e.code).toBe(7);
+    expect("info" in e).toBe(false);
+    expect(e.stack).toContain("pool-tasks.mjs");
+  });
+
   it("a missing export, a non-function export and a module that cannot load reject clearly", async () => {
     const missing = await rejection(pool.run(tasks, "noSuchExport"));
     expect(missing).toBeInstanceOf(TypeError);

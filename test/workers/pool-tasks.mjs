@@ -33,6 +33,22 @@ export function throwCoded(message) {
   throw new CodedError(message);
 }
 
+/** Throws a TypeError carrying a class instance (which the pool's codec refuses) beside a plain property. */
+export function throwWithClassProp() {
+  class Info {
+    constructor() {
+      this.a = 1;
+    }
+    describe() {
+      return "info";
+    }
+  }
+  const e = new TypeError("with a class inside");
+  e.info = new Info();
+  e.code = 7;
+  throw e;
+}
+
 export function throwString() {
   throw "a plain string";
 }
