@@ -21,7 +21,7 @@
  */
 import { allocateSlot, markDead, pinTable, registryBuffer } from "./registry.js";
 import { refreshEnvironment } from "../share/directory.js";
-import { RELEASE_FOR, collectLeasables, revive, share, type Wire } from "../share/index.js";
+import { RELEASE_FOR, collectLeasables, isWire, revive, share, type Wire } from "../share/index.js";
 import { deserializeError, type ErrorRecord } from "./error-wire.js";
 import { MovedError, UnsupportedError, WorkerExitError } from "../errors.js";
 import { isDetachedCloneError } from "../share/transfer.js";
@@ -199,7 +199,15 @@ function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): W
         rejectJoin(e);
       }
     } else {
-      rejectJoin(deserializeError(m.error as ErrorRecord));
+      // The record comes shared (weft primitives on the error revived over the same memory) unless
+      // sharing it failed (see worker-entry).
+      let record = m.error as ErrorRecord | Wire<ErrorRecord>;
+      try {
+        if (isWire(record)) record = revive(record);
+      } catch {
+        record = { name: "Error", message: "spawn: the worker's error could not be revived", props: {} };
+      }
+      rejectJoin(deserializeError(record as ErrorRecord));
     }
   });
   worker.on("error", (err: unknown) => {

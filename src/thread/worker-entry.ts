@@ -38,7 +38,16 @@ async function main(d: SpawnData): Promise<void> {
     }
     port.postMessage({ [SPAWN_KEY]: { ok: true, value: share(result) } });
   } catch (e) {
-    port.postMessage({ [SPAWN_KEY]: { ok: false, error: serializeError(e) } });
+    // Shared, so that a weft primitive on the error (a property, its cause) arrives over the same
+    // memory; a record share() refuses (a class instance among its properties) goes as it is.
+    const record = serializeError(e);
+    let error: unknown = record;
+    try {
+      error = share(record as any);
+    } catch {
+      // structured clone copies what it can of it, as before
+    }
+    port.postMessage({ [SPAWN_KEY]: { ok: false, error } });
   }
 }
 

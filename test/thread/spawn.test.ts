@@ -150,6 +150,18 @@ describe("spawn: errors thrown in the worker", () => {
     expect(c.cause.message).toBe("inner cause");
   });
 
+  it("a weft primitive on a thrown error arrives as the same primitive (same memory)", async () => {
+    // Regression (found by a fidelity review): the error record was posted unshared, so the
+    // property arrived as a plain copy of the primitive's fields.
+    const counter = new AtomicI32(1);
+    const e = await failure(spawn(url, "primitiveOnError", counter).join());
+    expect(e.message).toBe("with a counter");
+    expect(e.counter).toBeInstanceOf(AtomicI32);
+    expect(e.counter.load()).toBe(2);
+    e.counter.fetchAdd(1);
+    expect(counter.load()).toBe(3);
+  });
+
   it("a result that cannot be sent (a function) rejects join() with weft's DataCloneError naming it", async () => {
     // Was Node's DOMException "… could not be cloned" (not instanceof weft's DataCloneError).
     const e = await failure(spawn(url, "fnResult").join());

@@ -52,6 +52,13 @@ export default async function spawned(kind, ...args) {
     }
     case "cause":
       throw new Error("outer failure", { cause: new RangeError("inner cause") });
+    case "primitiveOnError": {
+      // A weft primitive given as an argument, thrown back on the error.
+      const e = new Error("with a counter");
+      e.counter = args[0];
+      args[0].fetchAdd(1);
+      throw e;
+    }
     case "reject":
       await new Promise((r) => setTimeout(r, 5));
       throw new RangeError("async rejection");
