@@ -180,7 +180,7 @@ const enum T {
   ARRAY = 9, HOLE = 10, OBJECT = 11, MAP = 12, SET = 13, DATE = 14, REGEXP = 15, REF = 16,
   ARRAYBUFFER = 17, TYPED = 18, DATAVIEW = 19, ERROR = 20, SMALLINT = 21, END = 22,
   BOXED_NUMBER = 23, BOXED_STRING = 24, BOXED_BOOLEAN = 25, BOXED_BIGINT = 26,
-  SHARED_BUFFER = 27, PRIMITIVE = 28,
+  SHARED_BUFFER = 27, PRIMITIVE = 28, SPARSE_ARRAY = 29,
 }
 
 const typedKinds = [
@@ -264,6 +264,35 @@ function encodeStructured(value: unknown, w: Writer): void {
       throw new DataCloneError(
         `the value is nested more than ${MAX_DEPTH} levels deep (structured codec: the receiving thread decodes it recursively, and a deeper one could overflow its stack)`,
       );
+    }
+    if (Array.isArray(o) && o.length > 64) {
+      // A mostly empty array (`a[1e9] = x`): its elements by index, not a hole per missing one
+      // (which took minutes for a length near 2^32, where structured clone takes no time).
+      const keys = Object.keys(o);
+      if (keys.length * 2 < o.length) {
+        w.u8(T.SPARSE_ARRAY);
+        w.u32(o.length);
+        const extras: string[] = [];
+        for (const key of keys) {
+          if (!isIndex(key, o.length)) {
+            extras.push(key);
+            continue;
+          }
+          w.u8(1);
+          w.u32(Number(key));
+          path.push(`[${key}]`);
+          enc((o as any)[key]);
+          path.pop();
+        }
+        w.u8(0);
+        for (const key of extras) {
+          w.str(key);
+          path.push(`.${key}`);
+          enc((o as any)[key]);
+          path.pop();
+        }
+        return w.u8(T.END);
+      }
     }
     if (Array.isArray(o)) {
       w.u8(T.ARRAY);
@@ -573,6 +602,24 @@ function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping
         p++;
         return a;
       }
+      case T.SPARSE_ARRAY: {
+        const n = view.getUint32(p + 1, true);
+        p += 5;
+        const a: unknown[] = new Array(n);
+        refs.push(a);
+        while (bytes[p] === 1) {
+          const i = view.getUint32(p + 1, true);
+          p += 5;
+          a[i] = dec();
+        }
+        p++;
+        while (bytes[p] !== T.END) {
+          const k = str();
+          setOwn(a, k, dec());
+        }
+        p++;
+        return a;
+      }
       case T.SHARED_BUFFER: {
         const sab = bufferOf(view.getUint32(p + 1, true));
         looked++;
@@ -765,6 +812,17 @@ export function releaseStructured(bytes: Uint8Array, offset: number, length: num
           if (bytes[p] === T.HOLE) p++;
           else walk();
         }
+        while (bytes[p] !== T.END) str(), walk();
+        p++;
+        return;
+      }
+      case T.SPARSE_ARRAY: {
+        p += 5;
+        while (bytes[p] === 1) {
+          p += 5;
+          walk();
+        }
+        p++;
         while (bytes[p] !== T.END) str(), walk();
         p++;
         return;

@@ -133,6 +133,18 @@ const setOwn = (o: object, k: string, v: unknown): void => {
 function copyArray(v: unknown[], memo: Map<object, unknown>, map: (x: unknown) => unknown): unknown[] {
   const out: unknown[] = new Array(v.length);
   memo.set(v, out);
+  const isIndex = (k: string): boolean => {
+    const n = Number(k);
+    return Number.isInteger(n) && n >= 0 && n < v.length && String(n) === k;
+  };
+  if (v.length > 64) {
+    const keys = Object.keys(v);
+    if (keys.length * 2 < v.length) {
+      // Mostly empty (`a[1e9] = x`): by key, not by index (a loop to a length near 2^32 never ends).
+      for (const k of keys) setOwn(out, k, map((v as any)[k]));
+      return out;
+    }
+  }
   let present = 0;
   for (let i = 0; i < v.length; i++) {
     if (!(i in v)) continue;
@@ -141,10 +153,7 @@ function copyArray(v: unknown[], memo: Map<object, unknown>, map: (x: unknown) =
   }
   const keys = Object.keys(v);
   if (keys.length > present) {
-    for (const k of keys) {
-      const n = Number(k);
-      if (!(Number.isInteger(n) && n >= 0 && n < v.length && String(n) === k)) setOwn(out, k, map((v as any)[k]));
-    }
+    for (const k of keys) if (!isIndex(k)) setOwn(out, k, map((v as any)[k]));
   }
   return out;
 }

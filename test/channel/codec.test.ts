@@ -327,6 +327,28 @@ describe("structured codec details", () => {
     expect(ge.message).toBe("42");
   });
 
+  it("a mostly empty array (length near 2^32) round-trips at once, by index, like structuredClone", () => {
+    // Regression (found by a fidelity review): the codec wrote one hole per missing index, so
+    // sending `a.length = 2 ** 32 - 1` ran for minutes; structured clone takes no time.
+    const a: any[] = [];
+    a.length = 2 ** 32 - 1;
+    a[5] = "five";
+    a[4e9] = { x: 1 };
+    a[100] = a; // a cycle through it
+    (a as any).tag = "t";
+    const t0 = performance.now();
+    const got: any = roundTrip(a);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(got.length).toBe(2 ** 32 - 1);
+    expect(Object.keys(got)).toEqual(Object.keys(structuredClone(a)));
+    expect([got[5], got[4e9], got[100] === got, got.tag, 6 in got]).toEqual(["five", { x: 1 }, true, "t", false]);
+    // Arrays with a few holes keep the dense form, exactly.
+    const d: any = Array.from({ length: 100 }, (_, i) => i);
+    delete d[3];
+    d.x = "y";
+    expect(scDiff(roundTrip(d), structuredClone(d))).toBeNull();
+  });
+
   it("a deeply nested value fails with a typed error and leaves the channel intact", () => {
     // Regression (found as a bug, now fixed): structuredClone handles this depth; the codec's recursive encoder overflows the
     // stack and send throws a bare RangeError "Maximum call stack size exceeded" (the channel is

@@ -128,10 +128,13 @@ describe("last receiver closes: sends fail and hand the value back", () => {
       const [, otherRx] = channel<number>();
       tx.send({ ask: 1, reply: replyTx });
       tx.send([new Map([["deep", { reply: replyTx }]]), otherRx]); // ends anywhere in a message
+      const sparse: unknown[] = [];
+      sparse[100_000] = { reply: replyTx }; // a mostly empty array is encoded by index
+      tx.send(sparse);
       tx.send(big(1)); // and a message without any
       replyTx.close();
       expect(replyRx.isClosed).toBe(false); // the queued messages hold references
-      rx.close(); // drops all three
+      rx.close(); // drops all four
       expect(() => replyRx.recv({ timeout: 1000 })).toThrow(RecvError);
       expect(replyRx.isClosed).toBe(true);
       tx.close();

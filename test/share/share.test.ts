@@ -176,6 +176,14 @@ describe("share / revive within a thread (structured clone)", () => {
     expect(Object.keys(back.p)).toEqual(["__proto__", "y"]);
     expect(back.p["__proto__"]).toEqual({ x: 1 });
     expect([back.match.index, back.match.input, back.match.groups]).toEqual([1, "abbc", { word: "bb" }]);
+    // A mostly empty array is copied by key (a loop to its length near 2^32 never ended).
+    const huge: any[] = [];
+    huge.length = 2 ** 32 - 1;
+    huge[4e9] = m;
+    const h = roundTrip({ huge }).huge;
+    expect(h.length).toBe(2 ** 32 - 1);
+    expect(h[4e9]).toBeInstanceOf(Mutex);
+    expect(Object.keys(h)).toEqual(["4000000000"]);
   });
 
   it("functions, symbols and class instances are a DataCloneError naming them, not a silent loss", () => {
