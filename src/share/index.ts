@@ -43,7 +43,19 @@ export function collectLeasables(value: unknown, out: Leasable[] = [], seen = ne
   if (typeof value !== "object" || value === null || seen.has(value)) return out;
   seen.add(value);
   if (isLeasable(value)) out.push(value);
-  else if (Array.isArray(value)) for (const v of value) collectLeasables(v, out, seen);
+  else if (Array.isArray(value)) {
+    // Elements in index order, then non-index properties (both carried by share and the codec);
+    // by key alone for a mostly empty array. Either way the same order for a value and its copy.
+    if (value.length > 64 && Object.keys(value).length * 2 < value.length) {
+      for (const k of Object.keys(value)) collectLeasables((value as any)[k], out, seen);
+    } else {
+      for (let i = 0; i < value.length; i++) if (i in value) collectLeasables(value[i], out, seen);
+      const keys = Object.keys(value);
+      if (keys.length > 0 && !isIndexOf(keys[keys.length - 1]!, value.length)) {
+        for (const k of keys) if (!isIndexOf(k, value.length)) collectLeasables((value as any)[k], out, seen);
+      }
+    }
+  }
   else if (isPlainObject(value)) for (const k of Object.keys(value)) collectLeasables((value as any)[k], out, seen);
   else if (value instanceof Map) {
     for (const [k, v] of value) {
@@ -120,6 +132,36 @@ function isBuiltIn(v: object): boolean {
 }
 const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
 
+/**
+ * Where a weft primitive sits inside `v` (a path like `.inner[2]`, "" for `v` itself), looking
+ * through own enumerable properties of any object, Maps and Sets; null if none.
+ */
+function primitiveIn(v: unknown, path: string, seen: Set<object>): string | null {
+  if (typeof v !== "object" || v === null || seen.has(v)) return null;
+  seen.add(v);
+  if (isPrimitive(v)) return path;
+  if (ArrayBuffer.isView(v)) return null;
+  if (v instanceof Map || v instanceof Set) {
+    let k = 0;
+    for (const x of v instanceof Map ? [...v.keys(), ...v.values()] : v) {
+      const at = primitiveIn(x, `${path}<entry ${k++}>`, seen);
+      if (at !== null) return at;
+    }
+    return null;
+  }
+  for (const k of Object.keys(v)) {
+    const at = primitiveIn((v as any)[k], `${path}.${k}`, seen);
+    if (at !== null) return at;
+  }
+  return null;
+}
+
+/** Whether own key `k` of an array of length `len` is an element index. */
+const isIndexOf = (k: string, len: number): boolean => {
+  const n = Number(k);
+  return Number.isInteger(n) && n >= 0 && n < len && String(n) === k;
+};
+
 /** `o[k] = v` as an own data property, also for the key "__proto__" (which would set the prototype). */
 const setOwn = (o: object, k: string, v: unknown): void => {
   if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
@@ -133,10 +175,6 @@ const setOwn = (o: object, k: string, v: unknown): void => {
 function copyArray(v: unknown[], memo: Map<object, unknown>, map: (x: unknown) => unknown): unknown[] {
   const out: unknown[] = new Array(v.length);
   memo.set(v, out);
-  const isIndex = (k: string): boolean => {
-    const n = Number(k);
-    return Number.isInteger(n) && n >= 0 && n < v.length && String(n) === k;
-  };
   if (v.length > 64) {
     const keys = Object.keys(v);
     if (keys.length * 2 < v.length) {
@@ -153,7 +191,7 @@ function copyArray(v: unknown[], memo: Map<object, unknown>, map: (x: unknown) =
   }
   const keys = Object.keys(v);
   if (keys.length > present) {
-    for (const k of keys) if (!isIndex(k)) setOwn(out, k, map((v as any)[k]));
+    for (const k of keys) if (!isIndexOf(k, v.length)) setOwn(out, k, map((v as any)[k]));
   }
   return out;
 }
@@ -192,6 +230,7 @@ function walkContainer(v: object, memo: Map<object, unknown>, map: (x: unknown) 
     const out = new Error(v.message);
     Object.setPrototypeOf(out, Object.getPrototypeOf(v));
     if (typeof v.stack === "string") Object.defineProperty(out, "stack", { value: v.stack, writable: true, configurable: true });
+    if (Object.hasOwn(v, "name")) Object.defineProperty(out, "name", { value: v.name, writable: true, configurable: true });
     memo.set(v, out);
     Object.defineProperty(out, "cause", { value: map(v.cause), writable: true, configurable: true });
     return out;
@@ -199,7 +238,7 @@ function walkContainer(v: object, memo: Map<object, unknown>, map: (x: unknown) 
   return NOT_A_CONTAINER;
 }
 
-function encodeWith(memo: Map<object, unknown>, buffers: Set<SharedArrayBuffer>) {
+function encodeWith(memo: Map<object, unknown>, buffers: Set<SharedArrayBuffer>, shared: Leasable[]) {
   const encode = (v: unknown): unknown => {
     if (typeof v === "function" || typeof v === "symbol") {
       throw new DataCloneError(`share: a ${typeof v} cannot be sent to another thread (${describeValue(v)})`);
@@ -209,6 +248,7 @@ function encodeWith(memo: Map<object, unknown>, buffers: Set<SharedArrayBuffer>)
     if (seen !== undefined) return seen;
     if (isPrimitive(v)) {
       const w = v[SHARE](encode);
+      if (isLeasable(v)) shared.push(v);
       buffers.add(w.buffer);
       const out = { [PRIM]: w.kind, b: w.buffer, o: w.byteOffset, x: w.extra };
       memo.set(v, out);
@@ -227,15 +267,19 @@ function encodeWith(memo: Map<object, unknown>, buffers: Set<SharedArrayBuffer>)
     }
     if (v instanceof SharedArrayBuffer) buffers.add(v);
     else if (ArrayBuffer.isView(v) && v.buffer instanceof SharedArrayBuffer) buffers.add(v.buffer);
-    else if (buffer === null && !isBuiltIn(v)) {
-      // Structured clone would copy a class instance's own fields into a plain object: its class,
-      // its methods and any weft primitive inside it (unwalked) lost without a word.
-      throw new DataCloneError(
-        `share: a ${describeValue(v)} (a class instance) cannot be sent to another thread: only plain objects, arrays, ` +
-          "Map, Set, Date, RegExp, Error, ArrayBuffer, typed arrays and weft primitives are (send its data as a plain object)",
-      );
+    else if (buffer === null && !(v instanceof Error) && !isBuiltIn(v)) {
+      // Structured clone copies a class instance's own fields into a plain object (the platform's
+      // rule, as for postMessage) — but a weft primitive among them would arrive as a bare object
+      // over nothing: refuse that, loudly.
+      const at = primitiveIn(v, "", new Set());
+      if (at !== null) {
+        throw new DataCloneError(
+          `share: a ${describeValue(v)} (a class instance) holds a weft primitive (at ${at || "its top"}), which structured ` +
+            "clone would copy as a plain object: put the primitives in a plain object or array to send them",
+        );
+      }
     }
-    return v; // typed arrays, Date, …: structured clone's business
+    return v; // typed arrays, Date, Blob, …: structured clone's business
   };
   return encode;
 }
@@ -248,7 +292,16 @@ function encodeWith(memo: Map<object, unknown>, buffers: Set<SharedArrayBuffer>)
 export function share<T>(value: T & Sendable<T>): Wire<T> {
   requireSharedMemory();
   const buffers = new Set<SharedArrayBuffer>();
-  const encoded = encodeWith(new Map(), buffers)(value);
+  const shared: Leasable[] = [];
+  let encoded: unknown;
+  try {
+    encoded = encodeWith(new Map(), buffers, shared)(value);
+  } catch (e) {
+    // Refused half-way: give back the references the channel ends already shared took (each
+    // counts as a clone), or their channels would never disconnect.
+    for (const end of shared) end[RELEASE_FOR](new Int32Array(1), 0);
+    throw e;
+  }
   return { [WIRE]: 1, registry: registryBuffer(), pins: pinTable(), buffers: nameBuffers(buffers), value: encoded } as Wire<T>;
 }
 

@@ -48,14 +48,16 @@ describe("channel ends in a pool task's arguments", () => {
     expect(got.slice(4).sort()).toEqual([0, 0, 1]); // the two runMany calls may run at once
   });
 
-  it("an end that is an Error's cause is the task's too (closed when it ends)", async () => {
+  it("an end that is an Error's cause or an array's extra property is the task's too (closed when it ends)", async () => {
     // Found by review: the ends a task owns were looked for in arrays, plain objects, Maps and
     // Sets only; one carried as an Error's cause was shared but never closed.
     const pool = newPool(1);
     const [tx, rx] = channel<number>();
     expect(await pool.run(tasks, "sendOnCause", new Error("carrier", { cause: tx }), 5)).toBe(5);
+    // And one in an array's extra property (the codec carries those; review regression).
+    expect(await pool.run(tasks, "sendLater", Object.assign([0], { tx }), 6)).toBe(6);
     tx.close();
-    expect(await drain(rx)).toEqual([5]);
+    expect(await drain(rx)).toEqual([5, 6]);
   });
 
   it("a task may return an end it was given: the result holds its own reference", async () => {

@@ -193,17 +193,29 @@ describe("share / revive within a thread (structured clone)", () => {
       constructor(readonly m: Mutex<Int32Array>) {}
     }
     for (const [v, msg] of [
-      [new Holder(new Mutex(sharedInts())), /^share: a Holder \(a class instance\) cannot be sent/],
+      [new Holder(new Mutex(sharedInts())), /^share: a Holder \(a class instance\) holds a weft primitive \(at \.m\)/],
       [() => 1, /^share: a function cannot be sent/],
       [Symbol("s"), /^share: a symbol cannot be sent/],
     ] as const) {
       const e = expectThrow(() => share({ v } as any), DataCloneError); // (the compiler refuses these too)
       expect(e.message).toMatch(msg);
     }
-    // Built-in classes are structured clone's to copy, as before.
-    const back = roundTrip({ d: new Date(5), r: /x/g, n: new Number(2), buf: new ArrayBuffer(4) });
+    // Built-in and host classes, Error subclasses and class instances without primitives are
+    // structured clone's to copy, as before (review: a first version refused Blob, URL, MyError).
+    class Plain {
+      x = 1;
+    }
+    class MyError extends Error {}
+    const blob = new Blob(["hi"]);
+    const back = roundTrip({ d: new Date(5), r: /x/g, n: new Number(2), buf: new ArrayBuffer(4), blob, p: new Plain(), e: new MyError("m") });
     expect(back.d).toEqual(new Date(5));
     expect(back.r.flags).toBe("g");
+    expect(back.blob).toBeInstanceOf(Blob);
+    expect(back.p).toEqual({ x: 1 });
+    expect(back.e.message).toBe("m");
+    // An own name on an Error with a cause is kept (structured clone reads it).
+    const named = Object.assign(new Error("n", { cause: 1 }), { name: "TypeError" });
+    expect(roundTrip({ named }).named).toBeInstanceOf(TypeError);
   });
 
   it("share output is a wire (also after structured clone); other values are not", () => {

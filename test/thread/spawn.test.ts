@@ -169,9 +169,9 @@ describe("spawn: errors thrown in the worker", () => {
     expect(e.message).toMatch(/a function cannot be sent to another thread/);
   });
 
-  it("args or results holding a class instance are a DataCloneError, not a silent plain-object copy", async () => {
-    // structured clone copies a class instance's own fields into a plain object: its methods, and
-    // any weft primitive inside it, were lost without a word (found by a fidelity review).
+  it("a class instance holding a weft primitive is a DataCloneError (args or result); without one it is copied as structured clone copies it", async () => {
+    // structured clone copies a class instance's own fields into a plain object: a weft primitive
+    // among them arrived as a bare object over nothing (found by a fidelity review).
     class Holder {
       constructor(readonly m: Mutex<Int32Array>) {}
       get(): Mutex<Int32Array> {
@@ -180,10 +180,35 @@ describe("spawn: errors thrown in the worker", () => {
     }
     const e = await failure(Promise.resolve().then(() => spawn(url, "echo", new Holder(new Mutex(sharedInts())) as any).join()));
     expect(e).toBeInstanceOf(DataCloneError);
-    expect(e.message).toMatch(/^share: a Holder \(a class instance\) cannot be sent to another thread/);
-    const r = await failure(spawn(url, "classResult").join());
+    expect(e.message).toMatch(/^share: a Holder \(a class instance\) holds a weft primitive \(at \.m\)/);
+    const r = await failure(spawn(url, "classResult", new AtomicI32(1)).join());
     expect(r).toBeInstanceOf(DataCloneError);
-    expect(r.message).toMatch(/a Point \(a class instance\)/);
+    expect(r.message).toMatch(/a Point \(a class instance\) holds a weft primitive \(at \.counter\)/);
+    expect(await spawn(url, "classResult").join()).toEqual({ p: { x: 3 } });
+  });
+
+  it("a refused argument leaves no reference behind: the channel of an end shared before it still disconnects", async () => {
+    // Review regression: share() took the end's reference (a share counts as a clone), then threw
+    // on the next argument, and nothing gave the reference back — the receiver waited for ever.
+    const [tx, rx] = channel<number>();
+    class Holder {
+      constructor(readonly c: AtomicI32) {}
+    }
+    expect(() => spawn(url, "echo", tx, new Holder(new AtomicI32()) as any)).toThrow(DataCloneError);
+    expect(() => spawn(url, "echo", tx, (() => 1) as any)).toThrow(DataCloneError);
+    tx.close();
+    expect(rx.tryRecv.bind(rx)).toThrow(/disconnected/);
+  });
+
+  it("an end in an array's extra property is the worker's too (closed when it ends)", async () => {
+    // Review regression: share() now keeps arrays' non-index properties, so it took a reference
+    // for an end there, but the lease walk looked at elements only: never closed.
+    const [tx, rx] = channel<number>();
+    const holder = Object.assign([1, 2], { tx });
+    expect(await spawn(workerUrl("send-in-container.mjs"), holder, 9).join()).toEqual({ holder: "Array", end: "Sender" });
+    tx.close();
+    expect(await rx.recvAsync({ timeout: 5000 })).toBe(9);
+    await expect(rx.recvAsync({ timeout: 5000 })).rejects.toThrow(/disconnected|RecvError/);
   });
 
   // Regression (found as a bug, now fixed): src/thread/error-wire.ts deserializeError picks the weft class by *name* alone, so any

@@ -83,15 +83,18 @@ export default async function spawned(kind, ...args) {
     case "fnResult":
       return { notCloneable: () => 1 };
     case "classResult": {
+      // A class instance: copied as a plain object by structured clone — unless it holds a weft
+      // primitive (args[0] given: an AtomicI32), which would arrive broken: refused.
       class Point {
-        constructor(x) {
+        constructor(x, counter) {
           this.x = x;
+          if (counter !== undefined) this.counter = counter;
         }
         norm() {
           return Math.abs(this.x);
         }
       }
-      return { p: new Point(3) };
+      return { p: new Point(3, args[0]) };
     }
     case "domTimeout":
       // What AbortSignal.timeout() rejects with: a DOMException named "TimeoutError", not weft's.
