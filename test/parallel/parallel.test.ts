@@ -398,16 +398,23 @@ export function typeChecks(pool: ThreadPool, url: URL): void {
 describe("idle between jobs", () => {
   // A job wakes the pool's parked workers before it encodes its tasks, and while its burst of
   // tasks is being submitted idle workers poll instead of parking (PoolShared.announce). That
-  // polling must end with the burst: between jobs the workers sleep, not spin or nap — here, in
-  // the 300 ms after a run of jobs, the process (whose threads include the pool's workers) uses
-  // under 25 ms of CPU (~0.4 ms measured; workers napping instead of parking use ~70 ms).
+  // polling must end with the burst: between jobs the workers sleep, not spin or nap — here, after
+  // a run of jobs, the process (whose threads include the pool's workers) uses under 20 ms of CPU
+  // per 200 ms (~0.3 ms measured alone; workers napping instead of parking use ~37 ms).
   it("after a run of jobs the pool's workers park: no CPU burnt while nothing is submitted", async () => {
     const data = shared(new Float64Array(100_000).fill(1));
     for (let k = 0; k < 40; k++) expect(await parallel.sum(data, { pool })).toBe(100_000);
     await new Promise((r) => setTimeout(r, 50)); // the naps after the last job (a few ms)
-    const c0 = process.cpuUsage();
-    await new Promise((r) => setTimeout(r, 300));
-    const c = process.cpuUsage(c0);
-    expect((c.user + c.system) / 1000).toBeLessThan(25);
+    // The quietest of three 200 ms windows: this process's other threads (the test runner reporting
+    // results) use CPU in bursts — 32 ms in one 300 ms window once, in a full run — while workers
+    // that poll or nap instead of parking use it in every window.
+    const windows: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const c0 = process.cpuUsage();
+      await new Promise((r) => setTimeout(r, 200));
+      const c = process.cpuUsage(c0);
+      windows.push((c.user + c.system) / 1000);
+    }
+    expect(Math.min(...windows), windows.join(", ")).toBeLessThan(20);
   });
 });
