@@ -224,9 +224,10 @@ export class Executor {
     // Not while promises are pending here either: a nap blocks the event loop they need.
     const busy = this.asyncPending > 0 || this.nested.pending > 0;
     const naps = sys.add(c, L.SEARCHING, 1) === 0 && !busy ? NAPS : 0;
-    // A burst of tasks announced (PoolShared.announce): poll without sleeping until it is published
-    // (at most EXPECT_POLL_MS per idle spell), so its tasks find this thread running. Napping instead (a timed
-    // futex wait, which here gives the core back to the hypervisor) measured no gain at all.
+    // A burst of tasks announced (PoolShared.announce): poll without sleeping until it is
+    // published (at most EXPECT_POLL_MS per idle spell), so its tasks find this thread running.
+    // Napping instead (a timed futex wait, which here gives the core back to the hypervisor)
+    // measured no gain at all.
     if (!busy && this.shared.expecting()) {
       const until = sys.now() + EXPECT_POLL_MS;
       while (sys.now() < until && this.shared.expecting()) {

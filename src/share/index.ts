@@ -4,8 +4,8 @@
  * A primitive is a view over shared memory plus a little thread-local JavaScript. Structured clone
  * copies the `SharedArrayBuffer` by reference but drops the class, so `share(value)` rewrites every
  * primitive found (at any depth in arrays, plain objects, Maps, Sets and Errors' causes) into a
- * small record naming its kind, buffer and offset; `revive(wire)` on the other side rebuilds the same primitives over the same
- * memory. The wire also carries the thread registry, so the receiving thread joins it (see
+ * small record naming its kind, buffer and offset; `revive(wire)` on the other side rebuilds the
+ * same primitives over the same memory. The wire also carries the thread registry, so the receiving thread joins it (see
  * thread/registry), and the buffer-directory ids of the shared buffers in it, so the receiving
  * thread can later decode messages that name them (see share/directory). Anything else is left
  * for structured clone to copy.
