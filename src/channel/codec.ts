@@ -18,6 +18,7 @@
 import { DataCloneError, MovedError } from "../errors.js";
 import { RELEASE_FOR, SHARE, isLeasable, isPrimitive, reviveRecord, type Leasable } from "../share/index.js";
 import { isDetached } from "../share/transfer.js";
+import { isIndex, mostlyEmpty, setOwn } from "../share/props.js";
 import { bufferOf, idOf, unpinIds } from "../share/directory.js";
 
 /** A codec for a channel's messages. */
@@ -266,10 +267,9 @@ function encodeStructured(value: unknown, w: Writer): void {
       );
     }
     if (Array.isArray(o) && o.length > 64) {
-      // A mostly empty array (`a[1e9] = x`): its elements by index, not a hole per missing one
-      // (which took minutes for a length near 2^32, where structured clone takes no time).
+      // A mostly empty array (`a[1e9] = x`): its elements by index, not a hole per missing one.
       const keys = Object.keys(o);
-      if (keys.length * 2 < o.length) {
+      if (mostlyEmpty(o, keys)) {
         w.u8(T.SPARSE_ARRAY);
         w.u32(o.length);
         const extras: string[] = [];
@@ -488,16 +488,6 @@ export function releasePins(w: Writer, from = 0, endsFrom = 0): void {
 }
 
 /** Whether `key` is an array index of an array of length `len`. */
-/** `o[k] = v` as an own data property, also for the key "__proto__" (which would set the prototype). */
-const setOwn = (o: object, k: string, v: unknown): void => {
-  if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
-  else (o as any)[k] = v;
-};
-
-const isIndex = (key: string, len: number): boolean => {
-  const n = Number(key);
-  return Number.isInteger(n) && n >= 0 && n < len && String(n) === key;
-};
 
 /** Reads the structured format from shared memory. */
 /**

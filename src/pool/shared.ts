@@ -115,13 +115,20 @@ export class PoolShared {
     const n = this.threads;
     for (let i = 0; i < n; i++) {
       const k = (this.nextWake + i) % n;
-      if (this.ports[k + 1]!.claimSleeper()) {
-        sys.sub(this.control, L.SLEEPERS, 1);
+      if (this.wakeSlot(k)) {
         this.nextWake = (k + 1) % n;
-        this.ports[k + 1]!.ring();
         return;
       }
     }
+  }
+
+  /** Wakes worker slot `k` if it is parked and no other waker claimed it first; true if so. */
+  private wakeSlot(k: number): boolean {
+    const port = this.ports[k + 1]!;
+    if (!port.claimSleeper()) return false;
+    sys.sub(this.control, L.SLEEPERS, 1);
+    port.ring();
+    return true;
   }
 
   /**
@@ -136,21 +143,19 @@ export class PoolShared {
   announce(n: number): number {
     const c = this.control;
     const until = clock32() + ANNOUNCE_MS + 1; // + 1: Date.now() may be about to tick
+    // Before the rings (SeqCst): a worker woken below reads the deadline after its wake-up, so it
+    // polls instead of parking again.
     sys.store(c, L.EXPECTING, until === 0 ? 1 : until);
     for (let k = 0, woken = 0; k < this.threads && woken < n; k++) {
       if (sys.load(c, L.SLEEPERS) <= 0) break;
-      const port = this.ports[k + 1]!;
-      if (port.claimSleeper()) {
-        sys.sub(c, L.SLEEPERS, 1);
-        port.ring();
-        woken++;
-      }
+      if (this.wakeSlot(k)) woken++;
     }
     return until;
   }
 
   /** Ends the burst `announce` returned `until` for (if no later one replaced it). */
   announced(until: number): void {
+    // CAS, not a store: a later burst's deadline stays (clearing it would only cost it its polling).
     sys.cas(this.control, L.EXPECTING, until === 0 ? 1 : until, 0);
   }
 

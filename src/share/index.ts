@@ -16,6 +16,7 @@ import { describeValue, requireSharedMemory } from "../memory/layout.js";
 import type { Sendable } from "../types.js";
 import { DataCloneError, MovedError } from "../errors.js";
 import { isDetached } from "./transfer.js";
+import { isIndex, mostlyEmpty, setOwn } from "./props.js";
 
 /** Method by which a primitive describes itself for the wire. */
 export const SHARE: unique symbol = Symbol.for("weft.share") as any;
@@ -46,13 +47,13 @@ export function collectLeasables(value: unknown, out: Leasable[] = [], seen = ne
   else if (Array.isArray(value)) {
     // Elements in index order, then non-index properties (both carried by share and the codec);
     // by key alone for a mostly empty array. Either way the same order for a value and its copy.
-    if (value.length > 64 && Object.keys(value).length * 2 < value.length) {
-      for (const k of Object.keys(value)) collectLeasables((value as any)[k], out, seen);
+    const keys = Object.keys(value);
+    if (mostlyEmpty(value, keys)) {
+      for (const k of keys) collectLeasables((value as any)[k], out, seen);
     } else {
       for (let i = 0; i < value.length; i++) if (i in value) collectLeasables(value[i], out, seen);
-      const keys = Object.keys(value);
-      if (keys.length > 0 && !isIndexOf(keys[keys.length - 1]!, value.length)) {
-        for (const k of keys) if (!isIndexOf(k, value.length)) collectLeasables((value as any)[k], out, seen);
+      if (keys.length > 0 && !isIndex(keys[keys.length - 1]!, value.length)) {
+        for (const k of keys) if (!isIndex(k, value.length)) collectLeasables((value as any)[k], out, seen);
       }
     }
   }
@@ -156,18 +157,6 @@ function primitiveIn(v: unknown, path: string, seen: Set<object>): string | null
   return null;
 }
 
-/** Whether own key `k` of an array of length `len` is an element index. */
-const isIndexOf = (k: string, len: number): boolean => {
-  const n = Number(k);
-  return Number.isInteger(n) && n >= 0 && n < len && String(n) === k;
-};
-
-/** `o[k] = v` as an own data property, also for the key "__proto__" (which would set the prototype). */
-const setOwn = (o: object, k: string, v: unknown): void => {
-  if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
-  else (o as any)[k] = v;
-};
-
 /**
  * A copy of array `v` with `map` applied to its elements, holes kept as holes and non-index own
  * properties kept (as structured clone keeps them: a `RegExp` match's `index`, `input`, `groups`).
@@ -175,13 +164,10 @@ const setOwn = (o: object, k: string, v: unknown): void => {
 function copyArray(v: unknown[], memo: Map<object, unknown>, map: (x: unknown) => unknown): unknown[] {
   const out: unknown[] = new Array(v.length);
   memo.set(v, out);
-  if (v.length > 64) {
-    const keys = Object.keys(v);
-    if (keys.length * 2 < v.length) {
-      // Mostly empty (`a[1e9] = x`): by key, not by index (a loop to a length near 2^32 never ends).
-      for (const k of keys) setOwn(out, k, map((v as any)[k]));
-      return out;
-    }
+  const keys = Object.keys(v);
+  if (mostlyEmpty(v, keys)) {
+    for (const k of keys) setOwn(out, k, map((v as any)[k]));
+    return out;
   }
   let present = 0;
   for (let i = 0; i < v.length; i++) {
@@ -189,9 +175,8 @@ function copyArray(v: unknown[], memo: Map<object, unknown>, map: (x: unknown) =
     present++;
     out[i] = map(v[i]);
   }
-  const keys = Object.keys(v);
   if (keys.length > present) {
-    for (const k of keys) if (!isIndexOf(k, v.length)) setOwn(out, k, map((v as any)[k]));
+    for (const k of keys) if (!isIndex(k, v.length)) setOwn(out, k, map((v as any)[k]));
   }
   return out;
 }
