@@ -15,7 +15,7 @@ import * as sys from "../sys/index.js";
 import { ClosedError, UnsupportedError, WorkerExitError } from "../errors.js";
 import { describeValue } from "../memory/layout.js";
 import { checkCount } from "../sync/options.js";
-import { allocateSlot, markDead, pinTable, registryBuffer } from "../thread/registry.js";
+import { allocateSlot, markDead, markStopping, pinTable, registryBuffer } from "../thread/registry.js";
 import { knownBuffers, refreshEnvironment } from "../share/directory.js";
 import { ANNOUNCE, PoolShared, poolStats } from "./shared.js";
 import { Submitter } from "./submitter.js";
@@ -325,9 +325,10 @@ export class ThreadPool implements Pool {
     const all = this.workers.map((w, k) => {
       if (w === undefined) return undefined;
       this.workers[k] = undefined;
-      // Mark the thread dead first: terminate() runs no JavaScript in the worker, and locks it
-      // holds must be seen as an owner's death.
-      markDead(this.weftSlots[k]!);
+      // terminate() runs no JavaScript in the worker: its 'exit' (onExit) marks the slot dead once
+      // the thread has stopped, and locks it held are then seen as an owner's death. Stopping
+      // until then (see spawn's terminate).
+      markStopping(this.weftSlots[k]!);
       return w.terminate();
     });
     await Promise.all(all);

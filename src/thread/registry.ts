@@ -11,7 +11,9 @@
  *   [1] ID      random non-zero id: tells two registries apart after structured clone
  *   [2] NEXT    the last slot handed out (slots start at 1; 0 means "no thread")
  *   [3] BUFFERS the last buffer id handed out (share/directory: buffers inside channel messages)
- *   [HEADER + 3·slot]     LIFE    0 never used, 1 alive, 2 dead
+ *   [HEADER + 3·slot]     LIFE    0 never used, 1 alive, 2 dead, or *stopping*: a wall-clock stamp
+ *                                 (`Date.now()`, Int32-wrapped) with its two low bits set, written
+ *                                 when someone asked to terminate the thread (see `markStopping`)
  *   [HEADER + 3·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
  *   [HEADER + 3·slot + 2] PARK    the thread's parker: a futex word others bump to wake it (select)
  *
@@ -35,7 +37,18 @@ import { WeftError } from "../errors.js";
 
 const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, HEADER = 4;
 const LIFE = 0, NATIVE = 1, PARK = 2, SLOT_WORDS = 3;
-const NEVER = 0, ALIVE = 1, DEAD = 2;
+const NEVER = 0, ALIVE = 1, DEAD = 2, STOPPING_BITS = 3;
+
+/**
+ * How long a thread asked to terminate still counts as alive when nobody reports it stopped (see
+ * `markStopping`). A native `terminate()` stops a running thread at its next interrupt check, which
+ * takes microseconds once the thread has a core, but a descheduled thread on a loaded host, or one
+ * inside a long native call (a `fill` or `sort` of a large typed array runs to its end), runs on
+ * for a while. Only waiters whose terminate is never confirmed pay it: a Web Worker (no exit
+ * event), or a Node parent that blocks synchronously right after asking.
+ */
+export const STOP_GRACE_MS = 1_000;
+const isStopping = (life: number): boolean => (life & STOPPING_BITS) === STOPPING_BITS;
 
 /** Slots a process can hand out over its life (a mutex state word keeps the owner above 3 flag bits). */
 export const MAX_SLOTS = (1 << 22) - 1;
@@ -219,18 +232,44 @@ export function currentSlot(): number {
   return slot;
 }
 
-/** Whether the thread owning `slot` may still be running (false once it is known dead). */
+/**
+ * Whether the thread owning `slot` may still be running: false once it is known dead, or once it
+ * was asked to terminate more than `STOP_GRACE_MS` ago.
+ */
 export function isAlive(slot: number): boolean {
   const words = registryWords();
   const i = HEADER + SLOT_WORDS * slot + LIFE;
   if (i >= words.length) return true;
-  return sys.load(words, i) !== DEAD;
+  const life = sys.load(words, i);
+  if (isStopping(life)) return ((Date.now() - life) | 0) < STOP_GRACE_MS;
+  return life !== DEAD;
 }
 
-/** Marks a slot's thread dead: locks it holds become poisoned when next touched. */
+/**
+ * Marks a slot's thread dead: locks it holds become poisoned when next touched. Only for a thread
+ * that has stopped (its exit was seen) or never ran: one still running would write on beside the
+ * thread that took its lock over.
+ */
 export function markDead(slot: number): void {
   const words = ensureCapacity(registryWords(), slot);
   sys.store(words, HEADER + SLOT_WORDS * slot + LIFE, DEAD);
+}
+
+/**
+ * Records that the slot's thread was asked to terminate (before a native `terminate()`, which runs
+ * no JavaScript in it). The thread may run on for a moment, so its locks are not taken over yet:
+ * whoever sees it stop (a Node `'exit'` event) marks it dead; if nobody does, it counts as dead
+ * `STOP_GRACE_MS` after this mark. A slot already dead stays dead.
+ */
+export function markStopping(slot: number): void {
+  const words = ensureCapacity(registryWords(), slot);
+  const i = HEADER + SLOT_WORDS * slot + LIFE;
+  // The stamp's low bits are forced to STOPPING_BITS, so it never reads as NEVER/ALIVE/DEAD; it
+  // is up to 3 ms late, which only lengthens the grace.
+  const stamp = Date.now() | STOPPING_BITS;
+  for (let life = sys.load(words, i); life !== DEAD && !isStopping(life); life = sys.load(words, i)) {
+    if (sys.cas(words, i, life, stamp) === life) return;
+  }
 }
 
 /** Marks dead every slot claimed by the Node worker with this `threadId` (for `track`). */
@@ -248,12 +287,12 @@ export function markNativeThreadDead(threadId: number): void {
 /** This thread's slot, or 0 if it has not claimed one yet (claims nothing). */
 export const slotIfAny = (): number => state.slot;
 
-/** Test hook: whether the slot was marked dead. */
-export const slotState = (slot: number): "never" | "alive" | "dead" => {
+/** Test hook: what the registry says of the slot. */
+export const slotState = (slot: number): "never" | "alive" | "stopping" | "dead" => {
   const words = registryWords();
   const i = HEADER + SLOT_WORDS * slot + LIFE;
   const v = i < words.length ? sys.load(words, i) : NEVER;
-  return v === ALIVE ? "alive" : v === DEAD ? "dead" : "never";
+  return v === ALIVE ? "alive" : v === DEAD ? "dead" : isStopping(v) ? "stopping" : "never";
 };
 
 /** This thread's parker word: `{ words, index }` (a thread waits on it; others bump and notify it). */

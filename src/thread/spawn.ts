@@ -6,9 +6,11 @@
  * primitives come back over the same memory) and calls the default export. Its result (or error,
  * with name, message, stack and properties) comes back to `join()`.
  *
- * The parent owns the child's slot, so `terminate()` marks it dead *before* stopping the worker:
- * locks the worker held are poisoned and their waiters freed, even though no JavaScript runs in a
- * terminated worker. The `'exit'` event marks it dead too (uncaught errors, `process.exit`).
+ * The parent owns the child's slot, so it marks it dead when the worker's `'exit'` event arrives
+ * (after the thread has stopped): locks the worker held are poisoned and their waiters freed, even
+ * though no JavaScript runs in a terminated worker. `terminate()` marks it *stopping* first, so a
+ * parent that blocks right after asking is not stuck for ever: if no exit is seen, the slot counts
+ * as dead `STOP_GRACE_MS` later (see registry).
  *
  * Channel ends in the arguments belong to the worker (as a Rust thread owns what its closure
  * captured): they are closed when the worker's function returns or throws, and if the worker dies
@@ -19,7 +21,7 @@
  * stays yours to close. So pass `tx`, not `tx.clone()`: a temporary clone is a reference nobody
  * closes, and the receivers would never see the channel disconnected.
  */
-import { allocateSlot, markDead, pinTable, registryBuffer } from "./registry.js";
+import { allocateSlot, markDead, markStopping, pinTable, registryBuffer } from "./registry.js";
 import { refreshEnvironment } from "../share/directory.js";
 import { RELEASE_FOR, collectLeasables, isWire, revive, share, type Wire } from "../share/index.js";
 import { deserializeError, type ErrorRecord } from "./error-wire.js";
@@ -55,7 +57,9 @@ export interface WorkerHandle<R = unknown> {
    */
   join(): Promise<R>;
   /**
-   * Stops the worker now. Locks it holds become poisoned (their waiters wake with `PoisonError`).
+   * Stops the worker now. Locks it holds become poisoned (their waiters wake with `PoisonError`)
+   * once the thread has stopped, which the returned promise also waits for; a thread that never
+   * lets this one's event loop turn meanwhile sees them poisoned a second later (`STOP_GRACE_MS`).
    * A pending `join()` rejects with `WorkerExitError`.
    */
   terminate(): Promise<void>;
@@ -235,9 +239,10 @@ function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): W
     join: () => joined,
     async terminate() {
       terminated = true;
-      // Mark the slot dead first: terminate runs no JavaScript in the worker, and a thread blocked
-      // in a wait would not see our 'exit' event until its own event loop turns.
-      markDead(slot);
+      // Not dead yet: the thread runs on until it reaches an interrupt check, and a waiter that
+      // took its lock over now would see it write on. The 'exit' event marks it dead once the
+      // thread has stopped; the stopping mark is for a parent that blocks before that event.
+      markStopping(slot);
       await worker.terminate();
       releaseEnds();
     },

@@ -9,14 +9,15 @@
  * slot and posts it, with the page's registry and a word for the slot the worker really uses, as
  * the worker's first message; weft in the worker takes that message (before the user's handlers,
  * which never see it) and assumes the slot — or, if it already has one, writes it to the word. The
- * worker's own `terminate` method is wrapped to mark the slot(s) dead before the native one runs,
- * like `spawn`'s handle does. Limits: a worker that ends itself (`close()`) is not seen, and a
+ * worker's own `terminate` method is wrapped to mark the slot(s) *stopping* before the native one
+ * runs, like `spawn`'s handle does; with no event to say when the thread has stopped, they count as
+ * dead `STOP_GRACE_MS` (1 s) later. Limits: a worker that ends itself (`close()`) is not seen, and a
  * worker blocked since before the message arrived never reads it (track right after `new Worker`).
  */
 import * as sys from "../sys/index.js";
 import { UnsupportedError } from "../errors.js";
 import { describeValue, sharedBuffer } from "../memory/layout.js";
-import { adoptRegistry, allocateSlot, assumeSlot, markDead, markNativeThreadDead, registryBuffer, slotIfAny } from "./registry.js";
+import { adoptRegistry, allocateSlot, assumeSlot, markNativeThreadDead, markStopping, registryBuffer, slotIfAny } from "./registry.js";
 
 const nodeProcess: any = (globalThis as any).process;
 const workerThreads: any =
@@ -54,10 +55,11 @@ const tracked = new WeakSet<object>();
  *
  * - **Node** (`worker_threads`): the worker's `'exit'` event marks it dead. It reaches this thread
  *   only when its event loop turns, so a thread blocked in a synchronous wait sees the death only
- *   afterwards: use async waits in the parent, or `spawn()` (whose `terminate()` marks the slot
- *   dead before stopping the worker).
- * - **Browsers** (Web Workers): the worker's `terminate()` marks it dead first (`track` wraps that
- *   method). The worker must import weft (any module of its graph) and get to its event loop once
+ *   afterwards: use async waits in the parent, or `spawn()` (whose `terminate()` also marks the
+ *   slot stopping, so it counts as dead a second later even if no exit event is seen).
+ * - **Browsers** (Web Workers): the worker's `terminate()` marks it stopping (`track` wraps that
+ *   method); it counts as dead one second later (`STOP_GRACE_MS`), when it has surely stopped
+ *   running — no event says so sooner. The worker must import weft (any module of its graph) and get to its event loop once
  *   before it blocks holding a lock; a worker that ends itself with `close()` is not noticed.
  *
  * @throws TypeError if `worker` is not a Worker of this runtime.
@@ -88,11 +90,12 @@ function trackWebWorker(worker: WebWorkerLike): void {
   worker.postMessage({ [TRACK_KEY]: message });
   const terminate = worker.terminate;
   worker.terminate = function (this: WebWorkerLike): void {
-    // Before the native terminate, which runs no JavaScript in the worker: waiters see DEAD on
-    // their next liveness slice and take the lock over as poisoned.
-    markDead(slot);
+    // Before the native terminate, which runs no JavaScript in the worker. Stopping, not dead (it
+    // runs on until its next interrupt check): with no exit event to say when it has stopped,
+    // waiters take its locks over as poisoned STOP_GRACE_MS later.
+    markStopping(slot);
     const own = sys.load(word, 0);
-    if (own > 0) markDead(own);
+    if (own > 0) markStopping(own);
     terminate.call(this);
   };
 }

@@ -252,4 +252,30 @@ describe("dead owners poison what they held (property, real workers)", () => {
     },
     timeoutFor(5, 2_000),
   );
+
+  it(
+    "a holder terminated inside a long native call finishes it before anyone takes its lock over",
+    async () => {
+      // Regression (CI, seed 1359884506): the slot used to be marked dead *before* the native
+      // terminate, so the poller took the lock over while the holder still ran. Here the holder
+      // spends nearly all its time in one `fill` of 64 MiB (native code, no interrupt check), so a
+      // takeover on the mark alone sees the fill reach the last word while it holds the lock.
+      const data = new Int32Array(new SharedArrayBuffer(4 * (1 << 24))); // [0] sections · [1..] filled with the section number
+      const m = new Mutex(data);
+      const holder = spawn(workerUrl("busy-holder.mjs"), m, "fill");
+      const poller = spawn<any>(workerUrl("poison-poller.mjs"), m, 30, HANG_MS, new Int32Array(new SharedArrayBuffer(4)));
+      try {
+        await until(() => Atomics.load(data, 0) > 3, "the holder running");
+        await holder.terminate();
+        const [r] = await joinAll([poller]);
+        expect(r.took, "the poller took the lock over").toBe(true);
+        expect(r.lastAfter, `the dead holder kept filling (${JSON.stringify(r)})`).toBe(r.lastBefore);
+        // The holder died with its last section filled to the end (or, rarely, just counted).
+        expect([r.before - 1, r.before]).toContain(r.lastBefore);
+      } finally {
+        await Promise.allSettled([holder.terminate(), poller.terminate()]);
+      }
+    },
+    HANG_MS + 10_000,
+  );
 });

@@ -279,6 +279,29 @@ describe("spawn: exits and terminate", () => {
     e.guard.unlock();
     expect(await failure(h.join())).toBeInstanceOf(WorkerExitError);
   });
+
+  it("terminate() not awaited, then a synchronous lock() here: PoisonError after the stopping grace, not a hang", async () => {
+    // This thread blocks before its event loop can deliver the worker's 'exit', so only the
+    // stopping mark tells it: the lock is taken over STOP_GRACE_MS (1 s) after terminate().
+    const m = new Mutex(sharedInts());
+    const hs = handshake();
+    const h = op("lockAndStay", m, hs.started, hs.release);
+    await hs.whenStarted();
+    const stopped = h.terminate();
+    const t0 = performance.now();
+    let e: any;
+    try {
+      m.lock({ timeout: 10_000 }).unlock();
+    } catch (err) {
+      e = err;
+    }
+    const waited = performance.now() - t0;
+    expect(e).toBeInstanceOf(PoisonError);
+    e.guard.unlock();
+    expect(waited, "taken over before the grace ended").toBeGreaterThanOrEqual(900);
+    expect(waited, "the grace plus a liveness slice, with slack").toBeLessThan(5_000);
+    await stopped;
+  });
 });
 
 describe("spawn: bad modules and module URLs", () => {

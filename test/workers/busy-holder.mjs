@@ -1,8 +1,11 @@
 import { work } from "./_util.mjs";
 /**
- * Locks, increments the guarded word [0] with a slow non-atomic read-modify-write (about `spin`
- * steps of work between read and write), unlocks; forever, until terminated. Word [1] counts
- * sections started.
+ * Locks, runs a section on the guarded Int32Array, unlocks; forever, until terminated.
+ * - `spin` a number: word [1] counts sections started; word [0] gets a slow non-atomic
+ *   read-modify-write increment (about `spin` steps of work between read and write).
+ * - `spin` = "fill": word [0] counts sections; words [1..] are filled with the section's number in
+ *   one `TypedArray.prototype.fill` (native code, no interrupt check until it is done, so a
+ *   `terminate()` that lands in it lets it finish).
  */
 export default function busyHolder(mutex, spin) {
   for (;;) {
@@ -14,10 +17,14 @@ export default function busyHolder(mutex, spin) {
       g = e.guard;
     }
     const v = g.value;
-    Atomics.add(v, 1, 1);
-    const x = v[0];
-    work(spin);
-    v[0] = x + 1;
+    if (spin === "fill") {
+      v.fill(Atomics.add(v, 0, 1) + 1, 1);
+    } else {
+      Atomics.add(v, 1, 1);
+      const x = v[0];
+      work(spin);
+      v[0] = x + 1;
+    }
     try {
       g.unlock();
     } catch {
