@@ -86,6 +86,11 @@ describe("a receiver terminated while it decodes a large message (real workers)"
         const victim = spawn(workerUrl("ch-take-one.mjs"), rx.clone(), ctl.buffer);
         const sent = capacity === 0 ? tx.sendAsync(big) : (tx.send(big), Promise.resolve());
         while (Atomics.load(ctl, 0) === 0) await new Promise((r) => setTimeout(r, 1));
+        // Until the victim has taken `big` out of the channel: on a loaded host it can be
+        // descheduled between saying it is about to receive and receiving (CI, under load: the
+        // next receiver then got `big`, correctly, and the test read it as corrupt).
+        if (capacity === 0) await within(sent, "the victim taking the message");
+        else while (!rx.isEmpty) await new Promise((r) => setTimeout(r, 1));
         await new Promise((r) => setTimeout(r, 3 + trial * 4));
         await victim.terminate();
         await within(sent, "the send the victim took");

@@ -50,12 +50,13 @@ export function readMsg(codec, m, sizes) {
     case "json": {
       if (Array.isArray(m)) {
         [p, s] = m;
+        if (!Number.isInteger(p) || !Number.isInteger(s)) return null;
         if (m.length !== 4 || !(m[3] instanceof Map) || m[3].get(s) !== p) return null;
         if (m[2] !== padFor(p, s, sizes)) return null;
       } else {
         if (m === null || typeof m !== "object") return null;
         ({ p, s } = m);
-        if (m.pad !== padFor(p, s, sizes)) return null;
+        if (!Number.isInteger(p) || !Number.isInteger(s) || m.pad !== padFor(p, s, sizes)) return null;
       }
       break;
     }
