@@ -264,8 +264,8 @@ export function markDead(slot: number): void {
 export function markStopping(slot: number): void {
   const words = ensureCapacity(registryWords(), slot);
   const i = HEADER + SLOT_WORDS * slot + LIFE;
-  // The stamp's low bits are forced to STOPPING_BITS, so it never reads as NEVER/ALIVE/DEAD; it
-  // is up to 3 ms late, which only lengthens the grace.
+  // The stamp's low bits are forced to STOPPING_BITS, so it never reads as NEVER/ALIVE/DEAD; that
+  // puts it up to 3 ms ahead of the clock, which only lengthens the grace.
   const stamp = Date.now() | STOPPING_BITS;
   for (let life = sys.load(words, i); life !== DEAD && !isStopping(life); life = sys.load(words, i)) {
     if (sys.cas(words, i, life, stamp) === life) return;

@@ -58,9 +58,11 @@ const tracked = new WeakSet<object>();
  *   afterwards: use async waits in the parent, or `spawn()` (whose `terminate()` also marks the
  *   slot stopping, so it counts as dead a second later even if no exit event is seen).
  * - **Browsers** (Web Workers): the worker's `terminate()` marks it stopping (`track` wraps that
- *   method); it counts as dead one second later (`STOP_GRACE_MS`), when it has surely stopped
- *   running — no event says so sooner. The worker must import weft (any module of its graph) and get to its event loop once
- *   before it blocks holding a lock; a worker that ends itself with `close()` is not noticed.
+ *   method), and it counts as dead one second later: no event says when it has stopped running,
+ *   which a terminated worker does at its next interrupt check (after a native call of more than
+ *   a second, it could still write beside the lock's next holder). The worker must import weft
+ *   (any module of its graph) and get to its event loop once before it blocks holding a lock; a
+ *   worker that ends itself with `close()` is not noticed.
  *
  * @throws TypeError if `worker` is not a Worker of this runtime.
  */
