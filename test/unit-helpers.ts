@@ -8,6 +8,21 @@ import { workerUrl } from "./helpers.js";
 
 type ErrorClass = abstract new (...args: any[]) => unknown;
 
+/**
+ * Checks that an error that came from another thread has the shape structured clone gives
+ * `thrown`: own or not, enumerable or not, and the value of `message`, `name` and `cause`; the
+ * same enumerable keys.
+ */
+export function expectErrorShape(got: unknown, thrown: Error): void {
+  const clone: any = structuredClone(thrown);
+  for (const k of ["message", "name", "cause"]) {
+    expect(Object.getOwnPropertyDescriptor(got, k)?.enumerable, k).toBe(Object.getOwnPropertyDescriptor(clone, k)?.enumerable);
+    expect(Object.hasOwn(got as object, k), k).toBe(Object.hasOwn(clone, k));
+    expect((got as any)[k], k).toEqual(clone[k]);
+  }
+  expect(Object.keys(got as object)).toEqual(Object.keys(clone));
+}
+
 /** Checks `e` is an instance of `cls` whose message contains every fragment. */
 export function checkError(e: unknown, cls: ErrorClass, fragments: (string | RegExp)[]): Error {
   expect(e).toBeInstanceOf(cls);

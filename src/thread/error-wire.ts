@@ -11,8 +11,13 @@ export interface ErrorRecord {
   /** What to rebuild: a weft error class, a DOMException, or a built-in/plain Error. */
   family?: "weft" | "dom" | "builtin";
   message: string;
+  /** The error had no own `message` (`new Error()`): the rebuilt one inherits it too. */
+  noMessage?: true;
   stack?: string;
   props: Record<string, unknown>;
+  /** The error's `cause`, when it had one: rebuilt non-enumerable, as structured clone does. */
+  cause?: unknown;
+  hasCause?: true;
   notAnError?: boolean;
 }
 
@@ -41,11 +46,16 @@ export function serializeError(e: unknown, keep: (v: unknown) => boolean = clone
   const props: Record<string, unknown> = {};
   for (const k of Object.keys(e)) {
     const v = (e as any)[k];
-    if (k !== "guard" && keep(v)) props[k] = v;
+    if (k !== "guard" && k !== "cause" && keep(v)) props[k] = v;
   }
-  if ("cause" in e && keep(e.cause)) props.cause = e.cause;
   const family = e instanceof errors.WeftError ? "weft" : typeof DOMException !== "undefined" && e instanceof DOMException ? "dom" : "builtin";
-  return { name: e.name, family, message: e.message, stack: e.stack, props };
+  const r: ErrorRecord = { name: e.name, family, message: e.message, stack: e.stack, props };
+  if (!Object.prototype.hasOwnProperty.call(e, "message")) r.noMessage = true;
+  if ("cause" in e && keep(e.cause)) {
+    r.hasCause = true;
+    r.cause = e.cause;
+  }
+  return r;
 }
 
 /** Rebuilds an error from its record. */
@@ -61,9 +71,17 @@ export function deserializeError(r: ErrorRecord): Error {
   const weft = r.family === "weft" ? (errors as Record<string, unknown>)[r.name] : undefined;
   const ctor: any = typeof weft === "function" && (weft as any).prototype instanceof Error ? weft : builtins[r.name] ?? Error;
   const err: Error = Object.create(ctor.prototype);
-  Object.defineProperty(err, "message", { value: r.message, writable: true, configurable: true });
-  Object.defineProperty(err, "name", { value: r.name, writable: true, configurable: true });
-  if (r.stack !== undefined) Object.defineProperty(err, "stack", { value: r.stack, writable: true, configurable: true });
+  // Not enumerable, as on a new Error; an own enumerable one (`this.name = …` in a constructor)
+  // comes with the props instead, and stays enumerable.
+  const hidden = (k: string, value: unknown) => {
+    if (!Object.prototype.hasOwnProperty.call(r.props, k)) Object.defineProperty(err, k, { value, writable: true, configurable: true });
+  };
+  // As the thrower had them: `new Error()` has no own message, and a built-in class its name
+  // only on the prototype (a custom class's name arrives as an own property of a plain Error).
+  if (r.noMessage !== true) hidden("message", r.message);
+  if (r.name !== ctor.prototype.name) hidden("name", r.name);
+  if (r.stack !== undefined) hidden("stack", r.stack);
+  if (r.hasCause === true) hidden("cause", r.cause);
   for (const [k, v] of Object.entries(r.props)) (err as any)[k] = v;
   return err;
 }

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { AtomicI32, ClosedError, Mutex, ThreadPool, WeftError, WorkerExitError, currentPool, globalPool, moduleRef, spawnBlocking, threadSlot } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
-import { rejectionOf as rejection } from "../unit-helpers.js";
+import { expectErrorShape, rejectionOf as rejection } from "../unit-helpers.js";
 
 const tasks = workerUrl("pool-tasks.mjs");
 
@@ -114,6 +114,20 @@ describe("ThreadPool: errors", () => {
     expect(e.code).toBe(7);
     expect("info" in e).toBe(false);
     expect(e.stack).toContain("pool-tasks.mjs");
+  });
+
+  it("errors keep their shape: cause not enumerable, no own message or name where the thrower had none", async () => {
+    // Regression (found by a fidelity review): `cause` arrived enumerable, and every error had
+    // its own `message` and `name`.
+    expectErrorShape(await rejection(pool.run(tasks, "throwShaped", "cause")), new Error("outer failure", { cause: new RangeError("inner cause") }));
+    const bare = await rejection(pool.run(tasks, "throwShaped", "bare"));
+    expect(bare).toBeInstanceOf(TypeError);
+    expectErrorShape(bare, new TypeError());
+    // A custom class's own enumerable name stays an own enumerable name (structured clone would
+    // drop it: that one is checked by hand).
+    const coded = await rejection(pool.run(tasks, "throwShaped", "coded"));
+    expect(Object.getOwnPropertyDescriptor(coded, "name")).toMatchObject({ value: "CodedError", enumerable: true });
+    expect(Object.keys(coded).sort()).toEqual(["code", "name"]);
   });
 
   it("a missing export, a non-function export and a module that cannot load reject clearly", async () => {

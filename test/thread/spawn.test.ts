@@ -19,7 +19,7 @@ import {
   threadSlot,
 } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
-import { checkError, expectThrow, handshake, op, sharedInts } from "../unit-helpers.js";
+import { checkError, expectErrorShape, expectThrow, handshake, op, sharedInts } from "../unit-helpers.js";
 
 const url = workerUrl("unit/spawned.mjs");
 const failure = async (p: Promise<unknown>): Promise<any> => {
@@ -148,6 +148,19 @@ describe("spawn: errors thrown in the worker", () => {
     expect(c.message).toBe("outer failure");
     expect(c.cause).toBeInstanceOf(Error);
     expect(c.cause.message).toBe("inner cause");
+  });
+
+  it("errors keep the shape structured clone gives them: cause not enumerable, no own message or name where the thrower had none", async () => {
+    // Regression (found by a fidelity review): `cause` arrived enumerable, and every error had
+    // its own `message` and `name`.
+    const c = await failure(spawn(url, "cause").join());
+    expectErrorShape(c, new Error("outer failure", { cause: new RangeError("inner cause") }));
+    const b = await failure(spawn(url, "bare").join());
+    expect(b).toBeInstanceOf(TypeError);
+    expectErrorShape(b, new TypeError());
+    const assigned = new Error("assigned cause");
+    (assigned as any).cause = 5;
+    expectErrorShape(await failure(spawn(url, "enumerableCause").join()), assigned);
   });
 
   it("a weft primitive on a thrown error arrives as the same primitive (same memory)", async () => {

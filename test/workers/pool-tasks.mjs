@@ -49,6 +49,13 @@ export function throwWithClassProp() {
   throw e;
 }
 
+/** Throws what `what` names: "cause" (an Error with a cause), "bare" (`new TypeError()`), "coded" (CodedError). */
+export function throwShaped(what) {
+  if (what === "cause") throw new Error("outer failure", { cause: new RangeError("inner cause") });
+  if (what === "bare") throw new TypeError();
+  throw new CodedError("coded");
+}
+
 export function throwString() {
   throw "a plain string";
 }

@@ -52,6 +52,13 @@ export default async function spawned(kind, ...args) {
     }
     case "cause":
       throw new Error("outer failure", { cause: new RangeError("inner cause") });
+    case "bare":
+      throw new TypeError();
+    case "enumerableCause": {
+      const e = new Error("assigned cause");
+      e.cause = 5;
+      throw e;
+    }
     case "primitiveOnError": {
       // A weft primitive given as an argument, thrown back on the error.
       const e = new Error("with a counter");
