@@ -181,7 +181,7 @@ const enum T {
   ARRAY = 9, HOLE = 10, OBJECT = 11, MAP = 12, SET = 13, DATE = 14, REGEXP = 15, REF = 16,
   ARRAYBUFFER = 17, TYPED = 18, DATAVIEW = 19, ERROR = 20, SMALLINT = 21, END = 22,
   BOXED_NUMBER = 23, BOXED_STRING = 24, BOXED_BOOLEAN = 25, BOXED_BIGINT = 26,
-  SHARED_BUFFER = 27, PRIMITIVE = 28, SPARSE_ARRAY = 29,
+  SHARED_BUFFER = 27, PRIMITIVE = 28, SPARSE_ARRAY = 29, RESIZABLE_ARRAYBUFFER = 30,
 }
 
 const typedKinds = [
@@ -379,8 +379,11 @@ function encodeStructured(value: unknown, w: Writer): void {
       return w.u32(kind < 0 ? o.byteLength : (o as unknown as { length: number }).length);
     }
     if (o instanceof ArrayBuffer) {
-      w.u8(T.ARRAYBUFFER);
+      // A resizable one arrives resizable, with its maximum (as structured clone does).
+      const resizable = (o as { resizable?: boolean }).resizable === true;
+      w.u8(resizable ? T.RESIZABLE_ARRAYBUFFER : T.ARRAYBUFFER);
       w.u32(o.byteLength);
+      if (resizable) w.u32((o as unknown as { maxByteLength: number }).maxByteLength);
       return w.raw(new Uint8Array(o));
     }
     if (o instanceof SharedArrayBuffer) {
@@ -707,6 +710,15 @@ function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping
         refs.push(ab);
         return ab;
       }
+      case T.RESIZABLE_ARRAYBUFFER: {
+        const n = view.getUint32(p + 1, true), max = view.getUint32(p + 5, true);
+        p += 9;
+        const ab = new (ArrayBuffer as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(n, { maxByteLength: max });
+        new Uint8Array(ab).set(fixedView(bytes, p, n));
+        p += n;
+        refs.push(ab);
+        return ab;
+      }
       case T.TYPED:
       case T.DATAVIEW: {
         const kind = tag === T.TYPED ? bytes[p + 1]! : -1;
@@ -787,6 +799,7 @@ export function releaseStructured(bytes: Uint8Array, offset: number, length: num
       case T.STR8: case T.STR16: return str();
       case T.BIGINT: p += 6 + 4 * view.getUint32(p + 2, true); return;
       case T.ARRAYBUFFER: p += 5 + view.getUint32(p + 1, true); return;
+      case T.RESIZABLE_ARRAYBUFFER: p += 9 + view.getUint32(p + 1, true); return;
       case T.SHARED_BUFFER: found(view.getUint32(p + 1, true)); p += 5; return;
       case T.PRIMITIVE:
         p++;

@@ -349,6 +349,25 @@ describe("structured codec details", () => {
     expect(scDiff(roundTrip(d), structuredClone(d))).toBeNull();
   });
 
+  it("a resizable ArrayBuffer arrives resizable, with its maximum and contents, as structuredClone keeps it", () => {
+    // Left alone in the seventh session: it arrived fixed-size.
+    const ab = new (ArrayBuffer as any)(6, { maxByteLength: 64 }) as ArrayBuffer;
+    new Uint8Array(ab).set([1, 2, 3, 4, 5, 6]);
+    const msg = { ab, view: new Uint8Array(ab, 2, 3), plain: new ArrayBuffer(2) };
+    for (const opts of [{}, { capacity: 4 }]) {
+      const got: any = roundTrip(msg, opts);
+      const sc: any = structuredClone(msg);
+      for (const [g, want] of [[got.ab, sc.ab], [got.plain, sc.plain]]) {
+        expect([g.resizable, g.maxByteLength, g.byteLength]).toEqual([want.resizable, want.maxByteLength, want.byteLength]);
+      }
+      expect(Array.from(new Uint8Array(got.ab))).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(got.view.buffer).toBe(got.ab);
+      expect(Array.from(got.view)).toEqual([3, 4, 5]);
+      got.ab.resize(10);
+      expect(got.ab.byteLength).toBe(10);
+    }
+  });
+
   it("a deeply nested value fails with a typed error and leaves the channel intact", () => {
     // Regression (found as a bug, now fixed): structuredClone handles this depth; the codec's recursive encoder overflows the
     // stack and send throws a bare RangeError "Maximum call stack size exceeded" (the channel is
