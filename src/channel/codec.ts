@@ -383,7 +383,8 @@ function encodeStructured(value: unknown, w: Writer): void {
       const resizable = (o as { resizable?: boolean }).resizable === true;
       w.u8(resizable ? T.RESIZABLE_ARRAYBUFFER : T.ARRAYBUFFER);
       w.u32(o.byteLength);
-      if (resizable) w.u32((o as unknown as { maxByteLength: number }).maxByteLength);
+      // The maximum as a double: it may be 2^32, one more than a u32 holds.
+      if (resizable) w.f64((o as unknown as { maxByteLength: number }).maxByteLength);
       return w.raw(new Uint8Array(o));
     }
     if (o instanceof SharedArrayBuffer) {
@@ -711,8 +712,8 @@ function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping
         return ab;
       }
       case T.RESIZABLE_ARRAYBUFFER: {
-        const n = view.getUint32(p + 1, true), max = view.getUint32(p + 5, true);
-        p += 9;
+        const n = view.getUint32(p + 1, true), max = view.getFloat64(p + 5, true);
+        p += 13;
         const ab = new (ArrayBuffer as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(n, { maxByteLength: max });
         new Uint8Array(ab).set(fixedView(bytes, p, n));
         p += n;
@@ -799,7 +800,7 @@ export function releaseStructured(bytes: Uint8Array, offset: number, length: num
       case T.STR8: case T.STR16: return str();
       case T.BIGINT: p += 6 + 4 * view.getUint32(p + 2, true); return;
       case T.ARRAYBUFFER: p += 5 + view.getUint32(p + 1, true); return;
-      case T.RESIZABLE_ARRAYBUFFER: p += 9 + view.getUint32(p + 1, true); return;
+      case T.RESIZABLE_ARRAYBUFFER: p += 13 + view.getUint32(p + 1, true); return;
       case T.SHARED_BUFFER: found(view.getUint32(p + 1, true)); p += 5; return;
       case T.PRIMITIVE:
         p++;

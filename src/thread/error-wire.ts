@@ -50,7 +50,9 @@ export function serializeError(e: unknown, keep: (v: unknown) => boolean = clone
   }
   const family = e instanceof errors.WeftError ? "weft" : typeof DOMException !== "undefined" && e instanceof DOMException ? "dom" : "builtin";
   const r: ErrorRecord = { name: e.name, family, message: e.message, stack: e.stack, props };
-  if (!Object.prototype.hasOwnProperty.call(e, "message")) r.noMessage = true;
+  // Inherited "" (every built-in prototype's): the rebuilt one inherits it too. An inherited
+  // message of a custom class's prototype arrives as the error's own, as before.
+  if (e.message === "" && !Object.prototype.hasOwnProperty.call(e, "message")) r.noMessage = true;
   if ("cause" in e && keep(e.cause)) {
     r.hasCause = true;
     r.cause = e.cause;

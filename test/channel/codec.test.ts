@@ -366,6 +366,9 @@ describe("structured codec details", () => {
       got.ab.resize(10);
       expect(got.ab.byteLength).toBe(10);
     }
+    // The largest maximum there is, 2^32, does not fit 32 bits.
+    const huge: any = roundTrip(new (ArrayBuffer as any)(0, { maxByteLength: 2 ** 32 }));
+    expect([huge.resizable, huge.maxByteLength]).toEqual([true, 2 ** 32]);
   });
 
   it("a deeply nested value fails with a typed error and leaves the channel intact", () => {

@@ -161,6 +161,8 @@ describe("spawn: errors thrown in the worker", () => {
     const assigned = new Error("assigned cause");
     (assigned as any).cause = 5;
     expectErrorShape(await failure(spawn(url, "enumerableCause").join()), assigned);
+    // A message inherited from a custom class's prototype is not lost (the class is not rebuilt).
+    expect((await failure(spawn(url, "protoMessage").join())).message).toBe("from the prototype");
   });
 
   it("a weft primitive on a thrown error arrives as the same primitive (same memory)", async () => {

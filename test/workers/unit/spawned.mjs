@@ -54,6 +54,11 @@ export default async function spawned(kind, ...args) {
       throw new Error("outer failure", { cause: new RangeError("inner cause") });
     case "bare":
       throw new TypeError();
+    case "protoMessage": {
+      class Quiet extends Error {}
+      Quiet.prototype.message = "from the prototype";
+      throw new Quiet();
+    }
     case "enumerableCause": {
       const e = new Error("assigned cause");
       e.cause = 5;
