@@ -15,7 +15,7 @@ import * as sys from "../sys/index.js";
 import { ClosedError, UnsupportedError, WorkerExitError } from "../errors.js";
 import { describeValue } from "../memory/layout.js";
 import { checkCount } from "../sync/options.js";
-import { allocateSlot, markDead, markStopping, pinTable, registryBuffer } from "../thread/registry.js";
+import { allocateSlot, markExited, markStopping, pinTable, registryBuffer } from "../thread/registry.js";
 import { knownBuffers, refreshEnvironment } from "../share/directory.js";
 import { ANNOUNCE, PoolShared, poolStats } from "./shared.js";
 import { Submitter } from "./submitter.js";
@@ -367,13 +367,15 @@ export class ThreadPool implements Pool {
       // An uncaught error in the worker ends it; 'exit' follows and handles it.
       this.lastError = e;
     });
-    worker.on("exit", (code: number) => this.onExit(k, worker, execId, code));
+    // The slot is this worker's, captured now: by the time its 'exit' arrives, a replacement may
+    // hold slot k (a retired worker's exit races the start of the next one).
+    worker.on("exit", (code: number) => this.onExit(k, worker, execId, code, weftSlot));
     // After the listeners: adding a 'message' listener refs the worker's port again.
     worker.unref();
   }
 
-  private onExit(k: number, worker: unknown, execId: number, code: number): void {
-    markDead(this.weftSlots[k]!);
+  private onExit(k: number, worker: unknown, execId: number, code: number, weftSlot: number): void {
+    markExited(weftSlot);
     if (this.workers[k] !== worker) return; // stopped on purpose, or retired and already replaced
     this.workers[k] = undefined;
     // Retired after idleTimeoutMs (EXEC 0, nothing running): started again when work comes.

@@ -11,11 +11,12 @@
  *   [1] ID      random non-zero id: tells two registries apart after structured clone
  *   [2] NEXT    the last slot handed out (slots start at 1; 0 means "no thread")
  *   [3] BUFFERS the last buffer id handed out (share/directory: buffers inside channel messages)
- *   [HEADER + 3·slot]     LIFE    0 never used, 1 alive, 2 dead, or *stopping*: a wall-clock stamp
+ *   [HEADER + 4·slot]     LIFE    0 never used, 1 alive, 2 dead, or *stopping*: a wall-clock stamp
  *                                 (`Date.now()`, Int32-wrapped) with its two low bits set, written
  *                                 when someone asked to terminate the thread (see `markStopping`)
- *   [HEADER + 3·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
- *   [HEADER + 3·slot + 2] PARK    the thread's parker: a futex word others bump to wake it (select)
+ *   [HEADER + 4·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
+ *   [HEADER + 4·slot + 2] PARK    the thread's parker: a futex word others bump to wake it (select)
+ *   [HEADER + 4·slot + 3] PARENT  the slot of the thread that started it (`allocateSlot`; 0 = none)
  *
  * Beside it, a second growable buffer, the *pin table* (share/directory): one Int32 per buffer id,
  * indexed by id, counting the messages that name the buffer and are not decoded yet. It travels
@@ -36,7 +37,7 @@ import { TypeTag, sharedBuffer } from "../memory/layout.js";
 import { WeftError } from "../errors.js";
 
 const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, HEADER = 4;
-const LIFE = 0, NATIVE = 1, PARK = 2, SLOT_WORDS = 3;
+const LIFE = 0, NATIVE = 1, PARK = 2, PARENT = 3, SLOT_WORDS = 4;
 const NEVER = 0, ALIVE = 1, DEAD = 2, STOPPING_BITS = 3;
 
 /**
@@ -170,9 +171,15 @@ function claimSlot(): number {
 
 /**
  * Hands out a slot for a thread about to be started (spawn pre-claims its child's slot, so it can
- * mark it dead on terminate without asking the child).
+ * mark it dead on terminate without asking the child), recording this thread as its parent (see
+ * `markExited`).
  */
-export const allocateSlot = (): number => claimSlot();
+export function allocateSlot(): number {
+  const parent = currentSlot();
+  const slot = claimSlot();
+  sys.store(registryWords(), HEADER + SLOT_WORDS * slot + PARENT, parent);
+  return slot;
+}
 
 /**
  * A new process-wide id for a shared buffer (see share/directory), with room for its pin word
@@ -209,8 +216,10 @@ export const registryId = (): number => {
 function onThisThreadExit(slot: number): void {
   if (workerThreads === undefined || workerThreads.isMainThread) return;
   // Runs on process.exit(), an uncaught throw and an unhandled rejection in this worker (not on
-  // terminate(): that is handled by the parent, see spawn). Waiters see DEAD on their next slice.
-  nodeProcess.on("exit", () => markDead(slot));
+  // terminate(): that is handled by the parent, see spawn). Stopping, not dead: exit listeners
+  // registered after this one still run JavaScript here. Whoever started this thread marks it
+  // dead on its 'exit' event (spawn, pools, track); else it counts as dead STOP_GRACE_MS later.
+  nodeProcess.on("exit", () => markStopping(slot));
 }
 
 /** Takes on a slot allocated by the parent (used by the spawn worker entry). */
@@ -241,8 +250,14 @@ export function isAlive(slot: number): boolean {
   const i = HEADER + SLOT_WORDS * slot + LIFE;
   if (i >= words.length) return true;
   const life = sys.load(words, i);
-  if (isStopping(life)) return ((Date.now() - life) | 0) < STOP_GRACE_MS;
-  return life !== DEAD;
+  if (!isStopping(life)) return life !== DEAD;
+  // The stamp is up to STOPPING_BITS ms ahead of the clock (see markStopping). Further ahead, the
+  // clock went back: the grace is counted as over rather than waited out again.
+  const elapsed = (Date.now() - life) | 0;
+  if (elapsed >= -STOPPING_BITS && elapsed < STOP_GRACE_MS) return true;
+  // Over: dead for good (the 32-bit difference would wrap after 2^31 ms and read young again).
+  sys.cas(words, i, life, DEAD);
+  return false;
 }
 
 /**
@@ -272,15 +287,31 @@ export function markStopping(slot: number): void {
   }
 }
 
-/** Marks dead every slot claimed by the Node worker with this `threadId` (for `track`). */
+/**
+ * The slot's thread has stopped (whoever started it saw its `'exit'` event): marks it dead, and
+ * every thread it started, and theirs, that is not dead yet. Node stops a worker's own workers
+ * before the worker's exit completes, and their `'exit'` events went to a thread that no longer
+ * runs, so nobody else would tell.
+ */
+export function markExited(slot: number): void {
+  const words = ensureCapacity(registryWords(), slot);
+  const todo = [slot];
+  for (let s = todo.pop(); s !== undefined; s = todo.pop()) {
+    sys.store(words, HEADER + SLOT_WORDS * s + LIFE, DEAD);
+    const last = Math.min(sys.load(words, NEXT), Math.floor((words.length - HEADER) / SLOT_WORDS) - 1);
+    for (let c = 1; c <= last; c++) {
+      const base = HEADER + SLOT_WORDS * c;
+      if (sys.load(words, base + PARENT) === s && sys.load(words, base + LIFE) !== DEAD) todo.push(c);
+    }
+  }
+}
+
+/** Marks exited (see `markExited`) every slot claimed by the Node worker with this `threadId` (for `track`). */
 export function markNativeThreadDead(threadId: number): void {
   const words = registryWords();
-  const last = sys.load(words, NEXT);
+  const last = Math.min(sys.load(words, NEXT), Math.floor((words.length - HEADER) / SLOT_WORDS) - 1);
   for (let slot = 1; slot <= last; slot++) {
-    const base = HEADER + SLOT_WORDS * slot;
-    if (base + NATIVE < words.length && sys.load(words, base + NATIVE) === threadId + 1) {
-      sys.store(words, base + LIFE, DEAD);
-    }
+    if (sys.load(words, HEADER + SLOT_WORDS * slot + NATIVE) === threadId + 1) markExited(slot);
   }
 }
 

@@ -21,7 +21,7 @@
  * stays yours to close. So pass `tx`, not `tx.clone()`: a temporary clone is a reference nobody
  * closes, and the receivers would never see the channel disconnected.
  */
-import { allocateSlot, markDead, markStopping, pinTable, registryBuffer } from "./registry.js";
+import { allocateSlot, markDead, markExited, markStopping, pinTable, registryBuffer } from "./registry.js";
 import { refreshEnvironment } from "../share/directory.js";
 import { RELEASE_FOR, collectLeasables, isWire, revive, share, type Wire } from "../share/index.js";
 import { deserializeError, type ErrorRecord } from "./error-wire.js";
@@ -220,7 +220,7 @@ function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): W
     rejectJoin(err);
   });
   worker.on("exit", (code: number) => {
-    markDead(slot);
+    markExited(slot);
     releaseEnds();
     if (settled) return;
     settled = true;

@@ -396,6 +396,35 @@ describe("ThreadPool: dead workers", () => {
 });
 
 describe("ThreadPool: idleTimeoutMs", () => {
+  it("a retired worker's exit does not mark the worker that replaced it dead (its lock is not taken over)", async () => {
+    // Regression (review): the exit handler marked dead whatever slot the pool's worker k had
+    // when the event arrived; a worker started meanwhile (work came right after the retirement)
+    // was declared dead while it held a lock, and this thread took the lock over.
+    const pool = new ThreadPool({ threads: 1, idleTimeoutMs: 20 });
+    try {
+      for (let round = 0; round < 5; round++) {
+        await pool.run(tasks, "add", 1, 1);
+        await until(() => !pool.stats().workers[0]!.alive, "the worker retired");
+        // At once, before the retired worker's 'exit' event is handled.
+        const m = new Mutex(new Int32Array(new SharedArrayBuffer(4)));
+        const held = new Int32Array(new SharedArrayBuffer(4));
+        const running = pool.run(tasks, "holdLock", m, held, 400);
+        await until(() => Atomics.load(held, 0) === 1, "the new worker holding the lock");
+        await new Promise((r) => setTimeout(r, 150)); // a liveness slice and more
+        let g: unknown;
+        try {
+          g = m.tryLock();
+        } catch (e) {
+          throw new Error(`round ${round}: the live worker's lock was taken over (${(e as Error).name})`);
+        }
+        expect(g, `round ${round}: the lock is held by the running task`).toBeNull();
+        expect(await running).toBe(true);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("idle workers exit after the timeout and start again when work comes", async () => {
     const pool = new ThreadPool({ threads: 2, idleTimeoutMs: 30 });
     try {

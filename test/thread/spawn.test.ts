@@ -295,6 +295,23 @@ describe("spawn: exits and terminate", () => {
     expect(await failure(h.join())).toBeInstanceOf(WorkerExitError);
   });
 
+  it("terminating a worker poisons the locks of the workers it started (stopped with it)", async () => {
+    // Regression (review): the grandchild's 'exit' event went to the child, which was gone, so
+    // its slot stayed alive and its lock held for good.
+    const m = new Mutex(sharedInts());
+    const ctl = sharedInts(2);
+    const h = spawn(workerUrl("spawn-holder-child.mjs"), m, ctl);
+    for (const end = performance.now() + 20_000; Atomics.load(ctl, 0) === 0; ) {
+      if (performance.now() > end) throw new Error("the grandchild never took the lock");
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await h.terminate();
+    const e = await failure(m.lockAsync({ timeout: 10_000 }));
+    expect(e).toBeInstanceOf(PoisonError);
+    expect(e.guard.value[0]).toBe(42); // the grandchild's write
+    e.guard.unlock();
+  });
+
   it("terminate() not awaited, then a synchronous lock() here: PoisonError after the stopping grace, not a hang", async () => {
     // This thread blocks before its event loop can deliver the worker's 'exit', so only the
     // stopping mark tells it: the lock is taken over STOP_GRACE_MS (1 s) after terminate().

@@ -89,6 +89,15 @@ export function spin(ms) {
   return x > 0 ? ms : -1;
 }
 
+/** Locks `mutex`, says so in `held[0]`, holds it for `ms` of CPU, unlocks. */
+export function holdLock(mutex, held, ms) {
+  const g = mutex.lock();
+  Atomics.store(held, 0, 1);
+  spin(ms);
+  g.unlock();
+  return true;
+}
+
 /** Blocks until `flag[0]` becomes non-zero (a task that holds its worker). */
 export function waitFlag(flag, started) {
   if (started) Atomics.store(started, 0, 1), Atomics.notify(started, 0);
