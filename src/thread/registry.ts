@@ -16,7 +16,8 @@
  *                                 when someone asked to terminate the thread (see `markStopping`)
  *   [HEADER + 4·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
  *   [HEADER + 4·slot + 2] PARK    the thread's parker: a futex word others bump to wake it (select)
- *   [HEADER + 4·slot + 3] PARENT  the slot of the thread that started it (`allocateSlot`; 0 = none)
+ *   [HEADER + 4·slot + 3] PARENT  the slot of the thread that started it (`allocateSlot`; 0 = none or
+ *                                 unknown), and HAS_CHILDREN (bit 30) once it started one itself
  *
  * Beside it, a second growable buffer, the *pin table* (share/directory): one Int32 per buffer id,
  * indexed by id, counting the messages that name the buffer and are not decoded yet. It travels
@@ -38,6 +39,8 @@ import { WeftError } from "../errors.js";
 
 const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, HEADER = 4;
 const LIFE = 0, NATIVE = 1, PARK = 2, PARENT = 3, SLOT_WORDS = 4;
+/** In a slot's PARENT word: the slot's thread allocated slots for threads it started. */
+const HAS_CHILDREN = 1 << 30;
 const NEVER = 0, ALIVE = 1, DEAD = 2, STOPPING_BITS = 3;
 
 /**
@@ -55,8 +58,9 @@ const isStopping = (life: number): boolean => (life & STOPPING_BITS) === STOPPIN
 export const MAX_SLOTS = (1 << 22) - 1;
 const INITIAL_BYTES = (HEADER + SLOT_WORDS * 1024) * 4;
 const MAX_BYTES = (HEADER + SLOT_WORDS * (MAX_SLOTS + 1)) * 4;
-const ENV_KEY = "weft.registry.v1";
-const PINS_KEY = "weft.pins.v1";
+// v2: four words per slot (PARENT). A copy of weft with the old layout keeps its own registry.
+const ENV_KEY = "weft.registry.v2";
+const PINS_KEY = "weft.pins.v2";
 /** The pin table starts with room for 4096 buffer ids and grows up to 2²⁶ (256 MiB reserved). */
 const PINS_INITIAL_BYTES = 4096 * 4;
 const PINS_MAX_BYTES = 2 ** 28;
@@ -70,7 +74,7 @@ interface ThreadState {
   slot: number;
 }
 
-const STATE_KEY = Symbol.for("weft.thread.v1");
+const STATE_KEY = Symbol.for("weft.thread.v2");
 const state: ThreadState = ((globalThis as any)[STATE_KEY] ??= { sab: null, words: null, id: 0, slot: 0 });
 
 const nodeProcess: any = (globalThis as any).process;
@@ -175,9 +179,15 @@ function claimSlot(): number {
  * `markExited`).
  */
 export function allocateSlot(): number {
-  const parent = currentSlot();
+  // Not currentSlot(): claiming one here would give this thread an identity, and it could no
+  // longer adopt another registry (see adoptRegistry). A thread without a slot records no parent.
+  const parent = state.slot;
   const slot = claimSlot();
-  sys.store(registryWords(), HEADER + SLOT_WORDS * slot + PARENT, parent);
+  const words = registryWords();
+  if (parent !== 0) {
+    sys.or(words, HEADER + SLOT_WORDS * parent + PARENT, HAS_CHILDREN);
+    sys.store(words, HEADER + SLOT_WORDS * slot + PARENT, parent);
+  }
   return slot;
 }
 
@@ -251,10 +261,11 @@ export function isAlive(slot: number): boolean {
   if (i >= words.length) return true;
   const life = sys.load(words, i);
   if (!isStopping(life)) return life !== DEAD;
-  // The stamp is up to STOPPING_BITS ms ahead of the clock (see markStopping). Further ahead, the
-  // clock went back: the grace is counted as over rather than waited out again.
+  // The stamp is up to STOPPING_BITS ms ahead of this thread's clock (see markStopping), more if
+  // another thread's clock is a little ahead. A whole grace ahead, the clock went back: the grace
+  // is counted as over rather than waited out again.
   const elapsed = (Date.now() - life) | 0;
-  if (elapsed >= -STOPPING_BITS && elapsed < STOP_GRACE_MS) return true;
+  if (elapsed > -STOP_GRACE_MS && elapsed < STOP_GRACE_MS) return true;
   // Over: dead for good (the 32-bit difference would wrap after 2^31 ms and read young again).
   sys.cas(words, i, life, DEAD);
   return false;
@@ -298,10 +309,12 @@ export function markExited(slot: number): void {
   const todo = [slot];
   for (let s = todo.pop(); s !== undefined; s = todo.pop()) {
     sys.store(words, HEADER + SLOT_WORDS * s + LIFE, DEAD);
+    // Only a thread that started others is worth a scan (of every slot handed out so far).
+    if ((sys.load(words, HEADER + SLOT_WORDS * s + PARENT) & HAS_CHILDREN) === 0) continue;
     const last = Math.min(sys.load(words, NEXT), Math.floor((words.length - HEADER) / SLOT_WORDS) - 1);
     for (let c = 1; c <= last; c++) {
       const base = HEADER + SLOT_WORDS * c;
-      if (sys.load(words, base + PARENT) === s && sys.load(words, base + LIFE) !== DEAD) todo.push(c);
+      if ((sys.load(words, base + PARENT) & ~HAS_CHILDREN) === s && sys.load(words, base + LIFE) !== DEAD) todo.push(c);
     }
   }
 }

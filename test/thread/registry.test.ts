@@ -4,7 +4,7 @@
  * also marks dead the threads a stopped thread had started (Node stops them with it).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { STOP_GRACE_MS, allocateSlot, isAlive, markDead, markExited, markStopping, slotState } from "../../src/thread/registry.js";
+import { STOP_GRACE_MS, allocateSlot, currentSlot, isAlive, markDead, markExited, markStopping, slotIfAny, slotState } from "../../src/thread/registry.js";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -59,13 +59,30 @@ describe("stopping", () => {
   });
 });
 
+describe("allocateSlot", () => {
+  it("gives the allocating thread no slot of its own (it can still adopt another registry)", () => {
+    // Regression (review): recording the parent claimed a slot for the thread that spawned, and
+    // a worker that had only spawned could then no longer revive values from another registry.
+    const state = (globalThis as any)[Symbol.for("weft.thread.v2")];
+    const own = state.slot;
+    try {
+      state.slot = 0;
+      allocateSlot();
+      expect(slotIfAny()).toBe(0);
+    } finally {
+      state.slot = own;
+    }
+  });
+});
+
 describe("markExited", () => {
   it("marks the thread dead and, transitively, the live threads it started; not its siblings or parent", () => {
+    currentSlot(); // this thread has a slot: `parent` and `sibling` are its children
     const parent = allocateSlot();
     const sibling = allocateSlot();
     // Slots allocated "by" `parent`: allocateSlot records the calling thread's slot, so fake the
     // parent by allocating from a thread state whose slot is `parent`.
-    const state = (globalThis as any)[Symbol.for("weft.thread.v1")];
+    const state = (globalThis as any)[Symbol.for("weft.thread.v2")];
     const own = state.slot;
     let child: number, grandchild: number, deadChild: number;
     try {
