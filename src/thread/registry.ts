@@ -185,6 +185,8 @@ export function allocateSlot(): number {
   const slot = claimSlot();
   const words = registryWords();
   if (parent !== 0) {
+    // No ordering needed between the two: the child has not started yet, so no exit of it (and
+    // no markExited of this thread while it runs this) can come between them.
     sys.or(words, HEADER + SLOT_WORDS * parent + PARENT, HAS_CHILDREN);
     sys.store(words, HEADER + SLOT_WORDS * slot + PARENT, parent);
   }
@@ -267,6 +269,7 @@ export function isAlive(slot: number): boolean {
   const elapsed = (Date.now() - life) | 0;
   if (elapsed > -STOP_GRACE_MS && elapsed < STOP_GRACE_MS) return true;
   // Over: dead for good (the 32-bit difference would wrap after 2^31 ms and read young again).
+  // A CAS, so only this very stamp is replaced; whatever else is there by now is DEAD already.
   sys.cas(words, i, life, DEAD);
   return false;
 }
@@ -298,6 +301,9 @@ export function markStopping(slot: number): void {
   }
 }
 
+/** The last slot handed out that `words` (a view that grows with the registry) already covers. */
+const lastSlot = (words: Int32Array): number => Math.min(sys.load(words, NEXT), Math.floor((words.length - HEADER) / SLOT_WORDS) - 1);
+
 /**
  * The slot's thread has stopped (whoever started it saw its `'exit'` event): marks it dead, and
  * every thread it started, and theirs, that is not dead yet. Node stops a worker's own workers
@@ -311,7 +317,7 @@ export function markExited(slot: number): void {
     sys.store(words, HEADER + SLOT_WORDS * s + LIFE, DEAD);
     // Only a thread that started others is worth a scan (of every slot handed out so far).
     if ((sys.load(words, HEADER + SLOT_WORDS * s + PARENT) & HAS_CHILDREN) === 0) continue;
-    const last = Math.min(sys.load(words, NEXT), Math.floor((words.length - HEADER) / SLOT_WORDS) - 1);
+    const last = lastSlot(words);
     for (let c = 1; c <= last; c++) {
       const base = HEADER + SLOT_WORDS * c;
       if ((sys.load(words, base + PARENT) & ~HAS_CHILDREN) === s && sys.load(words, base + LIFE) !== DEAD) todo.push(c);
@@ -320,9 +326,9 @@ export function markExited(slot: number): void {
 }
 
 /** Marks exited (see `markExited`) every slot claimed by the Node worker with this `threadId` (for `track`). */
-export function markNativeThreadDead(threadId: number): void {
+export function markNativeThreadExited(threadId: number): void {
   const words = registryWords();
-  const last = Math.min(sys.load(words, NEXT), Math.floor((words.length - HEADER) / SLOT_WORDS) - 1);
+  const last = lastSlot(words);
   for (let slot = 1; slot <= last; slot++) {
     if (sys.load(words, HEADER + SLOT_WORDS * slot + NATIVE) === threadId + 1) markExited(slot);
   }

@@ -17,7 +17,7 @@
 import * as sys from "../sys/index.js";
 import { UnsupportedError } from "../errors.js";
 import { describeValue, sharedBuffer } from "../memory/layout.js";
-import { adoptRegistry, allocateSlot, assumeSlot, markNativeThreadDead, markStopping, registryBuffer, slotIfAny } from "./registry.js";
+import { adoptRegistry, allocateSlot, assumeSlot, markNativeThreadExited, markStopping, registryBuffer, slotIfAny } from "./registry.js";
 
 const nodeProcess: any = (globalThis as any).process;
 const workerThreads: any =
@@ -75,7 +75,7 @@ export function track(worker: NodeWorkerLike | WebWorkerLike): void {
   if (tracked.has(w)) return;
   tracked.add(w);
   const id = w.threadId;
-  w.once("exit", () => markNativeThreadDead(id));
+  w.once("exit", () => markNativeThreadExited(id));
 }
 
 function trackWebWorker(worker: WebWorkerLike): void {
