@@ -18,7 +18,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ArrayQueue, BUSY, EMPTY, FULL, SPIN_LIMIT, queueHooks } from "../../src/channel/flavors/array.js";
+import { ArrayQueue, BUSY, DISCONNECTED, EMPTY, FULL, SLIP, SPIN_LIMIT, queueHooks } from "../../src/channel/flavors/array.js";
 import { HEAD, HEADER_BYTES, TAIL } from "../../src/channel/layout.js";
 import { fcParams } from "../prop-helpers.js";
 
@@ -58,7 +58,8 @@ function memory(cap: number, lap: number) {
 
 const VALUE = (sender: number, k: number) => sender * 1_000_000 + k;
 
-type Step = { who: number; single: boolean; max: number; slow: boolean; split: number };
+/** `quick`: a single-slot attempt made as a polling send / recv makes it (`startSend(true)`). */
+type Step = { who: number; single: boolean; max: number; slow: boolean; split: number; quick?: boolean };
 
 /**
  * `wakeOne`: model the channel's sleeper protocol (src/channel/chan.ts) instead of waking every
@@ -113,12 +114,17 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
     return single ? h.q.startRecv() : h.q.startRecvMany(max);
   };
 
-  const open = (h: Handle, single: boolean, max: number): void => {
+  const open = (h: Handle, single: boolean, max: number, quick: boolean): void => {
     const side = String(h.sender);
     const woken = h.woken;
     h.woken = false;
     let r = BUSY;
-    if (!woken) {
+    if (!woken && single && quick) {
+      // A polling send / recv: FULL / EMPTY from its own next slot means "poll again" (it parks
+      // only after a full attempt, below). It must never take a slot a full attempt would not.
+      r = h.sender ? h.q.startSend(true) : h.q.startRecv(true);
+      if (r === (h.sender ? FULL : EMPTY) || r === BUSY) return;
+    } else if (!woken) {
       r = reserve(h, single, max);
       if (r === BUSY) return; // would wait for another handle's reservation: try again later
     }
@@ -210,7 +216,7 @@ function run(cap: number, senders: number, receivers: number, lap: number, steps
         if (!step.slow) close(h);
       } else if (wakeOne && step.split % 8 === 7 && !h.parked && !h.woken) {
         h.retired = true;
-      } else if (!h.parked) open(h, step.single, step.max);
+      } else if (!h.parked) open(h, step.single, step.max, step.quick === true);
       checkWakeups();
     }
     // Finish: close what is open, then drain with a fresh receiver.
@@ -243,6 +249,7 @@ const stepArb = (cap: number) =>
     max: fc.integer({ min: 1, max: cap + 2 }),
     slow: fc.boolean(),
     split: fc.nat(30),
+    quick: fc.boolean(),
   });
 
 describe("bounded flavor queue: interleaved handles (one thread standing for several)", () => {
@@ -362,6 +369,79 @@ describe("bounded flavor queue: interleaved handles (one thread standing for sev
     expect(r1.takeWake()).toBe(false);
     r1.endRecvMany(2);
     expect(r2.startRecvMany(8)).toBe(2);
+  });
+
+  it("polling attempts say FULL / EMPTY from the thread's own next slot, without telling disconnection apart", () => {
+    const { header, stamps } = memory(4, 0);
+    const s = new ArrayQueue(header, stamps, 4), r = new ArrayQueue(header, stamps, 4);
+    expect(r.startRecv(true)).toBe(EMPTY);
+    for (let k = 0; k < 4; k++) {
+      const i = s.startSend(true);
+      expect(i).toBe(k);
+      s.endSend(i);
+    }
+    expect(s.startSend(true)).toBe(FULL);
+    expect(s.startSend()).toBe(FULL);
+    // HEAD is not read: a polling sender says FULL from its slot even if HEAD looked a lap on
+    // (only the full attempt looks there, and a corrupt HEAD would make it wait instead).
+    const head = header[HEAD]!;
+    header[HEAD] = (head + 4096) | 0;
+    expect(s.startSend(true)).toBe(FULL);
+    header[HEAD] = head;
+    for (let k = 0; k < 4; k++) {
+      const i = r.startRecv(true);
+      expect(i).toBe(k);
+      r.endRecv(i);
+    }
+    expect(r.startRecv(true)).toBe(EMPTY);
+    expect(r.disconnect()).toBe(true);
+    expect(r.startRecv(true)).toBe(EMPTY); // the polling attempt does not read TAIL's mark...
+    expect(r.startRecv()).toBe(DISCONNECTED); // ...the full one, made before parking, does
+    expect(s.startSend()).toBe(DISCONNECTED);
+  });
+
+  it("a polling attempt whose guess is stale (another thread moved on) falls back to the full attempt", () => {
+    const { header, stamps } = memory(4, 0);
+    const s = new ArrayQueue(header, stamps, 4), a = new ArrayQueue(header, stamps, 4), b = new ArrayQueue(header, stamps, 4);
+    for (let k = 0; k < 3; k++) s.endSend(s.startSend());
+    a.endRecv(a.startRecv()); // a's guess: slot 1
+    b.endRecv(b.startRecv(true)); // b's guess was slot 0, taken by a: it finds HEAD and takes slot 1
+    expect(a.startRecv(true)).toBe(2); // a's guess (slot 1) was taken and released: full attempt
+    a.endRecv(2);
+    expect(a.startRecv(true)).toBe(EMPTY);
+    expect(b.startRecv(true)).toBe(EMPTY);
+  });
+
+  it("maySendAhead: room a cache line (SLIP slots) ahead of the thread's TAIL, on rings of at least 8 lines", () => {
+    const cap = 8 * SLIP;
+    const { header, stamps } = memory(cap, 0);
+    const s = new ArrayQueue(header, stamps, cap), r = new ArrayQueue(header, stamps, cap);
+    expect(s.startSendMany(cap)).toBe(cap);
+    s.endSendMany(cap);
+    expect(s.maySend()).toBe(false);
+    expect(s.maySendAhead()).toBe(false);
+    r.endRecv(r.startRecv());
+    expect(s.maySend()).toBe(true);
+    expect(s.maySendAhead()).toBe(false); // one slot free, the line ahead still full
+    for (let k = 1; k <= SLIP; k++) r.endRecv(r.startRecv());
+    expect(s.maySendAhead()).toBe(true);
+    // Near the end of the lap it asks only for the next slot.
+    const { header: h2, stamps: st2 } = memory(cap, 0);
+    const s2 = new ArrayQueue(h2, st2, cap), r2 = new ArrayQueue(h2, st2, cap);
+    for (let k = 0; k < cap - 2; k++) {
+      s2.endSend(s2.startSend());
+      r2.endRecv(r2.startRecv());
+    }
+    for (let k = 0; k < cap; k++) s2.endSend(s2.startSend());
+    r2.endRecv(r2.startRecv()); // frees slot cap - 2, where s2's TAIL is
+    expect(s2.maySendAhead()).toBe(true);
+    // A small ring asks only for the next slot too.
+    const { header: h3, stamps: st3 } = memory(4, 0);
+    const s3 = new ArrayQueue(h3, st3, 4), r3 = new ArrayQueue(h3, st3, 4);
+    for (let k = 0; k < 4; k++) s3.endSend(s3.startSend());
+    expect(s3.maySendAhead()).toBe(false);
+    r3.endRecv(r3.startRecv());
+    expect(s3.maySendAhead()).toBe(true);
   });
 
   it("a reservation that takes part of a published run leaves the rest to the next receiver", () => {

@@ -29,6 +29,13 @@ import type { AnyCodec, FixedCodec } from "../codec.js";
 const RUN_SPIN = 2048;
 
 /** Results of startSend / startRecv other than a slot index. */
+/**
+ * How many slots ahead of its TAIL a sender that found the ring full waits to see free before it
+ * sends again (FastForward's "temporal slipping"): one 64-byte line of stamp words. Right behind
+ * the receiver, sender and receiver write the same stamp and payload lines for every message, and
+ * each write pulls the line from the other core; a line apart, each side has its lines to itself.
+ */
+export const SLIP = 8;
 export const FULL = -1, EMPTY = -1, DISCONNECTED = -2;
 /**
  * The result of a reservation that gave up waiting for another thread's to end (see
@@ -330,14 +337,20 @@ export class ArrayQueue {
     return (sys.exchange(stamps, index << 1, value) & this.mark) !== 0;
   }
 
-  /** Reserves a free slot for writing: its index, or FULL, or DISCONNECTED. Follow with endSend. */
-  startSend(): number {
+  /**
+   * Reserves a free slot for writing: its index, or FULL, or DISCONNECTED. Follow with endSend.
+   * `quick` (polling senders): FULL as soon as the slot at this thread's last TAIL still holds
+   * last lap's message, without reading HEAD — the receivers' line, which a polling sender would
+   * otherwise pull away from them — nor telling disconnection apart.
+   */
+  startSend(quick = false): number {
     // Fast path: TAIL is most likely where our last claim left it (always, with one sender).
     // A wrong guess only costs the CAS: it fails and we read TAIL as usual. A marked TAIL
     // (disconnected) never equals a guess, so the CAS fails and the general path reports it.
     const tail = this.nextTail;
     const index = tail & (this.mark - 1);
-    if (this.stampAt(index) === tail) {
+    const stamp = this.stampAt(index);
+    if (stamp === tail) {
       const run = this.runAt(index);
       const next = this.skip(tail, index, 1);
       if (sys.cas(this.header, TAIL, tail, next) === tail) {
@@ -346,7 +359,7 @@ export class ArrayQueue {
         if (run > 1) this.split(index + 1, run > this.cap - index ? this.cap - index - 1 : run - 1, (tail - index) | 0);
         return index;
       }
-    }
+    } else if (quick && ((stamp + this.oneLap) | 0) === ((tail + 1) | 0)) return FULL;
     const n = this.startSendMany(1);
     if (n < 0) return n;
     this.stamp = (this.runPos + 1) | 0;
@@ -363,11 +376,17 @@ export class ArrayQueue {
     return (sys.exchange(this.stamps, index << 1, (this.stamp - index) | 0) & this.mark) !== 0;
   }
 
-  /** Reserves a full slot for reading: its index, or EMPTY, or DISCONNECTED (empty and closed). */
-  startRecv(): number {
+  /**
+   * Reserves a full slot for reading: its index, or EMPTY, or DISCONNECTED (empty and closed).
+   * `quick` (polling receivers): EMPTY as soon as the slot at this thread's last HEAD still holds
+   * the stamp of its release a lap ago, without reading TAIL (the senders' line) — nor telling
+   * disconnection apart.
+   */
+  startRecv(quick = false): number {
     const head = this.nextHead;
     const index = head & (this.mark - 1);
-    if (this.stampAt(index) === ((head + 1) | 0)) {
+    const stamp = this.stampAt(index);
+    if (stamp === ((head + 1) | 0)) {
       const run = this.runAt(index);
       const next = this.skip(head, index, 1);
       if (sys.cas(this.header, HEAD, head, next) === head) {
@@ -376,7 +395,7 @@ export class ArrayQueue {
         if (run > 1) this.split(index + 1, run > this.cap - index ? this.cap - index - 1 : run - 1, (head + 1 - index) | 0);
         return index;
       }
-    }
+    } else if (quick && stamp === head) return EMPTY;
     const n = this.startRecvMany(1);
     if (n < 0) return n;
     this.stamp = (this.runPos + this.oneLap) | 0;
@@ -397,6 +416,20 @@ export class ArrayQueue {
   mayRecv(): boolean {
     const head = this.nextHead;
     return this.stampAt(head & (this.mark - 1)) !== head;
+  }
+
+  /**
+   * A polling sender's hint after it found the ring full: whether the slot `SLIP` places ahead of
+   * its guessed TAIL is free in this lap — the receiver a cache line ahead (see `sendEncoded`).
+   * Small rings, and the last slots of a lap, fall back to `maySend`. A slot inside a released run
+   * keeps an older stamp, so this may say no while there is room: the caller gives up on it after
+   * a few polls.
+   */
+  maySendAhead(): boolean {
+    const tail = this.nextTail;
+    const index = (tail & (this.mark - 1)) + SLIP;
+    if (this.cap < 8 * SLIP || index >= this.cap) return this.maySend();
+    return this.stampAt(index) === ((tail + SLIP) | 0);
   }
 
   /** Whether a send might succeed now (one load): false only if the guessed slot still holds last lap's message. */
@@ -508,7 +541,15 @@ export class ArrayChan<T> extends Chan<T> {
   }
 
   trySendEncoded(v: T, e: Encoded | null): number {
-    const i = this.queue.startSend();
+    return this.sendTo(this.queue.startSend(), v, e);
+  }
+
+  override pollSend(v: T, e: Encoded | null): number {
+    return this.sendTo(this.queue.startSend(true), v, e);
+  }
+
+  /** Completes a send given startSend's result. */
+  private sendTo(i: number, v: T, e: Encoded | null): number {
     // FULL, or BUSY (a slot another thread holds): wait as for room.
     if (i < 0) return i === DISCONNECTED ? SEND_DISCONNECTED : SEND_FULL;
     if (this.queue.takeWake()) this.wakeBoth();
@@ -519,7 +560,15 @@ export class ArrayChan<T> extends Chan<T> {
   }
 
   tryRecv(): RecvAttempt<T> {
-    const i = this.queue.startRecv();
+    return this.recvFrom(this.queue.startRecv());
+  }
+
+  override pollRecv(): RecvAttempt<T> {
+    return this.recvFrom(this.queue.startRecv(true));
+  }
+
+  /** Completes a receive given startRecv's result. */
+  private recvFrom(i: number): RecvAttempt<T> {
     if (i < 0) return i === DISCONNECTED ? RECV_DISCONNECTED : RECV_EMPTY;
     if (this.queue.takeWake()) this.wakeBoth();
     if (this.fixed !== null) {
@@ -647,6 +696,9 @@ export class ArrayChan<T> extends Chan<T> {
     return this.queue.mayRecv();
   }
 
+  override maySendAhead(): boolean {
+    return this.queue.maySendAhead();
+  }
   override maySend(): boolean {
     return this.queue.maySend();
   }
