@@ -115,12 +115,17 @@ export class Mutex<T = void> implements SharedPrimitive {
    *   PoisonError (holding the lock: `err.guard`) if poisoned.
    */
   lock(opts?: WaitOptions): MutexGuard<T> {
+    // The guard is made before the lock is taken, here and below: an allocation may start a
+    // garbage collection, which must not run while this thread holds the lock and the others
+    // wait for it. With the guard made after the CAS, 2 threads × 1M lock / increment / unlock
+    // took 1.4× as long (bench/micro/mutex-ab.mjs, 9 interleaved rounds, twice: 0.72× each time).
+    const g = new MutexGuard(this);
     if (opts === undefined) {
       const m = me();
-      if (sys.cas(this.words, STATE, 0, m) === 0) return new MutexGuard(this);
-      return this.guardFor(this.lockContended(m, NO_WAIT_OPTS, "Mutex.lock"));
+      if (sys.cas(this.words, STATE, 0, m) === 0) return g;
+      return this.handOut(g, this.lockContended(m, NO_WAIT_OPTS, "Mutex.lock"));
     }
-    return this.guardFor(this.acquireSync(deadlineOf("Mutex.lock", opts), "Mutex.lock"));
+    return this.handOut(g, this.acquireSync(deadlineOf("Mutex.lock", opts), "Mutex.lock"));
   }
 
   /**
@@ -130,14 +135,16 @@ export class Mutex<T = void> implements SharedPrimitive {
    */
   tryLock(): MutexGuard<T> | null {
     const m = me();
-    if (sys.cas(this.words, STATE, 0, m) === 0) return new MutexGuard(this);
+    const g = new MutexGuard(this);
+    if (sys.cas(this.words, STATE, 0, m) === 0) return g;
     const r = this.step(m, false, false, false);
-    return r < 0 ? this.guardFor(r === ACQUIRED_POISONED) : null;
+    return r < 0 ? this.handOut(g, r === ACQUIRED_POISONED) : null;
   }
 
   /** Like `lock`, but waits without blocking the event loop. */
   async lockAsync(opts?: WaitOptions): Promise<MutexGuard<T>> {
-    return this.guardFor(await this.acquireAsync(deadlineOf("Mutex.lockAsync", opts), "Mutex.lockAsync"));
+    const g = new MutexGuard(this);
+    return this.handOut(g, await this.acquireAsync(deadlineOf("Mutex.lockAsync", opts), "Mutex.lockAsync"));
   }
 
   /**
@@ -294,8 +301,8 @@ export class Mutex<T = void> implements SharedPrimitive {
     }
   }
 
-  private guardFor(poisoned: boolean): MutexGuard<T> {
-    const guard = new MutexGuard(this);
+  /** The guard made for an acquisition that succeeded; thrown inside a PoisonError if poisoned. */
+  private handOut(guard: MutexGuard<T>, poisoned: boolean): MutexGuard<T> {
     if (poisoned) throw new PoisonError("Mutex", guard);
     return guard;
   }

@@ -116,22 +116,26 @@ export class RwLock<T = void> implements SharedPrimitive {
 
   /** Blocks until a shared read lock is held. @throws PoisonError (guard held), TimeoutError, DeadlockError. */
   read(opts?: WaitOptions): RwLockReadGuard<T> {
-    if (opts === undefined && this.tryReadFast()) return this.readGuard();
+    // Guards are made before the lock is taken (see Mutex.lock): not a garbage collection while held.
+    const g = new RwLockReadGuard(this);
+    if (opts === undefined && this.tryReadFast()) return this.readGuard(g);
     const d = deadlineOf("RwLock.read", opts);
     if (!this.tryReadFast()) parkSync(this.readSlow(true), d, "RwLock.read", "RwLock.readAsync");
-    return this.readGuard();
+    return this.readGuard(g);
   }
 
   /** Takes a read lock if that needs no waiting; `null` otherwise. */
   tryRead(): RwLockReadGuard<T> | null {
-    return this.tryReadFast() ? this.readGuard() : null;
+    const g = new RwLockReadGuard(this);
+    return this.tryReadFast() ? this.readGuard(g) : null;
   }
 
   /** Async twin of `read`. */
   async readAsync(opts?: WaitOptions): Promise<RwLockReadGuard<T>> {
     const d = deadlineOf("RwLock.readAsync", opts);
+    const g = new RwLockReadGuard(this);
     if (!this.tryReadFast()) await parkAsync(this.readSlow(false), d, "RwLock.readAsync");
-    return this.readGuard();
+    return this.readGuard(g);
   }
 
   /** Runs `fn` under a read lock. */
@@ -196,8 +200,8 @@ export class RwLock<T = void> implements SharedPrimitive {
     return s;
   }
 
-  private readGuard(): RwLockReadGuard<T> {
-    const g = new RwLockReadGuard(this);
+  /** Hands out the guard made for a read lock now held; inside a PoisonError if poisoned. */
+  private readGuard(g: RwLockReadGuard<T>): RwLockReadGuard<T> {
     if (sys.load(this.words, POISON) !== 0) throw new PoisonError("RwLock", g);
     return g;
   }
@@ -215,32 +219,35 @@ export class RwLock<T = void> implements SharedPrimitive {
 
   /** Blocks until the exclusive write lock is held. @throws PoisonError (guard held), TimeoutError, DeadlockError. */
   write(opts?: WaitOptions): RwLockWriteGuard<T> {
-    if (opts === undefined && sys.cas(this.words, STATE, 0, WRITE_LOCKED) === 0) return this.writeGuard();
+    const g = new RwLockWriteGuard(this);
+    if (opts === undefined && sys.cas(this.words, STATE, 0, WRITE_LOCKED) === 0) return this.writeGuard(g);
     const d = deadlineOf("RwLock.write", opts);
     if (this.local.reads > 0) {
       throw new DeadlockError("RwLock.write: this thread holds a read lock on it; the write lock would wait for itself forever");
     }
     if (sys.cas(this.words, STATE, 0, WRITE_LOCKED) !== 0) parkSync(this.writeSlow(true), d, "RwLock.write", "RwLock.writeAsync");
-    return this.writeGuard();
+    return this.writeGuard(g);
   }
 
   /** Takes the write lock if it is free; `null` otherwise. */
   tryWrite(): RwLockWriteGuard<T> | null {
+    const g = new RwLockWriteGuard(this);
     for (;;) {
       const s = sys.load(this.words, STATE);
       if (!isUnlocked(s)) {
         if (isWriteLocked(s) && this.recoverDeadWriter()) continue;
         return null;
       }
-      if (sys.cas(this.words, STATE, s, s | WRITE_LOCKED) === s) return this.writeGuard();
+      if (sys.cas(this.words, STATE, s, s | WRITE_LOCKED) === s) return this.writeGuard(g);
     }
   }
 
   /** Async twin of `write`. */
   async writeAsync(opts?: WaitOptions): Promise<RwLockWriteGuard<T>> {
     const d = deadlineOf("RwLock.writeAsync", opts);
+    const g = new RwLockWriteGuard(this);
     if (sys.cas(this.words, STATE, 0, WRITE_LOCKED) !== 0) await parkAsync(this.writeSlow(false), d, "RwLock.writeAsync");
-    return this.writeGuard();
+    return this.writeGuard(g);
   }
 
   /** Runs `fn` under the write lock; if it throws, the lock is poisoned. */
@@ -329,11 +336,11 @@ export class RwLock<T = void> implements SharedPrimitive {
     return s;
   }
 
-  private writeGuard(): RwLockWriteGuard<T> {
+  /** Hands out the guard made for the write lock now held; inside a PoisonError if poisoned. */
+  private writeGuard(g: RwLockWriteGuard<T>): RwLockWriteGuard<T> {
     // The owner is written right after the CAS that took the lock: until then it reads 0, which
     // waiters treat as "no owner known yet" (never as dead).
     sys.store(this.words, OWNER, currentSlot());
-    const g = new RwLockWriteGuard(this);
     if (sys.load(this.words, POISON) !== 0) throw new PoisonError("RwLock", g);
     return g;
   }
