@@ -115,9 +115,9 @@ export class Mutex<T = void> implements SharedPrimitive {
    *   PoisonError (holding the lock: `err.guard`) if poisoned.
    */
   lock(opts?: WaitOptions): MutexGuard<T> {
-    // The guard is made before the lock is taken, here and below: an allocation may start a
-    // garbage collection, which must not run while this thread holds the lock and the others
-    // wait for it. With the guard made after the CAS, 2 threads × 1M lock / increment / unlock
+    // The guard is made before the lock is taken, here and below: the allocation, and the
+    // garbage collection it now and then starts, then lengthen no critical section that other
+    // threads wait on. With the guard made after the CAS, 2 threads × 1M lock / increment / unlock
     // took 1.4× as long (bench/micro/mutex-ab.mjs, 9 interleaved rounds, twice: 0.72× each time).
     const g = new MutexGuard(this);
     if (opts === undefined) {
