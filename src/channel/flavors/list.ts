@@ -14,7 +14,8 @@
  *
  * Block layout (bytes from its arena offset B, 8-aligned):
  *   [B]        NEXT   offset of the next block (0 until installed)
- *   [B+8]      STATE  Int32 × 31: WRITE (1) written · READ (2) read · DESTROY (4) reader must free
+ *   [B+8]      STATE  Int32 × 31: WRITE (1) written · READ (2) read · DESTROY (4) reader must free ·
+ *                     ABANDONED (8) its receiver gave up waiting for the write (see `awaitWrite`)
  *   [B+136]    payload: fixed codec → 31 values; variable codec → lens ×31, refs ×31, inline ×31·slotBytes
  */
 import * as sys from "../../sys/index.js";
@@ -25,7 +26,17 @@ import { HEAD, TAIL } from "../layout.js";
 
 const TAIL_BLOCK = TAIL + 1, HEAD_BLOCK = HEAD + 1;
 const SHIFT = 1, MARK = 1, LAP = 32, BLOCK_CAP = 31, STEP = 1 << SHIFT;
-const WRITE = 1, READ = 2, DESTROY = 4;
+const WRITE = 1, READ = 2, DESTROY = 4, ABANDONED = 8;
+
+/**
+ * How long (ms) a receiver waits for the sender that claimed its slot to publish before it gives
+ * the slot up. The window is a few instructions, so this passes only when that sender was
+ * descheduled — or terminated, when it would never end.
+ */
+export const ABANDON_MS = 5;
+
+/** Test hooks (one-thread model tests): `beforePublish` runs between a send's claim and its publish. */
+export const listHooks: { beforePublish: (() => void) | undefined } = { beforePublish: undefined };
 const STATES_AT = 8, PAYLOAD_AT = 136;
 
 const offsetOf = (index: number) => (index >>> SHIFT) & (LAP - 1);
@@ -141,28 +152,67 @@ export class ListChan<T> extends Chan<T> {
   }
 
   trySendEncoded(v: T, e: Encoded | null): number {
-    let block: number;
-    try {
-      block = this.startSend();
-    } catch (err) {
-      this.discard(e); // CapacityError: nothing was claimed; give back the message's own block too
-      throw err;
+    for (;;) {
+      let block: number;
+      try {
+        block = this.startSend();
+      } catch (err) {
+        this.discard(e); // CapacityError: nothing was claimed; give back the message's own block too
+        throw err;
+      }
+      if (block < 0) return SEND_DISCONNECTED;
+      this.cover(block);
+      const offset = this.sendOffset;
+      const payload = block + PAYLOAD_AT;
+      if (e === null) {
+        this.fixedView![payload / this.fixedBytes + offset] = v;
+      } else {
+        // lens at payload words [0, 31), refs at [31, 62), inline bytes after both
+        const li = (payload >> 2) + offset;
+        this.putVar(e, this.a32, li, this.a32, li + BLOCK_CAP, this.u8, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
+      }
+      if (listHooks.beforePublish !== undefined) listHooks.beforePublish();
+      // Publish: a reader waits for WRITE before reading the payload.
+      const si = this.stateIndex(block, offset);
+      if ((sys.or(this.a32, si, WRITE) & ABANDONED) === 0) {
+        this.wakeReceiver();
+        return SENT;
+      }
+      // Its receiver gave up on this slot (we were descheduled between claim and publish): nobody
+      // will read it. Do the reader's part for the slot, so the block is still freed, and send the
+      // message again in a new slot (the same bytes: nothing read them).
+      this.readDone(block, offset, si);
     }
-    if (block < 0) return SEND_DISCONNECTED;
-    this.cover(block);
-    const offset = this.sendOffset;
-    const payload = block + PAYLOAD_AT;
-    if (e === null) {
-      this.fixedView![payload / this.fixedBytes + offset] = v;
-    } else {
-      // lens at payload words [0, 31), refs at [31, 62), inline bytes after both
-      const li = (payload >> 2) + offset;
-      this.putVar(e, this.a32, li, this.a32, li + BLOCK_CAP, this.u8, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
+  }
+
+  /** A slot's read is over (read, or abandoned and then written): mark it, free the block if it was the last. */
+  private readDone(block: number, offset: number, si: number): void {
+    // The last slot's reader starts the sweep; a reader that finds DESTROY set on its slot
+    // continues a sweep that stopped there.
+    if (offset + 1 === BLOCK_CAP) this.destroy(block, 0);
+    else if ((sys.or(this.a32, si, READ) & DESTROY) !== 0) this.destroy(block, offset + 1);
+  }
+
+  /**
+   * Waits for the sender that claimed slot `si` to publish: true once it has. A sender terminated
+   * between its claim and its publish never does, and crossbeam's receiver would wait for it for
+   * ever (holding up `tryRecv`, timeouts and the main thread alike). After ABANDON_MS this one
+   * marks the slot ABANDONED instead and returns false: a sender that publishes after all sees
+   * the mark, does the reader's part and sends its message again (`trySendEncoded`) — a message is
+   * never lost to a live sender. A dead sender's block is never freed (nobody reads that slot).
+   */
+  private awaitWrite(si: number): boolean {
+    let since = -1;
+    for (let spins = 0; ; spins++) {
+      const s = sys.load(this.a32, si);
+      if ((s & WRITE) !== 0) return true;
+      if (spins >= 64 && (spins & 7) === 0) {
+        const now = sys.now();
+        if (since < 0) since = now;
+        else if (now - since >= ABANDON_MS && sys.cas(this.a32, si, s, s | ABANDONED) === s) return false;
+      }
+      sys.snooze(spins);
     }
-    // Publish: a reader waits for WRITE before reading the payload.
-    sys.or(this.a32, this.stateIndex(block, offset), WRITE);
-    this.wakeReceiver();
-    return SENT;
   }
 
   /** Reserves a written-or-being-written slot: its block (offset in this.recvOffset), EMPTY or DISCONNECTED. */
@@ -220,13 +270,17 @@ export class ListChan<T> extends Chan<T> {
   }
 
   tryRecv(): RecvAttempt<T> {
-    const block = this.startRecv();
-    if (block < 0) return block === -2 ? RECV_DISCONNECTED : RECV_EMPTY;
-    this.cover(block);
-    const offset = this.recvOffset;
-    const si = this.stateIndex(block, offset);
-    // The sender claimed this slot; wait for its payload to be published.
-    for (let spins = 0; (sys.load(this.a32, si) & WRITE) === 0; spins++) sys.snooze(spins);
+    let block: number, offset: number, si: number;
+    for (;;) {
+      block = this.startRecv();
+      if (block < 0) return block === -2 ? RECV_DISCONNECTED : RECV_EMPTY;
+      this.cover(block);
+      offset = this.recvOffset;
+      si = this.stateIndex(block, offset);
+      // The sender claimed this slot; wait for its payload to be published (or give the slot up
+      // and take the next one).
+      if ((sys.load(this.a32, si) & WRITE) !== 0 || this.awaitWrite(si)) break;
+    }
     const payload = block + PAYLOAD_AT;
     const fixed = this.fixedView !== null;
     // A fixed-size value is read here; a variable-size one is taken out of the slot, decoded
@@ -239,10 +293,7 @@ export class ListChan<T> extends Chan<T> {
         this.holdVar(this.a32, li, this.a32, li + BLOCK_CAP, this.u8, payload + 8 * BLOCK_CAP + offset * this.slotBytes);
       }
     } finally {
-      // Free the block once every slot is read: the last slot's reader starts the sweep; a
-      // reader that finds DESTROY set on its slot continues a sweep that stopped there.
-      if (offset + 1 === BLOCK_CAP) this.destroy(block, 0);
-      else if ((sys.or(this.a32, si, READ) & DESTROY) !== 0) this.destroy(block, offset + 1);
+      this.readDone(block, offset, si);
     }
     return fixed ? (v as T) : this.decodeHeld();
   }

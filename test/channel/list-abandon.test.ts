@@ -1,0 +1,130 @@
+/**
+ * The unbounded (list) flavor when a sender stops between claiming a slot and publishing it
+ * (src/channel/flavors/list.ts, `awaitWrite`). A receiver that reaches such a slot used to wait for
+ * the write without end — in `tryRecv`, past any timeout, on the main thread too — because it had
+ * taken the slot's place in line. Now it gives the slot up after ABANDON_MS and goes on; a sender
+ * that publishes after all finds the mark and sends its message again.
+ *
+ * One thread stands for both: the test hook runs between the claim and the publish, and either
+ * throws (the sender "terminated" there: nothing after the claim runs) or acts as the receiver
+ * while the sender is "descheduled". Before the fix the receives below never returned (the test
+ * file's watchdog then kills the run).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { channel, type Receiver, type Sender } from "../../src/channel/channel.js";
+import { codecs } from "../../src/channel/codec.js";
+import { ABANDON_MS, listHooks } from "../../src/channel/flavors/list.js";
+import { TryRecvError } from "../../src/errors.js";
+import "./util.js";
+
+afterEach(() => {
+  listHooks.beforePublish = undefined;
+});
+
+/** Runs `f` as the hook of the next send only. */
+function onceBeforePublish(f: () => void): void {
+  listHooks.beforePublish = () => {
+    listHooks.beforePublish = undefined;
+    f();
+  };
+}
+
+const TERMINATED = new Error("terminated between claim and publish");
+
+function emptyNow(rx: Receiver<unknown>): void {
+  try {
+    rx.tryRecv();
+    expect.unreachable("tryRecv should say empty");
+  } catch (e) {
+    expect(e).toBeInstanceOf(TryRecvError);
+    expect((e as TryRecvError).kind).toBe("empty");
+  }
+}
+
+describe("unbounded channel: a sender stopped between its claim and its publish", () => {
+  it("a sender that died there: the receiver gives its slot up and gets the messages sent after it", () => {
+    const [tx, rx] = channel<number>({ codec: codecs.f64 });
+    tx.send(1);
+    onceBeforePublish(() => {
+      throw TERMINATED;
+    });
+    expect(() => tx.send(2)).toThrow(TERMINATED);
+    tx.send(3);
+    expect(rx.recv()).toBe(1);
+    const t0 = performance.now();
+    expect(rx.recv({ timeout: 10_000 })).toBe(3);
+    const waited = performance.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(ABANDON_MS - 1);
+    expect(waited).toBeLessThan(5_000);
+    emptyNow(rx);
+    // The channel goes on working, across block boundaries (31 slots per block).
+    for (let i = 0; i < 100; i++) tx.send(10 + i);
+    expect(rx.recvMany(100)).toEqual(Array.from({ length: 100 }, (_, i) => 10 + i));
+  });
+
+  it("tryRecv and a timed recv facing only that slot end (empty / TimeoutError) instead of waiting for ever", () => {
+    const [tx, rx] = channel<number>({ codec: codecs.i32 });
+    onceBeforePublish(() => {
+      throw TERMINATED;
+    });
+    expect(() => tx.send(7)).toThrow(TERMINATED);
+    emptyNow(rx);
+    expect(() => rx.recv({ timeout: 20 })).toThrow(/timed out|timeout/i);
+    tx.send(8);
+    expect(rx.recv({ timeout: 1000 })).toBe(8);
+  });
+
+  it("a sender descheduled there: its message arrives once, after the ones that overtook it, and the block is freed", () => {
+    const run = (abandon: boolean): { got: number[]; inUse: number } => {
+      const [tx, rx] = channel<number>({ codec: codecs.f64 });
+      const got: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        if (abandon && i === 5) {
+          // While message 5 is claimed but not published, message 6 goes in after it and the
+          // receiver takes what there is: 0…4, then gives slot 5 up and takes 6.
+          onceBeforePublish(() => {
+            tx.send(6);
+            for (let k = 0; k < 6; k++) got.push(rx.recv({ timeout: 10_000 }));
+            emptyNow(rx);
+          });
+          tx.send(5); // published after all: finds the mark and goes in again, after 6
+          i = 6;
+          continue;
+        }
+        tx.send(i);
+      }
+      for (;;) {
+        try {
+          got.push(rx.tryRecv());
+        } catch {
+          break;
+        }
+      }
+      return { got, inUse: tx.arenaStats()!.bytesInUse };
+    };
+    const control = run(false);
+    const r = run(true);
+    expect(control.got).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(r.got).toEqual([0, 1, 2, 3, 4, 6, 5, ...Array.from({ length: 33 }, (_, i) => 7 + i)]);
+    // Every slot of the first block was read or given up and then written: it went back to the
+    // arena as in the control run (the sender did the reader's part for its abandoned slot).
+    expect(r.inUse).toBe(control.inUse);
+  });
+
+  it("variable-size messages (inline and in the arena) sent again arrive intact", () => {
+    for (const size of [10, 5000]) {
+      const [tx, rx]: [Sender<{ s: string; n: bigint }>, Receiver<{ s: string; n: bigint }>] = channel();
+      const msg = { s: "x".repeat(size) + "é", n: 2n ** 70n };
+      onceBeforePublish(() => {
+        emptyNow(rx); // gives the claimed slot up after ABANDON_MS
+      });
+      tx.send(msg);
+      expect(rx.recv({ timeout: 1000 })).toEqual(msg);
+      emptyNow(rx);
+      const stats = tx.arenaStats()!;
+      tx.send(msg);
+      expect(rx.recv()).toEqual(msg);
+      expect(tx.arenaStats()!.bytesInUse).toBe(stats.bytesInUse);
+    }
+  });
+});
