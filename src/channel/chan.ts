@@ -76,6 +76,13 @@ function pollBudget(t: number, until: number, d: Deadline, wokeAt: number): numb
 }
 
 /**
+ * Whether poll round `t` makes a full attempt (`trySendEncoded` / `tryRecv`, which tells a
+ * disconnected channel apart) instead of a polling one: at each of the poll loop's time checks,
+ * so a disconnection is seen a few µs into the poll, not only when it ends.
+ */
+const fullRound = (t: number): boolean => t >= SPIN_TRIES && (t & 31) === 0;
+
+/**
  * How long (ms) a sleeper parks when its flavor could not record its wake-up request
  * (`markWaiting` false: the slot it waits on was changing hands), before it looks again.
  */
@@ -530,15 +537,17 @@ export abstract class Chan<T> {
    * Blocking send of a message `encode` already prepared (its arena block is freed on failure).
    * Polls with `pollSend` (which may say FULL from this thread's own next slot alone, leaving the
    * receivers' HEAD line to them) and, after finding the channel full, with `maySendAhead` for a
-   * while (SLIP_POLLS); the full attempt that tells disconnection apart comes in `sendSlow`, before
-   * it parks. Same-run A/B against polling with full attempts, 1 → 1 bounded f64: 0.45–0.9× the
-   * time (bench/micro/channel-ab.mjs; the host's slow state gains most).
+   * while (SLIP_POLLS); full attempts, which tell disconnection apart, come at the poll's time
+   * checks (`fullRound`) and in `sendSlow`, before it parks. Same-run A/B against polling with
+   * full attempts, 1 → 1 bounded f64: 0.45–0.9× the time (bench/micro/channel-ab.mjs; the host's
+   * slow state gains most).
    */
   sendEncoded(v: T, e: Encoded | null, d: Deadline, what: string): void {
     let until = 0;
     for (let t = 0; ; t++) {
-      if (t === 0 || (t > SLIP_POLLS ? this.maySend() : this.maySendAhead())) {
-        const r = this.pollSend(v, e);
+      const full = fullRound(t);
+      if (t === 0 || full || (t > SLIP_POLLS ? this.maySend() : this.maySendAhead())) {
+        const r = full ? this.trySendEncoded(v, e) : this.pollSend(v, e);
         if (r === SENT) return;
         if (r === SEND_DISCONNECTED) {
           this.discard(e);
@@ -615,13 +624,15 @@ export abstract class Chan<T> {
   /**
    * Blocking receive. Throws RecvError when disconnected and drained, TimeoutError, abort reason.
    * Polls with `pollRecv`, which may say EMPTY from this thread's next slot alone, without
-   * reading the senders' TAIL line; `recvSlow`'s full attempt tells disconnection apart.
+   * reading the senders' TAIL line; full attempts at the time checks (`fullRound`) and in
+   * `recvSlow` tell disconnection apart.
    */
   recv(d: Deadline, what: string): T {
     let until = 0;
     for (let t = 0; ; t++) {
-      if (t === 0 || this.mayRecv()) {
-        const r = this.pollRecv();
+      const full = fullRound(t);
+      if (t === 0 || full || this.mayRecv()) {
+        const r = full ? this.tryRecv() : this.pollRecv();
         if (r === RECV_DISCONNECTED) throw new RecvError();
         if (r !== RECV_EMPTY) return r as T;
       } else sys.relax();

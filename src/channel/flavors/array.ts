@@ -28,7 +28,6 @@ import type { AnyCodec, FixedCodec } from "../codec.js";
  */
 const RUN_SPIN = 2048;
 
-/** Results of startSend / startRecv other than a slot index. */
 /**
  * How many slots ahead of its TAIL a sender that found the ring full waits to see free before it
  * sends again (FastForward's "temporal slipping"): one 64-byte line of stamp words. Right behind
@@ -36,6 +35,8 @@ const RUN_SPIN = 2048;
  * each write pulls the line from the other core; a line apart, each side has its lines to itself.
  */
 export const SLIP = 8;
+
+/** Results of startSend / startRecv other than a slot index. */
 export const FULL = -1, EMPTY = -1, DISCONNECTED = -2;
 /**
  * The result of a reservation that gave up waiting for another thread's to end (see

@@ -30,8 +30,10 @@ const WRITE = 1, READ = 2, DESTROY = 4, ABANDONED = 8;
 
 /**
  * How long (ms) a receiver waits for the sender that claimed its slot to publish before it gives
- * the slot up. The window is a few instructions, so this passes only when that sender was
- * descheduled — or terminated, when it would never end.
+ * the slot up. The window is short (the payload's copy, and views re-made when the arena grew),
+ * so this passes when that sender was preempted or paused by a garbage collection — then it
+ * sends again, and the receiver waited no longer than it would have — or terminated, when the
+ * wait would never end.
  */
 export const ABANDON_MS = 5;
 
