@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ClosedError, RecvError, TimeoutError, channel, codecs, spawn } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
-import { joinAll, runs } from "./util.js";
+import { SOAK, joinAll, runs } from "./util.js";
 
 describe("recvInto: what it takes, where it puts it", () => {
   it("takes what is there now, up to the target's length, into target[0…], and leaves the rest of the target alone", () => {
@@ -202,5 +202,7 @@ describe("recvInto across threads", () => {
       ),
       { numRuns: runs(12) },
     );
-  });
+    // 12 worker spawns take ~2 s; the soak's 240 took 38–40 s alone and past 60 s beside the
+    // other files.
+  }, 60_000 * SOAK);
 });
