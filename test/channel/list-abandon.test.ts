@@ -128,3 +128,48 @@ describe("unbounded channel: a sender stopped between its claim and its publish"
     }
   });
 });
+
+describe("unbounded channel: polling hints", () => {
+  /** The receiving end's channel object (the flavor), for its polling hints. */
+  const flavor = (rx: Receiver<number>) => (rx as unknown as { chan: { mayRecv(): boolean; header: Int32Array } }).chan;
+
+  it("mayRecv says no only while the slot after this thread's last receive is unwritten", () => {
+    const [tx, rx] = channel<number>({ codec: codecs.f64 });
+    const c = flavor(rx);
+    expect(c.mayRecv()).toBe(true); // nothing received yet: no guess
+    tx.send(1);
+    tx.send(2);
+    expect(rx.recv()).toBe(1);
+    expect(c.mayRecv()).toBe(true); // slot 1 holds 2
+    expect(rx.recv()).toBe(2);
+    expect(c.mayRecv()).toBe(false);
+    tx.send(3);
+    expect(c.mayRecv()).toBe(true);
+    expect(rx.recv()).toBe(3);
+    // Across a block boundary (31 slots): the guess is dropped, and found again after a receive.
+    for (let i = 0; i < 40; i++) tx.send(100 + i);
+    for (let i = 0; i < 40; i++) expect(rx.recv()).toBe(100 + i);
+    expect(c.mayRecv()).toBe(false);
+    tx.send(7);
+    expect(c.mayRecv()).toBe(true);
+    expect(rx.recv()).toBe(7);
+  });
+
+  it("a receive that finds the slot at HEAD written takes it without reading TAIL", () => {
+    const [tx, rx] = channel<number>({ codec: codecs.f64 });
+    tx.send(1);
+    tx.send(2);
+    expect(rx.recv()).toBe(1);
+    // Pretend TAIL still at HEAD: a receive that looked there would say empty.
+    const h = flavor(rx).header;
+    const TAIL = 16, HEAD = 32;
+    const tail = h[TAIL]!;
+    h[TAIL] = h[HEAD]!;
+    try {
+      expect(rx.tryRecv()).toBe(2);
+    } finally {
+      h[TAIL] = tail;
+    }
+    emptyNow(rx);
+  });
+});

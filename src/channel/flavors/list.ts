@@ -55,6 +55,12 @@ export class ListChan<T> extends Chan<T> {
   private readonly blockBytes: number;
   private sendOffset = 0;
   private recvOffset = 0;
+  /**
+   * The slot after this thread's last receive, where its next one most likely is (block offset,
+   * or 0 when unknown: the last receive took a block's last slot). `mayRecv` polls its state word.
+   */
+  private nextBlock = 0;
+  private nextOffset = 0;
 
   constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena) {
     super(buffer, codec, arena);
@@ -231,7 +237,9 @@ export class ListChan<T> extends Chan<T> {
         continue;
       }
       let next = (head + STEP) | 0;
-      if ((next & MARK) === 0) {
+      // A slot at HEAD already written holds a message: no need to read TAIL, the senders' line
+      // (nor to learn whether the block has a successor: the next receive looks again).
+      if ((next & MARK) === 0 && !this.writtenAt(block, offset)) {
         const tail = sys.load(h, TAIL);
         if (head >>> SHIFT === tail >>> SHIFT) return (tail & MARK) !== 0 ? -2 : -1;
         // Head and tail in different blocks: the head's block has a successor.
@@ -263,6 +271,13 @@ export class ListChan<T> extends Chan<T> {
     }
   }
 
+  /** Whether slot `offset` of `block` (0: none yet) is written; a stale pair only makes the claim's CAS fail. */
+  private writtenAt(block: number, offset: number): boolean {
+    if (block === 0) return false;
+    this.cover(block);
+    return (sys.load(this.a32, this.stateIndex(block, offset)) & WRITE) !== 0;
+  }
+
   private waitNext(block: number): number {
     for (let spins = 0; ; spins++) {
       const n = sys.load(this.a32, block >> 2);
@@ -283,6 +298,8 @@ export class ListChan<T> extends Chan<T> {
       // and take the next one).
       if ((sys.load(this.a32, si) & WRITE) !== 0 || this.awaitWrite(si)) break;
     }
+    this.nextBlock = offset + 1 < BLOCK_CAP ? block : 0;
+    this.nextOffset = offset + 1;
     const payload = block + PAYLOAD_AT;
     const fixed = this.fixedView !== null;
     // A fixed-size value is read here; a variable-size one is taken out of the slot, decoded
@@ -334,6 +351,23 @@ export class ListChan<T> extends Chan<T> {
 
   get isDisconnected(): boolean {
     return (sys.load(this.header, TAIL) & MARK) !== 0;
+  }
+
+  /**
+   * Whether a receive might succeed now, from one load: false only if the slot after this thread's
+   * last receive is not written yet. Spinning receivers poll this (and `pollRecv`) instead of a
+   * full attempt, which reads the senders' TAIL line — pulling it from the sender on every poll.
+   * With other receivers about, the guess may be stale (that slot taken, even its block freed and
+   * reused): the hint may then say no while there are messages further on, until the poll's next
+   * full attempt (`fullRound`, every few µs) or its end.
+   */
+  override mayRecv(): boolean {
+    const b = this.nextBlock;
+    return b === 0 || (sys.load(this.a32, this.stateIndex(b, this.nextOffset)) & WRITE) !== 0;
+  }
+
+  override pollRecv(): RecvAttempt<T> {
+    return this.mayRecv() ? this.tryRecv() : RECV_EMPTY;
   }
 
   override readyToSend(): boolean {
