@@ -14,11 +14,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { channel, type Receiver, type Sender } from "../../src/channel/channel.js";
 import { codecs } from "../../src/channel/codec.js";
 import { ABANDON_MS, listHooks } from "../../src/channel/flavors/list.js";
-import { TryRecvError } from "../../src/errors.js";
+import { TimeoutError, TryRecvError } from "../../src/errors.js";
+import { allocateSlot, markDead } from "../../src/thread/registry.js";
 import "./util.js";
 
 afterEach(() => {
   listHooks.beforePublish = undefined;
+  listHooks.afterClaimLast = undefined;
+  listHooks.installer = undefined;
 });
 
 /** Runs `f` as the hook of the next send only. */
@@ -171,5 +174,56 @@ describe("unbounded channel: polling hints", () => {
       h[TAIL] = tail;
     }
     emptyNow(rx);
+  });
+});
+
+describe("unbounded channel: a sender that died after taking a block's last slot", () => {
+  // Each block has 31 slots; the sender of the last one installs the next block (others wait at
+  // the boundary). Before, a sender terminated in between left every later send — trySend and
+  // timed sends too — spinning at the boundary for ever, and the receiver of that slot waiting for
+  // the next block for ever. Now, once that sender is dead (here: a slot marked dead stands for
+  // it), a waiting sender or receiver installs the block after ABANDON_MS.
+  const dieAfterClaimingLast = (tx: Sender<number>, value: number): void => {
+    const dead = allocateSlot();
+    markDead(dead);
+    listHooks.installer = dead;
+    listHooks.afterClaimLast = () => {
+      throw TERMINATED;
+    };
+    try {
+      expect(() => tx.send(value)).toThrow(TERMINATED);
+    } finally {
+      listHooks.installer = undefined;
+      listHooks.afterClaimLast = undefined;
+    }
+  };
+
+  it("the next sender installs the block for it; the receiver gives the dead slot up and gets the rest", () => {
+    const [tx, rx] = channel<number>({ codec: codecs.f64 });
+    for (let i = 0; i < 30; i++) tx.send(i);
+    dieAfterClaimingLast(tx, 30);
+    const t0 = performance.now();
+    tx.trySend(31); // waits at the boundary, then installs the next block
+    const waited = performance.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(ABANDON_MS - 1);
+    expect(waited).toBeLessThan(5_000);
+    for (let i = 32; i < 80; i++) tx.send(i);
+    const got: number[] = [];
+    for (let i = 0; i < 79; i++) got.push(rx.recv({ timeout: 10_000 }));
+    expect(got).toEqual([...Array.from({ length: 30 }, (_, i) => i), ...Array.from({ length: 49 }, (_, i) => 31 + i)]);
+    emptyNow(rx);
+  });
+
+  it("with no sender after it, the receiver of that slot installs the block itself; its timed recv ends", () => {
+    const [tx, rx] = channel<number>({ codec: codecs.f64 });
+    for (let i = 0; i < 30; i++) tx.send(i);
+    dieAfterClaimingLast(tx, 30);
+    for (let i = 0; i < 30; i++) expect(rx.recv()).toBe(i);
+    const t0 = performance.now();
+    expect(() => rx.recv({ timeout: 100 })).toThrow(TimeoutError);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    // The channel goes on: TAIL was stepped over the boundary for the dead sender.
+    tx.send(40);
+    expect(rx.recv({ timeout: 1000 })).toBe(40);
   });
 });

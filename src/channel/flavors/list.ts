@@ -14,7 +14,10 @@
  *
  * Block layout (bytes from its arena offset B, 8-aligned):
  *   [B]        NEXT   offset of the next block (0 until installed)
- *   [B+8]      STATE  Int32 × 31: WRITE (1) written · READ (2) read · DESTROY (4) reader must free ·
+ *   [B+4]      START  which lap of positions the block holds, + 1 (`startTag`): tells a thread
+ *                     that helps install a successor whether TAIL_BLOCK still names the full block
+ *   [B+8]      INSTALLER  thread slot of the sender that took the block's last slot (0: unknown)
+ *   [B+12]     STATE  Int32 × 31: WRITE (1) written · READ (2) read · DESTROY (4) reader must free ·
  *                     ABANDONED (8) its receiver gave up waiting for the write (see `awaitWrite`)
  *   [B+136]    payload: fixed codec → 31 values; variable codec → lens ×31, refs ×31, inline ×31·slotBytes
  */
@@ -23,6 +26,7 @@ import type { Arena } from "../../memory/arena.js";
 import type { AnyCodec, FixedCodec } from "../codec.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_DISCONNECTED, SENT, type Encoded, type RecvAttempt } from "../chan.js";
 import { HEAD, TAIL } from "../layout.js";
+import { isAlive, slotIfAny } from "../../thread/registry.js";
 
 const TAIL_BLOCK = TAIL + 1, HEAD_BLOCK = HEAD + 1;
 const SHIFT = 1, MARK = 1, LAP = 32, BLOCK_CAP = 31, STEP = 1 << SHIFT;
@@ -37,9 +41,22 @@ const WRITE = 1, READ = 2, DESTROY = 4, ABANDONED = 8;
  */
 export const ABANDON_MS = 5;
 
-/** Test hooks (one-thread model tests): `beforePublish` runs between a send's claim and its publish. */
-export const listHooks: { beforePublish: (() => void) | undefined } = { beforePublish: undefined };
-const STATES_AT = 8, PAYLOAD_AT = 136;
+/**
+ * Test hooks (one-thread model tests): `beforePublish` runs between a send's claim and its publish;
+ * `afterClaimLast` between the claim of a block's last slot and the install of the next block.
+ */
+export const listHooks: {
+  beforePublish: (() => void) | undefined;
+  afterClaimLast: (() => void) | undefined;
+  /** Recorded as INSTALLER instead of this thread's slot (a test's stand-in for a dead thread). */
+  installer: number | undefined;
+} = { beforePublish: undefined, afterClaimLast: undefined, installer: undefined };
+const STATES_AT = 12, PAYLOAD_AT = 136;
+/** Word indices of START and INSTALLER in a block, from the block's first word. */
+const START = 1, INSTALLER = 2;
+
+/** The START tag of the block holding position `t` (a TAIL / HEAD value without MARK). */
+const startTag = (t: number): number => ((t >>> (SHIFT + 5)) + 1) | 0;
 
 const offsetOf = (index: number) => (index >>> SHIFT) & (LAP - 1);
 
@@ -98,6 +115,58 @@ export class ListChan<T> extends Chan<T> {
     return b;
   }
 
+  /**
+   * Whether the sender that took `block`'s last slot is known to be dead (so it will never install
+   * the successor). Only then do others install it: a live sender, however slow, does it itself —
+   * and so a block whose successor someone else links is never freed meanwhile (its last slot,
+   * never published, is never read), which rules out a helper's CAS landing on recycled memory.
+   */
+  private installerDead(block: number): boolean {
+    this.cover(block);
+    const who = sys.load(this.a32, (block >> 2) + INSTALLER);
+    return who !== 0 && !isAlive(who);
+  }
+
+  /** A block's START tag (0 for none). */
+  private startOf(block: number): number {
+    if (block === 0) return 0;
+    this.cover(block);
+    return sys.load(this.a32, (block >> 2) + START);
+  }
+
+  /**
+   * Installs `spare` as the successor of `block`, whose last slot has been taken (TAIL at
+   * `boundary`, the position after it), or completes an install another thread began: links
+   * NEXT, moves TAIL_BLOCK, then steps TAIL over the boundary — in that order, because a sender
+   * that finds TAIL past the boundary reads TAIL_BLOCK next, and a receiver that took the last
+   * slot waits for NEXT. Each step is a CAS from the state before it, so the thread that took the
+   * slot and helpers (a sender waiting at the boundary, a receiver waiting for NEXT, after
+   * `ABANDON_MS` each, once that thread is dead: `installerDead`) may all run it; one link wins.
+   * Returns whether `spare` was linked (otherwise the caller still owns it).
+   */
+  private install(block: number, boundary: number, spare: number): boolean {
+    const h = this.header;
+    this.cover(block);
+    this.cover(spare);
+    sys.store(this.a32, (spare >> 2) + START, startTag((boundary + STEP) | 0));
+    let next = sys.cas(this.a32, block >> 2, 0, spare);
+    const linked = next === 0;
+    if (linked) next = spare;
+    sys.cas(h, TAIL_BLOCK, block, next);
+    this.stepOver(boundary);
+    return linked;
+  }
+
+  /** Steps TAIL from `boundary` to the next block's first position, keeping a disconnect MARK set meanwhile. */
+  private stepOver(boundary: number): void {
+    const h = this.header;
+    for (let t = sys.load(h, TAIL); (t & ~MARK) === boundary; ) {
+      const seen = sys.cas(h, TAIL, t, (t + STEP) | 0);
+      if (seen === t) return;
+      t = seen;
+    }
+  }
+
   private stateIndex(block: number, offset: number): number {
     return ((block + STATES_AT) >> 2) + offset;
   }
@@ -108,12 +177,33 @@ export class ListChan<T> extends Chan<T> {
     let tail = sys.load(h, TAIL);
     let block = sys.load(h, TAIL_BLOCK);
     let spare = 0; // block allocated ahead for the boundary, or a lost first-block race
+    let waitAt = -1; // the boundary this thread is waiting at, and since when
+    let since = -1;
     try {
       for (let spins = 0; ; spins++) {
         if ((tail & MARK) !== 0) return -SEND_DISCONNECTED;
         const offset = offsetOf(tail);
         if (offset === BLOCK_CAP) {
-          // Another sender is installing the next block.
+          // Another sender took the block's last slot and is installing the next block. If that
+          // has not happened after ABANDON_MS and that sender is dead (terminated there), install
+          // it for it (see `install`).
+          if (tail !== waitAt) {
+            waitAt = tail;
+            since = -1;
+          } else if (spins >= 64 && (spins & 7) === 0) {
+            const now = sys.now();
+            if (since < 0) since = now;
+            else if (now - since >= ABANDON_MS) {
+              if (this.startOf(block) !== startTag(tail)) {
+                // TAIL_BLOCK already names the successor (linked before it): only the step is left.
+                this.stepOver(tail);
+              } else if (this.installerDead(block)) {
+                if (spare === 0) spare = this.newBlock();
+                if (this.install(block, tail, spare)) spare = 0;
+              }
+              since = -1;
+            }
+          }
           sys.snooze(spins);
           tail = sys.load(h, TAIL);
           block = sys.load(h, TAIL_BLOCK);
@@ -123,30 +213,33 @@ export class ListChan<T> extends Chan<T> {
         // arena that is full fails here, before anything is claimed.
         if (offset + 1 === BLOCK_CAP && spare === 0) spare = this.newBlock();
         if (block === 0) {
-          const first = spare !== 0 ? spare : this.newBlock();
-          spare = 0;
-          if (sys.cas(h, TAIL_BLOCK, 0, first) === 0) {
-            sys.store(h, HEAD_BLOCK, first);
-            block = first;
-          } else {
-            spare = first;
-            tail = sys.load(h, TAIL);
-            block = sys.load(h, TAIL_BLOCK);
-            continue;
+          // The first block: HEAD_BLOCK, then TAIL_BLOCK, each by CAS, so the next sender completes
+          // an install whose sender stopped between the two (receivers need HEAD_BLOCK as soon
+          // as a sender can claim a slot, which takes TAIL_BLOCK).
+          let first = sys.load(h, HEAD_BLOCK);
+          if (first === 0) {
+            const mine = spare !== 0 ? spare : this.newBlock();
+            spare = 0;
+            sys.store(this.a32, (mine >> 2) + START, startTag(tail));
+            first = sys.cas(h, HEAD_BLOCK, 0, mine);
+            if (first === 0) first = mine;
+            else spare = mine;
           }
+          sys.cas(h, TAIL_BLOCK, 0, first);
+          tail = sys.load(h, TAIL);
+          block = sys.load(h, TAIL_BLOCK);
+          continue;
         }
         const next = (tail + STEP) | 0;
         const seen = sys.cas(h, TAIL, tail, next);
         if (seen === tail) {
           if (offset + 1 === BLOCK_CAP) {
-            // We took the last slot: install the next block, then step TAIL over the boundary —
-            // with an add, not a store, so a disconnect MARK set meanwhile is kept (others only
-            // spin while TAIL sits on the boundary, so nothing else moves it).
-            sys.store(h, TAIL_BLOCK, spare);
-            sys.add(h, TAIL, STEP);
+            // We took the last slot: install the next block (others wait at the boundary). Say who
+            // does it, so that if this thread dies before it is done, others can tell and do it.
             this.cover(block);
-            sys.store(this.a32, block >> 2, spare);
-            spare = 0;
+            sys.store(this.a32, (block >> 2) + INSTALLER, listHooks.installer ?? slotIfAny());
+            if (listHooks.afterClaimLast !== undefined) listHooks.afterClaimLast();
+            if (this.install(block, next, spare)) spare = 0;
           }
           this.sendOffset = offset;
           return block;
@@ -256,7 +349,7 @@ export class ListChan<T> extends Chan<T> {
       if (seen === head) {
         if (offset + 1 === BLOCK_CAP) {
           this.cover(block);
-          const successor = this.waitNext(block);
+          const successor = this.waitNext(block, next & ~MARK);
           this.cover(successor);
           let nextIndex = ((next & ~MARK) + STEP) | 0;
           if (sys.load(this.a32, successor >> 2) !== 0) nextIndex |= MARK;
@@ -278,10 +371,33 @@ export class ListChan<T> extends Chan<T> {
     return (sys.load(this.a32, this.stateIndex(block, offset)) & WRITE) !== 0;
   }
 
-  private waitNext(block: number): number {
+  /**
+   * Waits for the successor of `block`, whose last slot this receiver took (the sender of that
+   * slot installs it; `boundary` is the position after the slot). A sender terminated before it
+   * linked one never does: after ABANDON_MS, if that sender is dead, this receiver installs it
+   * itself (see `install`).
+   */
+  private waitNext(block: number, boundary: number): number {
+    let since = -1;
     for (let spins = 0; ; spins++) {
       const n = sys.load(this.a32, block >> 2);
       if (n !== 0) return n;
+      if (spins >= 64 && (spins & 7) === 0) {
+        const now = sys.now();
+        if (since < 0) since = now;
+        else if (now - since >= ABANDON_MS && this.installerDead(block)) {
+          since = -1;
+          let spare = 0;
+          try {
+            spare = this.newBlock();
+            if (this.install(block, boundary, spare)) spare = 0;
+          } catch {
+            // The arena is full (CapacityError): wait on, and try again later.
+          } finally {
+            if (spare !== 0) this.mem.free(spare);
+          }
+        }
+      }
       sys.snooze(spins);
     }
   }
