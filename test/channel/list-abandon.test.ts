@@ -13,7 +13,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { channel, type Receiver, type Sender } from "../../src/channel/channel.js";
 import { codecs } from "../../src/channel/codec.js";
-import { ABANDON_MS, listHooks } from "../../src/channel/flavors/list.js";
+import { ABANDON_MS, ListChan, listHooks } from "../../src/channel/flavors/list.js";
 import { TimeoutError, TryRecvError } from "../../src/errors.js";
 import { allocateSlot, markDead } from "../../src/thread/registry.js";
 import "./util.js";
@@ -225,5 +225,78 @@ describe("unbounded channel: a sender that died after taking a block's last slot
     // The channel goes on: TAIL was stepped over the boundary for the dead sender.
     tx.send(40);
     expect(rx.recv({ timeout: 1000 })).toBe(40);
+  });
+
+  it("regression: a helper that saw the installer dead only after it had finished, published and exited does not link onto the recycled block", () => {
+    // Found in review. Four flavor objects over one channel stand for four threads: S takes block
+    // X's last slot and stalls; H waits 5 ms at the boundary and reads TAIL / TAIL_BLOCK (= X),
+    // then stalls twice around its installerDead check: first S finishes its install, publishes
+    // and exits (dead); then the receivers read X out, X is freed, and the arena hands its memory
+    // to the next block installed (TAIL_BLOCK = X's offset again). H then found S dead and linked
+    // its spare onto the recycled block (and moved TAIL_BLOCK): later messages went to the wrong
+    // block, and the receivers' HEAD ran past TAIL. H must re-read TAIL after seeing S dead.
+    const [tx] = channel<number>({ codec: codecs.f64 });
+    const base = (tx as unknown as { chan: ListChan<number> }).chan as unknown as {
+      header: Int32Array;
+      codec: unknown;
+      arena: unknown;
+    };
+    type Flavor = {
+      trySendEncoded(v: number, e: null): number;
+      tryRecv(): unknown;
+      installerDead(block: number): boolean;
+      newBlock(): number;
+      install(block: number, boundary: number, spare: number): boolean;
+      cover(block: number): void;
+      fixedView: Float64Array;
+      a32: Int32Array;
+      disconnect(): void;
+    };
+    const make = () => new (ListChan as unknown as new (...a: unknown[]) => Flavor)(base.header.buffer, base.codec, base.arena);
+    const S = make(), H = make(), other = make(), receiver = make();
+    const send = (c: Flavor, v: number) => expect(c.trySendEncoded(v, null)).toBe(0);
+    const h = base.header;
+    const TAIL = 16, TAIL_BLOCK = 17;
+    for (let i = 0; i < 30; i++) send(other, i);
+    const X = h[TAIL_BLOCK]!;
+    const sSlot = allocateSlot();
+    listHooks.installer = sSlot;
+    listHooks.afterClaimLast = () => {
+      throw TERMINATED; // stands for S stalled right after its claim (it resumes below, by hand)
+    };
+    expect(() => send(S, 30)).toThrow(TERMINATED);
+    listHooks.installer = undefined;
+    listHooks.afterClaimLast = undefined;
+    const boundary = h[TAIL]!;
+    let phase = 0;
+    const installerDead = H.installerDead.bind(H);
+    H.installerDead = (block: number) => {
+      if (phase === 0) {
+        phase = 1;
+        // S resumes: finishes the install, publishes slot 30, exits.
+        S.install(X, boundary, S.newBlock());
+        S.cover(X);
+        S.fixedView[(X + 136) / 8 + 30] = 30;
+        Atomics.or(S.a32, ((X + 12) >> 2) + 30, 1);
+        markDead(sSlot);
+      }
+      const dead = installerDead(block);
+      if (phase === 1) {
+        phase = 2;
+        // Traffic goes on while H stalls: X is read out and freed, and its memory comes back.
+        for (let i = 0; i <= 30; i++) expect(receiver.tryRecv()).toBe(i);
+        for (let i = 31; i < 67; i++) send(other, i);
+      }
+      return dead;
+    };
+    send(H, 1000);
+    for (let i = 67; i < 140; i++) send(other, i);
+    other.disconnect();
+    const got: unknown[] = [];
+    for (let v = receiver.tryRecv(); typeof v === "number" && got.length < 500; v = receiver.tryRecv()) got.push(v);
+    expect(got.length).toBe(140 - 31 + 1);
+    expect(new Set(got).size).toBe(got.length);
+    expect(got).toContain(1000);
+    for (let i = 31; i < 140; i++) expect(got).toContain(i);
   });
 });

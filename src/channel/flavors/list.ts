@@ -117,9 +117,11 @@ export class ListChan<T> extends Chan<T> {
 
   /**
    * Whether the sender that took `block`'s last slot is known to be dead (so it will never install
-   * the successor). Only then do others install it: a live sender, however slow, does it itself —
-   * and so a block whose successor someone else links is never freed meanwhile (its last slot,
-   * never published, is never read), which rules out a helper's CAS landing on recycled memory.
+   * the successor). Only then do others install it, and only if it died before its install was
+   * done (a sender helper re-reads TAIL afterwards; a receiver helper still holds the last slot
+   * unread): a live sender, however slow, does it itself — and so a block whose successor someone
+   * else links is never freed meanwhile (its last slot, never published, is never read), which
+   * rules out a helper's CAS landing on recycled memory.
    */
   private installerDead(block: number): boolean {
     this.cover(block);
@@ -197,7 +199,11 @@ export class ListChan<T> extends Chan<T> {
               if (this.startOf(block) !== startTag(tail)) {
                 // TAIL_BLOCK already names the successor (linked before it): only the step is left.
                 this.stepOver(tail);
-              } else if (this.installerDead(block)) {
+              } else if (this.installerDead(block) && (sys.load(h, TAIL) & ~MARK) === tail) {
+                // Dead, and TAIL still on the boundary *after* we saw it dead: it died before its
+                // own step, so before it published the block's last slot — the block can never be
+                // freed now. (Checked the other way round, an installer that finished, published
+                // and then exited could have had its block read out and recycled meanwhile.)
                 if (spare === 0) spare = this.newBlock();
                 if (this.install(block, tail, spare)) spare = 0;
               }
