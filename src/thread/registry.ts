@@ -11,7 +11,7 @@
  *   [1] ID      random non-zero id: tells two registries apart after structured clone
  *   [2] NEXT    the last slot handed out (slots start at 1; 0 means "no thread")
  *   [3] BUFFERS the last buffer id handed out (share/directory: buffers inside channel messages)
- *   [HEADER + 4·slot]     LIFE    0 never used, 1 alive, 2 dead, or *stopping*: a wall-clock stamp
+ *   [HEADER + 4·slot]     LIFE    0 never used, 1 alive, 2 dead, 4 presumed dead, or *stopping*: a wall-clock stamp
  *                                 (`Date.now()`, Int32-wrapped) with its two low bits set, written
  *                                 when someone asked to terminate the thread (see `markStopping`)
  *   [HEADER + 4·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
@@ -41,7 +41,12 @@ const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, HEADER = 4;
 const LIFE = 0, NATIVE = 1, PARK = 2, PARENT = 3, SLOT_WORDS = 4;
 /** In a slot's PARENT word: the slot's thread allocated slots for threads it started. */
 const HAS_CHILDREN = 1 << 30;
-const NEVER = 0, ALIVE = 1, DEAD = 2, STOPPING_BITS = 3;
+/**
+ * LIFE values. DEAD: its exit was seen (or it never ran). PRESUMED_DEAD: asked to terminate more
+ * than STOP_GRACE_MS ago with no exit seen — dead to locks (`isAlive`), but not known to have
+ * stopped running (`hasExited`).
+ */
+const NEVER = 0, ALIVE = 1, DEAD = 2, STOPPING_BITS = 3, PRESUMED_DEAD = 4;
 
 /**
  * How long a thread asked to terminate still counts as alive when nobody reports it stopped (see
@@ -262,7 +267,7 @@ export function isAlive(slot: number): boolean {
   const i = HEADER + SLOT_WORDS * slot + LIFE;
   if (i >= words.length) return true;
   const life = sys.load(words, i);
-  if (!isStopping(life)) return life !== DEAD;
+  if (!isStopping(life)) return life !== DEAD && life !== PRESUMED_DEAD;
   // The stamp is up to STOPPING_BITS ms ahead of this thread's clock (see markStopping), more if
   // another thread's clock is a little ahead. A whole grace ahead, the clock went back: the grace
   // is counted as over rather than waited out again.
@@ -270,8 +275,19 @@ export function isAlive(slot: number): boolean {
   if (elapsed > -STOP_GRACE_MS && elapsed < STOP_GRACE_MS) return true;
   // Over: dead for good (the 32-bit difference would wrap after 2^31 ms and read young again).
   // A CAS, so only this very stamp is replaced; whatever else is there by now is DEAD already.
-  sys.cas(words, i, life, DEAD);
+  sys.cas(words, i, life, PRESUMED_DEAD);
   return false;
+}
+
+/**
+ * Whether the thread owning `slot` is known to have stopped running: its exit was seen (or it
+ * never ran). Stricter than `!isAlive`, which also counts a thread asked to terminate long enough
+ * ago — enough to take its locks over as poisoned, not to redo work it may still be doing.
+ */
+export function hasExited(slot: number): boolean {
+  const words = registryWords();
+  const i = HEADER + SLOT_WORDS * slot + LIFE;
+  return i < words.length && sys.load(words, i) === DEAD;
 }
 
 /**
@@ -296,7 +312,7 @@ export function markStopping(slot: number): void {
   // The stamp's low bits are forced to STOPPING_BITS, so it never reads as NEVER/ALIVE/DEAD; that
   // puts it up to 3 ms ahead of the clock, which only lengthens the grace.
   const stamp = Date.now() | STOPPING_BITS;
-  for (let life = sys.load(words, i); life !== DEAD && !isStopping(life); life = sys.load(words, i)) {
+  for (let life = sys.load(words, i); life !== DEAD && life !== PRESUMED_DEAD && !isStopping(life); life = sys.load(words, i)) {
     if (sys.cas(words, i, life, stamp) === life) return;
   }
 }
@@ -342,7 +358,7 @@ export const slotState = (slot: number): "never" | "alive" | "stopping" | "dead"
   const words = registryWords();
   const i = HEADER + SLOT_WORDS * slot + LIFE;
   const v = i < words.length ? sys.load(words, i) : NEVER;
-  return v === ALIVE ? "alive" : v === DEAD ? "dead" : isStopping(v) ? "stopping" : "never";
+  return v === ALIVE ? "alive" : v === DEAD || v === PRESUMED_DEAD ? "dead" : isStopping(v) ? "stopping" : "never";
 };
 
 /** This thread's parker word: `{ words, index }` (a thread waits on it; others bump and notify it). */

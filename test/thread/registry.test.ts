@@ -4,7 +4,7 @@
  * also marks dead the threads a stopped thread had started (Node stops them with it).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { STOP_GRACE_MS, allocateSlot, currentSlot, isAlive, markDead, markExited, markStopping, slotIfAny, slotState } from "../../src/thread/registry.js";
+import { STOP_GRACE_MS, allocateSlot, currentSlot, hasExited, isAlive, markDead, markExited, markStopping, slotIfAny, slotState } from "../../src/thread/registry.js";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -41,6 +41,28 @@ describe("stopping", () => {
     expect(isAlive(a)).toBe(false);
     clockAt(t0 - 60_000);
     expect(isAlive(b)).toBe(false);
+  });
+
+  it("after the grace a thread is presumed dead (locks take over) but not known to have exited; its exit makes it so", () => {
+    // The unbounded channel redoes a dead sender's block install only for a thread known to have
+    // stopped: one presumed dead may just be descheduled, and finish the install itself (review).
+    const t0 = 1_800_000_000_000;
+    clockAt(t0);
+    const slot = allocateSlot();
+    markStopping(slot);
+    expect(hasExited(slot)).toBe(false);
+    clockAt(t0 + STOP_GRACE_MS + 10);
+    expect(isAlive(slot)).toBe(false);
+    expect(hasExited(slot)).toBe(false);
+    expect(slotState(slot)).toBe("dead");
+    markStopping(slot); // a later terminate request does not revive it
+    expect(isAlive(slot)).toBe(false);
+    markExited(slot);
+    expect(hasExited(slot)).toBe(true);
+    const never = allocateSlot();
+    markDead(never);
+    expect(hasExited(never)).toBe(true);
+    expect(hasExited(currentSlot())).toBe(false);
   });
 
   it("never overwrites dead, and a second request keeps the first stamp", () => {

@@ -26,7 +26,7 @@ import type { Arena } from "../../memory/arena.js";
 import type { AnyCodec, FixedCodec } from "../codec.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_DISCONNECTED, SENT, type Encoded, type RecvAttempt } from "../chan.js";
 import { HEAD, TAIL } from "../layout.js";
-import { isAlive, slotIfAny } from "../../thread/registry.js";
+import { hasExited, slotIfAny } from "../../thread/registry.js";
 
 const TAIL_BLOCK = TAIL + 1, HEAD_BLOCK = HEAD + 1;
 const SHIFT = 1, MARK = 1, LAP = 32, BLOCK_CAP = 31, STEP = 1 << SHIFT;
@@ -116,8 +116,9 @@ export class ListChan<T> extends Chan<T> {
   }
 
   /**
-   * Whether the sender that took `block`'s last slot is known to be dead (so it will never install
-   * the successor). Only then do others install it, and only if it died before its install was
+   * Whether the sender that took `block`'s last slot is known to have stopped (`hasExited`: its exit
+   * was seen — not merely presumed dead after a terminate's grace, when a descheduled thread may
+   * still finish its install; found in review). Only then do others install it, and only if it died before its install was
    * done (a sender helper re-reads TAIL afterwards; a receiver helper still holds the last slot
    * unread): a live sender, however slow, does it itself — and so a block whose successor someone
    * else links is never freed meanwhile (its last slot, never published, is never read), which
@@ -126,7 +127,7 @@ export class ListChan<T> extends Chan<T> {
   private installerDead(block: number): boolean {
     this.cover(block);
     const who = sys.load(this.a32, (block >> 2) + INSTALLER);
-    return who !== 0 && !isAlive(who);
+    return who !== 0 && hasExited(who);
   }
 
   /** A block's START tag (0 for none). */
