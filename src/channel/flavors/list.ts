@@ -107,7 +107,7 @@ export class ListChan<T> extends Chan<T> {
     if (block + this.blockBytes > this.viewBytes) this.refresh();
   }
 
-  /** A fresh block with NEXT and every STATE zeroed (the arena recycles memory). */
+  /** A fresh block with its header words (NEXT, START, INSTALLER) and every STATE zeroed (the arena recycles memory). */
   private newBlock(): number {
     const b = this.mem.alloc(this.blockBytes);
     this.cover(b);
@@ -116,13 +116,13 @@ export class ListChan<T> extends Chan<T> {
   }
 
   /**
-   * Whether the sender that took `block`'s last slot is known to have stopped (`hasExited`: its exit
-   * was seen — not merely presumed dead after a terminate's grace, when a descheduled thread may
-   * still finish its install; found in review). Only then do others install it, and only if it died before its install was
-   * done (a sender helper re-reads TAIL afterwards; a receiver helper still holds the last slot
-   * unread): a live sender, however slow, does it itself — and so a block whose successor someone
-   * else links is never freed meanwhile (its last slot, never published, is never read), which
-   * rules out a helper's CAS landing on recycled memory.
+   * Whether the sender that took `block`'s last slot is known to have stopped (`hasExited`: its
+   * exit was seen — not merely presumed dead after a terminate's grace, when a descheduled thread
+   * may still finish its install; found in review). Only then do others install it, and only if
+   * it died before its install was done (a sender helper re-reads TAIL afterwards; a receiver
+   * helper still holds the last slot unread): a live sender, however slow, does it itself — and
+   * so a block whose successor someone else links is never freed meanwhile (its last slot, never
+   * published, is never read), which rules out a helper's CAS landing on recycled memory.
    */
   private installerDead(block: number): boolean {
     this.cover(block);
