@@ -41,6 +41,21 @@ const WRITE = 1, READ = 2, DESTROY = 4, ABANDONED = 8;
  */
 export const ABANDON_MS = 5;
 
+/** `waitClock`'s answer once a wait has lasted ABANDON_MS. */
+const STALLED = -2;
+
+/**
+ * The clock of a wait for another thread's step (a publish, a block install), read every 8 spin
+ * rounds after the first 64: given when the wait began (`since`, -1 before the first reading),
+ * returns it — or STALLED at a reading ABANDON_MS or more after it.
+ */
+function waitClock(spins: number, since: number): number {
+  if (spins < 64 || (spins & 7) !== 0) return since;
+  const now = sys.now();
+  if (since < 0) return now;
+  return now - since >= ABANDON_MS ? STALLED : since;
+}
+
 /**
  * Test hooks (one-thread model tests): `beforePublish` runs between a send's claim and its publish;
  * `afterClaimLast` between the claim of a block's last slot and the install of the next block.
@@ -193,10 +208,9 @@ export class ListChan<T> extends Chan<T> {
           if (tail !== waitAt) {
             waitAt = tail;
             since = -1;
-          } else if (spins >= 64 && (spins & 7) === 0) {
-            const now = sys.now();
-            if (since < 0) since = now;
-            else if (now - since >= ABANDON_MS) {
+          } else {
+            since = waitClock(spins, since);
+            if (since === STALLED) {
               if (this.startOf(block) !== startTag(tail)) {
                 // TAIL_BLOCK already names the successor (linked before it): only the step is left.
                 this.stepOver(tail);
@@ -314,11 +328,9 @@ export class ListChan<T> extends Chan<T> {
     for (let spins = 0; ; spins++) {
       const s = sys.load(this.a32, si);
       if ((s & WRITE) !== 0) return true;
-      if (spins >= 64 && (spins & 7) === 0) {
-        const now = sys.now();
-        if (since < 0) since = now;
-        else if (now - since >= ABANDON_MS && sys.cas(this.a32, si, s, s | ABANDONED) === s) return false;
-      }
+      const c = waitClock(spins, since);
+      if (c !== STALLED) since = c;
+      else if (sys.cas(this.a32, si, s, s | ABANDONED) === s) return false;
       sys.snooze(spins);
     }
   }
@@ -389,20 +401,18 @@ export class ListChan<T> extends Chan<T> {
     for (let spins = 0; ; spins++) {
       const n = sys.load(this.a32, block >> 2);
       if (n !== 0) return n;
-      if (spins >= 64 && (spins & 7) === 0) {
-        const now = sys.now();
-        if (since < 0) since = now;
-        else if (now - since >= ABANDON_MS && this.installerDead(block)) {
-          since = -1;
-          let spare = 0;
-          try {
-            spare = this.newBlock();
-            if (this.install(block, boundary, spare)) spare = 0;
-          } catch {
-            // The arena is full (CapacityError): wait on, and try again later.
-          } finally {
-            if (spare !== 0) this.mem.free(spare);
-          }
+      const c = waitClock(spins, since);
+      if (c !== STALLED) since = c;
+      else if (this.installerDead(block)) {
+        since = -1;
+        let spare = 0;
+        try {
+          spare = this.newBlock();
+          if (this.install(block, boundary, spare)) spare = 0;
+        } catch {
+          // The arena is full (CapacityError): wait on, and try again later.
+        } finally {
+          if (spare !== 0) this.mem.free(spare);
         }
       }
       sys.snooze(spins);
@@ -486,7 +496,7 @@ export class ListChan<T> extends Chan<T> {
    */
   override mayRecv(): boolean {
     const b = this.nextBlock;
-    return b === 0 || (sys.load(this.a32, this.stateIndex(b, this.nextOffset)) & WRITE) !== 0;
+    return b === 0 || this.writtenAt(b, this.nextOffset);
   }
 
   override pollRecv(): RecvAttempt<T> {
