@@ -17,7 +17,7 @@ import { ArrayChan, ArrayQueue } from "./flavors/array.js";
 import { ListChan } from "./flavors/list.js";
 import { ZeroChan } from "./flavors/zero.js";
 import { TimerChan, TimerKind } from "./flavors/timer.js";
-import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_FULL, SENT, type Encoded } from "./chan.js";
+import { Chan, RECV_EMPTY, SEND_FULL, SENT, isSentinel, type Encoded } from "./chan.js";
 import { codecByName, codecs, type AnyCodec, type FixedCodec } from "./codec.js";
 import * as L from "./layout.js";
 import type { Send, Sendable } from "../types.js";
@@ -490,9 +490,8 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
    */
   tryRecv(): T {
     const r = this.open("tryRecv").tryRecv();
-    if (r === RECV_EMPTY) throw new TryRecvError("empty");
-    if (r === RECV_DISCONNECTED) throw new TryRecvError("disconnected");
-    return r as T;
+    if (!isSentinel(r)) return r;
+    throw new TryRecvError(r === RECV_EMPTY ? "empty" : "disconnected");
   }
 
   /** Async twin of `recv`. */
@@ -598,7 +597,7 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
   *tryIter(): IterableIterator<T> {
     for (;;) {
       const r = this.open("tryIter").tryRecv();
-      if (r === RECV_EMPTY || r === RECV_DISCONNECTED) return;
+      if (isSentinel(r)) return;
       yield r as T;
     }
   }
