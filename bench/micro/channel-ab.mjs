@@ -6,6 +6,7 @@
  *   npx tsup --out-dir /tmp/dist-base --no-dts            # the base build
  *   (edit src/) && npx tsup --out-dir /tmp/dist-x --no-dts  # a variant
  *   node bench/micro/channel-ab.mjs bounded-f64-1p1c base=/tmp/dist-base x=/tmp/dist-x [--runs 7] [--items N] [--with spsc-baseline,postMessage] [--capacity N]
+ *   node bench/micro/channel-ab.mjs --suite move move-64k base=… x=… [--impl weft-copy] [--with postMessage]
  *
  * The case is one of bench/suites/channel.mjs's; each NAME=DIR adds a `weft` implementation named
  * `weft:NAME` loading that build (its channel is made with the same build). `--with` adds the
@@ -13,11 +14,10 @@
  */
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
-import suite from "../suites/channel.mjs";
 import { runCase, fmtNs, nsPerOp, sig } from "../lib/harness.mjs";
 
 const args = process.argv.slice(2);
-const opts = { runs: 7, scale: 1, items: undefined, with: [] };
+const opts = { runs: 7, scale: 1, items: undefined, with: [], suite: "channel", impl: "weft" };
 const builds = [];
 let caseName;
 for (let i = 0; i < args.length; i++) {
@@ -26,17 +26,22 @@ for (let i = 0; i < args.length; i++) {
   else if (a === "--items") opts.items = Number(args[++i]);
   else if (a === "--with") opts.with = args[++i].split(",");
   else if (a === "--capacity") opts.capacity = Number(args[++i]);
+  else if (a === "--suite") opts.suite = args[++i];
+  else if (a === "--impl") opts.impl = args[++i];
   else if (a.includes("=")) {
     const [name, dir] = a.split("=");
     builds.push({ name, url: pathToFileURL(`${resolve(dir)}/index.js`).href });
   } else caseName = a;
 }
+// The channel suite by default; `--suite move` for the move suite's cases (`--impl weft-copy` for
+// its copying kind), whose weft kinds also load the build named by `shared.dist`.
+const { default: suite } = await import(`../suites/${opts.suite}.mjs`);
 const kase = suite.cases.find((c) => c.name === caseName);
 if (!kase || builds.length === 0) {
   console.error(`usage: channel-ab.mjs CASE NAME=DIR ... (cases: ${suite.cases.map((c) => c.name).join(", ")})`);
   process.exit(2);
 }
-const weftSpec = kase.impls.find((i) => i.impl === "weft");
+const weftSpec = kase.impls.find((i) => i.impl === opts.impl);
 const impls = [];
 for (const b of builds) {
   const mod = await import(b.url);
@@ -47,6 +52,10 @@ for (const b of builds) {
     iters: opts.items ?? weftSpec.iters,
     // The suite's weft `shared` makes the channel with dist/: make it with this build instead.
     shared: () => {
+      if (opts.suite === "move") {
+        const [tx, rx] = mod.channel({ capacity: opts.capacity ?? 64 });
+        return { ...weftSpec.shared(), tx: mod.share(tx), rx: mod.share(rx), dist: b.url };
+      }
       const [tx, rx] = mod.channel(channelOpts(kase.name, mod));
       const consumers = kase.name === "mpmc-2p2c" ? 2 : 1;
       return { tx: mod.share(tx), rx: mod.share(rx), dist: b.url, result: new SharedArrayBuffer(32 * consumers) };

@@ -4,7 +4,8 @@
  * words are the message number — and sends them one of four ways; worker 1 receives, checks and
  * tallies (count, id sum, bad) into `shared.result`.
  */
-const weft = () => import("../../dist/index.js");
+/** weft's build: dist/, or another build named by `shared.dist` (bench/micro/channel-ab.mjs). */
+const weft = (shared) => import(shared?.dist ?? "../../dist/index.js");
 
 function makeFrame(shape, bytes, id) {
   const u32 = new Uint32Array(bytes / 4);
@@ -34,7 +35,7 @@ class Tally {
 
 function weftKind(move) {
   return async ({ shared, iters, index }) => {
-    const w = await weft();
+    const w = await weft(shared);
     const { bytes, shape } = shared;
     if (index === 0) {
       const tx = w.revive(shared.tx);

@@ -246,6 +246,10 @@ export abstract class Chan<T> {
     // A getter that sends while this value is being encoded must not reuse the scratch writer.
     const w = scratchBusy ? new Writer() : scratch;
     w.reset();
+    // A message that is a buffer (or a view of one) has its bytes copied once, straight to the
+    // arena (see Writer.deferRaw). Only then: inside an object, a getter read after the buffer
+    // was encoded could still change or move it, and the copy must be of the bytes as they were.
+    w.deferRaw = v instanceof ArrayBuffer || ArrayBuffer.isView(v);
     scratchBusy = true;
     try {
       (codec as VarCodec<T>).encode(v, w);
@@ -254,18 +258,20 @@ export abstract class Chan<T> {
     }
     const len = w.pos;
     let ref = 0;
-    if (len > this.slotBytes) {
-      try {
+    try {
+      if (len > this.slotBytes) {
         if (this.arena === null) throw new CapacityError(`channel: a ${len}-byte message does not fit a ${this.slotBytes}-byte slot`);
         if (len > MAX_ALLOCATION) throw new CapacityError(`channel: a ${len}-byte message exceeds the ${MAX_ALLOCATION}-byte limit`);
         ref = this.arena.alloc(len);
-      } catch (err) {
-        releasePins(w);
-        throw err;
-      }
-      // Through a fixed-length view: V8 copies into a length-tracking view (the arena's own
-      // `bytes`, which follows its growth) on a slow path.
-      new Uint8Array(this.arena.bytes.buffer, ref, len).set(w.buf.subarray(0, len));
+        // Through a fixed-length view: V8 copies into a length-tracking view (the arena's own
+        // `bytes`, which follows its growth) on a slow path. Large byte runs (an ArrayBuffer's
+        // contents) come straight from their own memory, not through the scratch writer.
+        w.copyTo(new Uint8Array(this.arena.bytes.buffer, ref, len));
+      } else w.flatten();
+    } catch (err) {
+      if (ref !== 0) this.arena!.free(ref);
+      releasePins(w);
+      throw err;
     }
     return { len, ref, bytes: (own || w !== scratch) && ref === 0 ? w.buf.slice(0, len) : null, pins: w.pins.length > 0 };
   }

@@ -90,6 +90,13 @@ export const codecs = {
 // Scratch writer (thread-local, grows by doubling; reused for every message).
 
 /** Growable scratch buffer that variable-size codecs write into. */
+/** `raw` runs at least this long are copied once, where the message goes (see `Writer.deferRaw`). */
+export const RAW_DEFER = 1024;
+
+/** Whether views over `buffer` keep their length (not a resizable ArrayBuffer or growable SharedArrayBuffer). */
+const fixedLength = (buffer: ArrayBufferLike): boolean =>
+  (buffer as { resizable?: boolean }).resizable !== true && (buffer as { growable?: boolean }).growable !== true;
+
 export class Writer {
   buf = new Uint8Array(256);
   view = new DataView(this.buf.buffer);
@@ -105,11 +112,25 @@ export class Writer {
    */
   ends: Leasable[] = [];
 
+  /**
+   * Set by an owner that takes the message out with `copyTo` or `flatten` (the channel's): runs
+   * of `RAW_DEFER` bytes or more given to `raw` are then remembered instead of copied into `buf`
+   * (their place in `buf` is reserved and left as it was), and copied once, straight to where the
+   * message goes. A 64 KiB ArrayBuffer then crosses memory once on its way into a channel, not
+   * twice (scratch, then the arena).
+   */
+  deferRaw = false;
+  /** The runs `raw` deferred: where each goes in the message, its bytes, and its length then. */
+  private deferredAt: number[] = [];
+  private deferred: Uint8Array[] = [];
+  private deferredLen: number[] = [];
+
   /** Starts a new message (the previous one's pins were handed on or released). */
   reset(): void {
     this.pos = 0;
     this.pins.length = 0;
     this.ends.length = 0;
+    if (this.deferredAt.length > 0) this.dropDeferred();
   }
 
   ensure(n: number): void {
@@ -140,9 +161,67 @@ export class Writer {
   }
 
   raw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    const n = bytes.length;
+    this.ensure(n);
+    // Deferred only over memory whose length cannot change under the view (a resizable buffer's
+    // view may track its length), and aligned as its place in the message (see `pad8`).
+    if (this.deferRaw && n >= RAW_DEFER && (bytes.byteOffset & 7) === (this.pos & 7) && fixedLength(bytes.buffer)) {
+      this.deferredAt.push(this.pos);
+      this.deferred.push(bytes);
+      this.deferredLen.push(n);
+    } else this.buf.set(bytes, this.pos);
+    this.pos += n;
+  }
+
+  /**
+   * A count byte and that many zero bytes, so that what is written next starts at a multiple of
+   * 8 in the message (the reader skips `1 + count`).
+   */
+  pad8(): void {
+    const pad = (8 - ((this.pos + 1) & 7)) & 7;
+    this.ensure(1 + pad);
+    const buf = this.buf;
+    buf[this.pos++] = pad;
+    for (let k = 0; k < pad; k++) buf[this.pos++] = 0;
+  }
+
+  /** Copies the deferred runs into `buf`: the message is then all there. */
+  flatten(): void {
+    if (this.deferredAt.length > 0) this.copyDeferred(this.buf);
+  }
+
+  private dropDeferred(): void {
+    this.deferredAt.length = 0;
+    this.deferred.length = 0;
+    this.deferredLen.length = 0;
+  }
+
+  /** Copies the message (`pos` bytes) into `dst`, taking deferred runs from their own memory. */
+  copyTo(dst: Uint8Array): void {
+    const at = this.deferredAt;
+    let from = 0;
+    for (let k = 0; k < at.length; k++) {
+      if (at[k]! > from) dst.set(this.buf.subarray(from, at[k]), from);
+      from = at[k]! + this.deferredLen[k]!;
+    }
+    if (this.pos > from) dst.set(this.buf.subarray(from, this.pos), from);
+    this.copyDeferred(dst);
+  }
+
+  private copyDeferred(dst: Uint8Array): void {
+    const at = this.deferredAt;
+    for (let k = 0; k < at.length; k++) {
+      const run = this.deferred[k]!;
+      // User code run later in the encoding (an own getter on the view) may have moved
+      // (detached) the buffer: its view then has no bytes, and the message would keep whatever
+      // its place held. (The channel defers only for a message that is a buffer or a view, where
+      // nothing else of the user's is read after the bytes.)
+      if (run.length !== this.deferredLen[k]) {
+        throw new DataCloneError("the buffer was moved (detached) while the message was being encoded (by a getter of it)");
+      }
+      dst.set(run, at[k]!);
+    }
+    this.dropDeferred();
   }
 
   /** Strings: Latin-1 (1 byte per char) when every char fits, else UTF-16 code units. */
@@ -385,6 +464,10 @@ function encodeStructured(value: unknown, w: Writer): void {
       w.u32(o.byteLength);
       // The maximum as a double: it may be 2^32, one more than a u32 holds.
       if (resizable) w.f64((o as unknown as { maxByteLength: number }).maxByteLength);
+      // The bytes start 8-aligned in the message (the arena's blocks are): V8 copies to and from
+      // shared memory a word at a time only when both sides are 8-aligned alike, else byte by
+      // byte — 64 KiB out of the arena took 25 µs at an odd offset against 8 at an aligned one.
+      w.pad8();
       return w.raw(new Uint8Array(o));
     }
     if (o instanceof SharedArrayBuffer) {
@@ -502,11 +585,13 @@ export function releasePins(w: Writer, from = 0, endsFrom = 0): void {
 const fixedView = (bytes: Uint8Array, start: number, n: number): Uint8Array =>
   new Uint8Array(bytes.buffer, bytes.byteOffset + start, n);
 
-/** A fresh (unshared) copy of `n` bytes at `start` of `bytes`. */
+/**
+ * A fresh (unshared) copy of `n` bytes at `start` of `bytes`: `slice`, whose new array V8 does
+ * not zero before the copy (64 KiB messages 1 → 1: 0.62× and 0.82× the time of `new
+ * Uint8Array(n).set(…)` in two interleaved 9-round runs).
+ */
 function copyOut(bytes: Uint8Array, start: number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  out.set(fixedView(bytes, start, n));
-  return out;
+  return fixedView(bytes, start, n).slice();
 }
 
 function decodeStructured(bytes: Uint8Array, offset: number, length: number): unknown {
@@ -706,6 +791,7 @@ function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping
       case T.ARRAYBUFFER: {
         const n = view.getUint32(p + 1, true);
         p += 5;
+        p += 1 + bytes[p]!; // the padding (see Writer.pad8)
         const ab = copyOut(bytes, p, n).buffer;
         p += n;
         refs.push(ab);
@@ -714,6 +800,7 @@ function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping
       case T.RESIZABLE_ARRAYBUFFER: {
         const n = view.getUint32(p + 1, true), max = view.getFloat64(p + 5, true);
         p += 13;
+        p += 1 + bytes[p]!;
         const ab = new (ArrayBuffer as new (n: number, o: { maxByteLength: number }) => ArrayBuffer)(n, { maxByteLength: max });
         new Uint8Array(ab).set(fixedView(bytes, p, n));
         p += n;
@@ -799,8 +886,8 @@ export function releaseStructured(bytes: Uint8Array, offset: number, length: num
       case T.F64: case T.DATE: case T.BOXED_NUMBER: p += 9; return;
       case T.STR8: case T.STR16: return str();
       case T.BIGINT: p += 6 + 4 * view.getUint32(p + 2, true); return;
-      case T.ARRAYBUFFER: p += 5 + view.getUint32(p + 1, true); return;
-      case T.RESIZABLE_ARRAYBUFFER: p += 13 + view.getUint32(p + 1, true); return;
+      case T.ARRAYBUFFER: p += 6 + bytes[p + 5]! + view.getUint32(p + 1, true); return;
+      case T.RESIZABLE_ARRAYBUFFER: p += 14 + bytes[p + 13]! + view.getUint32(p + 1, true); return;
       case T.SHARED_BUFFER: found(view.getUint32(p + 1, true)); p += 5; return;
       case T.PRIMITIVE:
         p++;
