@@ -22,6 +22,7 @@ afterEach(() => {
   listHooks.beforePublish = undefined;
   listHooks.afterClaimLast = undefined;
   listHooks.installer = undefined;
+  listHooks.afterAbandon = undefined;
 });
 
 /** Runs `f` as the hook of the next send only. */
@@ -111,6 +112,48 @@ describe("unbounded channel: a sender stopped between its claim and its publish"
     expect(r.got).toEqual([0, 1, 2, 3, 4, 6, 5, ...Array.from({ length: 33 }, (_, i) => 7 + i)]);
     // Every slot of the first block was read or given up and then written: it went back to the
     // arena as in the control run (the sender did the reader's part for its abandoned slot).
+    expect(r.inUse).toBe(control.inUse);
+  });
+
+  it("a sender that publishes right after its slot was given up, before the receiver's next claim: each message once, in order", () => {
+    // The receiver's guess of its next slot (src/channel/flavors/list.ts, `claimed`) must move on
+    // with the abandoned claim: a guess still pointing at the abandoned slot would find it written
+    // now, claim the slot after it and read the abandoned one (a duplicate of the message its
+    // sender sends again), leaving the one after it unread (lost, its block never freed).
+    const run = (abandon: boolean): { got: number[]; inUse: number } => {
+      const [tx, rx] = channel<number>({ codec: codecs.f64 });
+      const got: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        if (abandon && i === 5) {
+          onceBeforePublish(() => {
+            tx.send(6);
+            tx.send(7);
+            listHooks.afterAbandon = (publish) => {
+              listHooks.afterAbandon = undefined;
+              publish(); // the stalled sender's `or` of WRITE lands now, before our next claim
+            };
+            for (let k = 0; k < 7; k++) got.push(rx.recv({ timeout: 10_000 }));
+            emptyNow(rx);
+          });
+          tx.send(5); // finds its slot given up (and written): goes in again, after 7
+          i = 7;
+          continue;
+        }
+        tx.send(i);
+      }
+      for (;;) {
+        try {
+          got.push(rx.tryRecv());
+        } catch {
+          break;
+        }
+      }
+      return { got, inUse: tx.arenaStats()!.bytesInUse };
+    };
+    const control = run(false);
+    const r = run(true);
+    expect(control.got).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(r.got).toEqual([0, 1, 2, 3, 4, 6, 7, 5, ...Array.from({ length: 32 }, (_, i) => 8 + i)]);
     expect(r.inUse).toBe(control.inUse);
   });
 

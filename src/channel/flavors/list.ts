@@ -65,7 +65,12 @@ export const listHooks: {
   afterClaimLast: (() => void) | undefined;
   /** Recorded as INSTALLER instead of this thread's slot (a test's stand-in for a dead thread). */
   installer: number | undefined;
-} = { beforePublish: undefined, afterClaimLast: undefined, installer: undefined };
+  /**
+   * Called right after a receiver marked a slot ABANDONED, with what the slot's sender does when
+   * it publishes after all (its `or` of WRITE): a test's stand-in for a sender that wakes up then.
+   */
+  afterAbandon: ((publish: () => void) => void) | undefined;
+} = { beforePublish: undefined, afterClaimLast: undefined, installer: undefined, afterAbandon: undefined };
 const STATES_AT = 12, PAYLOAD_AT = 136;
 /** Word indices of START and INSTALLER in a block, from the block's first word. */
 const START = 1, INSTALLER = 2;
@@ -93,6 +98,13 @@ export class ListChan<T> extends Chan<T> {
    */
   private nextBlock = 0;
   private nextOffset = 0;
+  /** HEAD as this thread's last receive left it (the value of its CAS), with `nextBlock` the guess of the next claim. */
+  private nextHead = 0;
+  /** TAIL as this thread's last send left it, and that position's block (0: no guess; see `startSend`). */
+  private nextTail = 0;
+  private nextTailBlock = 0;
+  /** Set by `startRecv` when it claimed a slot it had already seen written. */
+  private claimedWritten = false;
 
   constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena) {
     super(buffer, codec, arena);
@@ -192,7 +204,21 @@ export class ListChan<T> extends Chan<T> {
   /** Reserves a slot: returns its block (offset in this.sendOffset), or SEND_DISCONNECTED. */
   private startSend(): number {
     const h = this.header;
-    let tail = sys.load(h, TAIL);
+    // Guess: TAIL where this thread's last send left it (always so with one sender). The position
+    // then lies in the block of that send, a slot further on, and that block cannot be freed
+    // before the slot is read: a successful CAS from the guess claims it with no other read. The
+    // last slot of a block (which needs its successor ready first) goes the general way; so does
+    // a failed guess, starting from the TAIL its CAS returned.
+    let tail: number;
+    const guess = this.nextTail;
+    if (this.nextTailBlock !== 0 && offsetOf(guess) + 1 < BLOCK_CAP) {
+      tail = sys.cas(h, TAIL, guess, (guess + STEP) | 0);
+      if (tail === guess) {
+        this.nextTail = (guess + STEP) | 0;
+        this.sendOffset = offsetOf(guess);
+        return this.nextTailBlock;
+      }
+    } else tail = sys.load(h, TAIL);
     let block = sys.load(h, TAIL_BLOCK);
     let spare = 0; // block allocated ahead for the boundary, or a lost first-block race
     let waitAt = -1; // the boundary this thread is waiting at, and since when
@@ -263,6 +289,8 @@ export class ListChan<T> extends Chan<T> {
             if (this.install(block, next, spare)) spare = 0;
           }
           this.sendOffset = offset;
+          this.nextTail = next;
+          this.nextTailBlock = offset + 1 < BLOCK_CAP ? block : 0;
           return block;
         }
         tail = seen;
@@ -330,7 +358,10 @@ export class ListChan<T> extends Chan<T> {
       if ((s & WRITE) !== 0) return true;
       const c = waitClock(spins, since);
       if (c !== STALLED) since = c;
-      else if (sys.cas(this.a32, si, s, s | ABANDONED) === s) return false;
+      else if (sys.cas(this.a32, si, s, s | ABANDONED) === s) {
+        if (listHooks.afterAbandon !== undefined) listHooks.afterAbandon(() => sys.or(this.a32, si, WRITE));
+        return false;
+      }
       sys.snooze(spins);
     }
   }
@@ -338,7 +369,22 @@ export class ListChan<T> extends Chan<T> {
   /** Reserves a written-or-being-written slot: its block (offset in this.recvOffset), EMPTY or DISCONNECTED. */
   private startRecv(): number {
     const h = this.header;
-    let head = sys.load(h, HEAD);
+    // Guess, as in startSend: HEAD where this thread's last receive left it, the slot after that
+    // receive's in the same block. If that slot is written and the CAS from the guess succeeds,
+    // the slot is ours and holds a message: no HEAD, HEAD_BLOCK or second state read. (A stale
+    // guess may read the state of a freed block: its CAS then fails, HEAD having moved on.)
+    let head: number;
+    const gb = this.nextBlock;
+    const guess = this.nextHead;
+    if (gb !== 0 && this.nextOffset + 1 < BLOCK_CAP && this.writtenAt(gb, this.nextOffset)) {
+      head = sys.cas(h, HEAD, guess, (guess + STEP) | 0);
+      if (head === guess) {
+        this.recvOffset = this.nextOffset;
+        this.claimedWritten = true;
+        this.claimed(gb, this.nextOffset, (guess + STEP) | 0);
+        return gb;
+      }
+    } else head = sys.load(h, HEAD);
     let block = sys.load(h, HEAD_BLOCK);
     for (let spins = 0; ; spins++) {
       const offset = offsetOf(head);
@@ -376,11 +422,24 @@ export class ListChan<T> extends Chan<T> {
           sys.store(h, HEAD, nextIndex);
         }
         this.recvOffset = offset;
+        this.claimedWritten = false;
+        this.claimed(block, offset, next);
         return block;
       }
       head = seen;
       block = sys.load(h, HEAD_BLOCK);
     }
+  }
+
+  /**
+   * After a claim of slot `offset` of `block` that left HEAD at `head`: the guess of the next one
+   * (the slot after it in the same block; none after a block's last slot). Made at every claim,
+   * an abandoned one included (see `awaitWrite`), so the three always describe one position.
+   */
+  private claimed(block: number, offset: number, head: number): void {
+    this.nextBlock = offset + 1 < BLOCK_CAP ? block : 0;
+    this.nextOffset = offset + 1;
+    this.nextHead = head;
   }
 
   /** Whether slot `offset` of `block` (0: none yet) is written; a stale pair only makes the claim's CAS fail. */
@@ -429,10 +488,8 @@ export class ListChan<T> extends Chan<T> {
       si = this.stateIndex(block, offset);
       // The sender claimed this slot; wait for its payload to be published (or give the slot up
       // and take the next one).
-      if ((sys.load(this.a32, si) & WRITE) !== 0 || this.awaitWrite(si)) break;
+      if (this.claimedWritten || (sys.load(this.a32, si) & WRITE) !== 0 || this.awaitWrite(si)) break;
     }
-    this.nextBlock = offset + 1 < BLOCK_CAP ? block : 0;
-    this.nextOffset = offset + 1;
     const payload = block + PAYLOAD_AT;
     const fixed = this.fixedView !== null;
     // A fixed-size value is read here; a variable-size one is taken out of the slot, decoded
