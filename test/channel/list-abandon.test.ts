@@ -45,6 +45,39 @@ function emptyNow(rx: Receiver<unknown>): void {
   }
 }
 
+/**
+ * Sends 0…39 on a new f64 channel. With `stall`, the send of message 5 runs it between its claim
+ * and its publish (the sender "descheduled" there); `stall` may send the next messages itself and
+ * returns the last it sent, and the loop goes on after that one. Then receives what is left.
+ * Returns everything received, in order, and the arena's bytes in use at the end.
+ */
+function sendWithStall(
+  stall: ((tx: Sender<number>, rx: Receiver<number>, got: number[]) => number) | null,
+): { got: number[]; inUse: number } {
+  const [tx, rx] = channel<number>({ codec: codecs.f64 });
+  const got: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    if (stall !== null && i === 5) {
+      let last = 5;
+      onceBeforePublish(() => {
+        last = stall(tx, rx, got);
+      });
+      tx.send(5); // published after all: finds the mark and goes in again
+      i = last;
+      continue;
+    }
+    tx.send(i);
+  }
+  for (;;) {
+    try {
+      got.push(rx.tryRecv());
+    } catch {
+      break;
+    }
+  }
+  return { got, inUse: tx.arenaStats()!.bytesInUse };
+}
+
 describe("unbounded channel: a sender stopped between its claim and its publish", () => {
   it("a sender that died there: the receiver gives its slot up and gets the messages sent after it", () => {
     const [tx, rx] = channel<number>({ codec: codecs.f64 });
@@ -79,35 +112,15 @@ describe("unbounded channel: a sender stopped between its claim and its publish"
   });
 
   it("a sender descheduled there: its message arrives once, after the ones that overtook it, and the block is freed", () => {
-    const run = (abandon: boolean): { got: number[]; inUse: number } => {
-      const [tx, rx] = channel<number>({ codec: codecs.f64 });
-      const got: number[] = [];
-      for (let i = 0; i < 40; i++) {
-        if (abandon && i === 5) {
-          // While message 5 is claimed but not published, message 6 goes in after it and the
-          // receiver takes what there is: 0…4, then gives slot 5 up and takes 6.
-          onceBeforePublish(() => {
-            tx.send(6);
-            for (let k = 0; k < 6; k++) got.push(rx.recv({ timeout: 10_000 }));
-            emptyNow(rx);
-          });
-          tx.send(5); // published after all: finds the mark and goes in again, after 6
-          i = 6;
-          continue;
-        }
-        tx.send(i);
-      }
-      for (;;) {
-        try {
-          got.push(rx.tryRecv());
-        } catch {
-          break;
-        }
-      }
-      return { got, inUse: tx.arenaStats()!.bytesInUse };
-    };
-    const control = run(false);
-    const r = run(true);
+    const control = sendWithStall(null);
+    // While message 5 is claimed but not published, message 6 goes in after it and the receiver
+    // takes what there is: 0…4, then gives slot 5 up and takes 6.
+    const r = sendWithStall((tx, rx, got) => {
+      tx.send(6);
+      for (let k = 0; k < 6; k++) got.push(rx.recv({ timeout: 10_000 }));
+      emptyNow(rx);
+      return 6;
+    });
     expect(control.got).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(r.got).toEqual([0, 1, 2, 3, 4, 6, 5, ...Array.from({ length: 33 }, (_, i) => 7 + i)]);
     // Every slot of the first block was read or given up and then written: it went back to the
@@ -120,38 +133,18 @@ describe("unbounded channel: a sender stopped between its claim and its publish"
     // with the abandoned claim: a guess still pointing at the abandoned slot would find it written
     // now, claim the slot after it and read the abandoned one (a duplicate of the message its
     // sender sends again), leaving the one after it unread (lost, its block never freed).
-    const run = (abandon: boolean): { got: number[]; inUse: number } => {
-      const [tx, rx] = channel<number>({ codec: codecs.f64 });
-      const got: number[] = [];
-      for (let i = 0; i < 40; i++) {
-        if (abandon && i === 5) {
-          onceBeforePublish(() => {
-            tx.send(6);
-            tx.send(7);
-            listHooks.afterAbandon = (publish) => {
-              listHooks.afterAbandon = undefined;
-              publish(); // the stalled sender's `or` of WRITE lands now, before our next claim
-            };
-            for (let k = 0; k < 7; k++) got.push(rx.recv({ timeout: 10_000 }));
-            emptyNow(rx);
-          });
-          tx.send(5); // finds its slot given up (and written): goes in again, after 7
-          i = 7;
-          continue;
-        }
-        tx.send(i);
-      }
-      for (;;) {
-        try {
-          got.push(rx.tryRecv());
-        } catch {
-          break;
-        }
-      }
-      return { got, inUse: tx.arenaStats()!.bytesInUse };
-    };
-    const control = run(false);
-    const r = run(true);
+    const control = sendWithStall(null);
+    const r = sendWithStall((tx, rx, got) => {
+      tx.send(6);
+      tx.send(7);
+      listHooks.afterAbandon = (publish) => {
+        listHooks.afterAbandon = undefined;
+        publish(); // the stalled sender's `or` of WRITE lands now, before our next claim
+      };
+      for (let k = 0; k < 7; k++) got.push(rx.recv({ timeout: 10_000 }));
+      emptyNow(rx);
+      return 7;
+    });
     expect(control.got).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(r.got).toEqual([0, 1, 2, 3, 4, 6, 7, 5, ...Array.from({ length: 32 }, (_, i) => 8 + i)]);
     expect(r.inUse).toBe(control.inUse);
