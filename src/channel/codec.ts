@@ -128,8 +128,9 @@ export class Writer {
   /** Starts a new message (the previous one's pins were handed on or released). */
   reset(): void {
     this.pos = 0;
-    this.pins.length = 0;
-    this.ends.length = 0;
+    // Only when there is something to drop: storing an array's length costs more than testing it.
+    if (this.pins.length > 0) this.pins.length = 0;
+    if (this.ends.length > 0) this.ends.length = 0;
     if (this.deferredAt.length > 0) this.dropDeferred();
   }
 
@@ -286,13 +287,44 @@ function typeName(v: object): string {
  */
 export const MAX_DEPTH = 1000;
 
+/**
+ * One step of the encoder's path into a value, for its error messages: a property key (`.key`),
+ * an array index (`[i]`), a Map entry's value (`.get(key)`), or a fixed text. Kept raw and made
+ * into text only when an error names the place: building `.${key}` for every property and
+ * `[${i}]` for every element was a string allocation per value sent.
+ */
+type PathStep = string | number | { get: unknown } | { text: string };
+const MAP_KEY = { text: ".<map key>" }, SET_ITEM = { text: ".<set item>" };
+
+function pathText(path: readonly PathStep[]): string {
+  if (path.length === 0) return "the top level";
+  let s = "value";
+  for (const step of path) {
+    if (typeof step === "number") s += `[${step}]`;
+    else if (typeof step === "string") s += `.${step}`;
+    else if ("get" in step) s += `.get(${typeof step.get === "string" ? JSON.stringify(step.get) : "…"})`;
+    else s += step.text;
+  }
+  return s;
+}
+
+/**
+ * Objects a message holds before the encoder indexes them with a Map: up to here it finds a
+ * repeated one (a shared reference, a cycle) by scanning the list of those met so far. A Map per
+ * message — and the identity hash V8 gives each fresh object put in one — was a good part of the
+ * time to encode a small object.
+ */
+const SCAN_REFS = 16;
+
 function encodeStructured(value: unknown, w: Writer): void {
+  // The objects met so far, by reference number (their index): scanned, then also in a Map.
+  const seen: object[] = [];
   let refs: Map<object, number> | null = null;
-  let nextRef = 0;
-  const path: string[] = [];
+  // Where the encoder is, one step per level, made into text only for an error (see PathStep).
+  const path: PathStep[] = [];
 
   const fail = (what: string): never => {
-    throw new DataCloneError(`${what} at ${path.length ? "value" + path.join("") : "the top level"} cannot be sent (structured codec)`);
+    throw new DataCloneError(`${what} at ${pathText(path)} cannot be sent (structured codec)`);
   };
 
   const enc = (v: unknown): void => {
@@ -329,16 +361,18 @@ function encodeStructured(value: unknown, w: Writer): void {
     }
     if (v === null) return w.u8(T.NULL);
     const o = v as object;
-    if (refs !== null) {
-      const r = refs.get(o);
-      if (r !== undefined) {
-        w.u8(T.REF);
-        return w.u32(r);
-      }
-    } else {
-      refs = new Map();
+    const r = refs !== null ? refs.get(o) : seen.indexOf(o);
+    if (r !== undefined && r >= 0) {
+      w.u8(T.REF);
+      return w.u32(r);
     }
-    refs.set(o, nextRef++);
+    if (refs !== null) refs.set(o, seen.length);
+    else if (seen.length === SCAN_REFS) {
+      refs = new Map();
+      for (let i = 0; i < seen.length; i++) refs.set(seen[i]!, i);
+      refs.set(o, seen.length);
+    }
+    seen.push(o);
     // `path` has one entry per level of nesting: refuse what the receiver could not decode.
     if (path.length >= MAX_DEPTH) {
       throw new DataCloneError(
@@ -359,14 +393,14 @@ function encodeStructured(value: unknown, w: Writer): void {
           }
           w.u8(1);
           w.u32(Number(key));
-          path.push(`[${key}]`);
+          path.push(Number(key));
           enc((o as any)[key]);
           path.pop();
         }
         w.u8(0);
         for (const key of extras) {
           w.str(key);
-          path.push(`.${key}`);
+          path.push(key);
           enc((o as any)[key]);
           path.pop();
         }
@@ -383,7 +417,7 @@ function encodeStructured(value: unknown, w: Writer): void {
           continue;
         }
         present++;
-        path.push(`[${i}]`);
+        path.push(i);
         enc(o[i]);
         path.pop();
       }
@@ -394,7 +428,7 @@ function encodeStructured(value: unknown, w: Writer): void {
         const key = keys[k]!;
         if (isIndex(key, o.length)) continue;
         w.str(key);
-        path.push(`.${key}`);
+        path.push(key);
         enc((o as any)[key]);
         path.pop();
       }
@@ -406,7 +440,7 @@ function encodeStructured(value: unknown, w: Writer): void {
       for (const k in o) {
         if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
         w.str(k);
-        path.push(`.${k}`);
+        path.push(k);
         enc((o as any)[k]);
         path.pop();
       }
@@ -416,10 +450,10 @@ function encodeStructured(value: unknown, w: Writer): void {
       w.u8(T.MAP);
       w.u32(o.size);
       for (const [k, val] of o) {
-        path.push(".<map key>");
+        path.push(MAP_KEY);
         enc(k);
         path.pop();
-        path.push(`.get(${typeof k === "string" ? JSON.stringify(k) : "…"})`);
+        path.push({ get: k });
         enc(val);
         path.pop();
       }
@@ -428,7 +462,7 @@ function encodeStructured(value: unknown, w: Writer): void {
     if (o instanceof Set) {
       w.u8(T.SET);
       w.u32(o.size);
-      path.push(".<set item>");
+      path.push(SET_ITEM);
       for (const item of o) enc(item);
       path.pop();
       return;
@@ -487,7 +521,7 @@ function encodeStructured(value: unknown, w: Writer): void {
       w.str(rec.kind);
       w.u32(id);
       w.u32(rec.byteOffset);
-      path.push(`<${rec.kind}>`);
+      path.push({ text: `<${rec.kind}>` });
       enc(rec.extra);
       path.pop();
       return;
@@ -515,7 +549,7 @@ function encodeStructured(value: unknown, w: Writer): void {
       w.str(o.stack ?? "");
       if ("cause" in o) {
         w.u8(T.TRUE);
-        path.push(".cause");
+        path.push("cause");
         enc(o.cause);
         path.pop();
       } else {
@@ -554,7 +588,7 @@ function encodeStructured(value: unknown, w: Writer): void {
     // Reading a moved (detached) ArrayBuffer throws a TypeError: `path` still names where it was.
     if (e instanceof TypeError && /detached/i.test(e.message)) {
       throw new MovedError(
-        `an ArrayBuffer at ${path.length ? "value" + path.join("") : "the top level"} was moved (detached) by an ` +
+        `an ArrayBuffer at ${pathText(path)} was moved (detached) by an ` +
           `earlier send or transfer; it has no contents left to send (structured codec)`,
       );
     }
@@ -593,6 +627,16 @@ const fixedView = (bytes: Uint8Array, start: number, n: number): Uint8Array =>
 function copyOut(bytes: Uint8Array, start: number, n: number): Uint8Array {
   return fixedView(bytes, start, n).slice();
 }
+
+/**
+ * Property keys decoded lately, by a hash of their bytes (direct-mapped). A message of objects
+ * repeats its keys, and so do the messages of a channel: a key found here is the same string as
+ * last time, which V8 has already internalized — a fresh string per key is built, and then looked
+ * up in V8's string table at the property store, every time.
+ */
+const KEYS: (string | undefined)[] = new Array(256).fill(undefined);
+/** Longest key the cache holds. */
+const KEY_MAX = 32;
 
 function decodeStructured(bytes: Uint8Array, offset: number, length: number): unknown {
   return decodeValue(bytes, offset, length, false);
@@ -633,6 +677,26 @@ function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping
       p += 2 * n;
     }
     return s;
+  };
+
+  /** A property key: `str`, through this thread's key cache for short Latin-1 keys (see KEYS). */
+  const key = (): string => {
+    const n = view.getUint32(p + 1, true);
+    if (bytes[p] !== T.STR8 || n > KEY_MAX) return str();
+    const at = p + 5;
+    let h = n;
+    for (let i = 0; i < n; i++) h = (h * 31 + bytes[at + i]!) | 0;
+    h &= KEYS.length - 1;
+    const cached = KEYS[h];
+    if (cached !== undefined && cached.length === n) {
+      let i = 0;
+      while (i < n && cached.charCodeAt(i) === bytes[at + i]) i++;
+      if (i === n) {
+        p = at + n;
+        return cached;
+      }
+    }
+    return (KEYS[h] = str());
   };
 
   const dec = (): unknown => {
@@ -749,7 +813,7 @@ function decodeValue(bytes: Uint8Array, offset: number, length: number, dropping
         const o: Record<string, unknown> = {};
         refs.push(o);
         while (bytes[p] !== T.END) {
-          const k = str();
+          const k = key();
           setOwn(o, k, dec());
         }
         p++;

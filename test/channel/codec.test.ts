@@ -263,6 +263,47 @@ describe("structured codec details", () => {
     expect(Object.keys(got[3])).toEqual(["__proto__", "b", "a", "u"]);
   });
 
+  it("shared references and cycles hold on both sides of the encoder's switch from a scanned list to a Map (16 objects)", () => {
+    // The encoder finds a repeated object by scanning the ones met so far while there are few
+    // (src/channel/codec.ts SCAN_REFS), then through a Map: references made before, across and
+    // after the switch must all come back as the same objects.
+    for (const n of [3, 15, 16, 17, 40]) {
+      const objs: any[] = Array.from({ length: n }, (_, i) => ({ i }));
+      for (let i = 0; i < n; i++) {
+        objs[i].first = objs[0];
+        objs[i].prev = objs[(i + n - 1) % n]; // a cycle through every object
+        objs[i].self = objs[i];
+      }
+      const msg = { objs, again: objs[n - 1], list: [objs[0], objs[Math.floor(n / 2)], objs[n - 1]] };
+      const got: any = roundTrip(msg);
+      expect(scDiff(got, structuredClone(msg))).toBeNull();
+      for (let i = 0; i < n; i++) {
+        expect(got.objs[i].i).toBe(i);
+        expect(got.objs[i].first).toBe(got.objs[0]);
+        expect(got.objs[i].prev).toBe(got.objs[(i + n - 1) % n]);
+        expect(got.objs[i].self).toBe(got.objs[i]);
+      }
+      expect(got.again).toBe(got.objs[n - 1]);
+      expect(got.list[1]).toBe(got.objs[Math.floor(n / 2)]);
+    }
+  });
+
+  it("property keys come back exact through the receiver's key cache: many keys, colliding, long, non-Latin-1", () => {
+    // The decoder reuses the string of a short Latin-1 key it decoded lately (a 256-entry cache
+    // by a hash of the bytes): 1 000 keys collide in it, and each must still come back as itself.
+    const many: Record<string, number> = {};
+    for (let i = 0; i < 1000; i++) many[`k${i}`] = i;
+    const odd = { ["x".repeat(32)]: 1, ["x".repeat(33)]: 2, ["x".repeat(31) + "y"]: 3, "ключ": 4, "é": 5, "": 6, "0": 7, "__proto__x": 8 };
+    for (let round = 0; round < 3; round++) {
+      const got: any = roundTrip([many, odd, many]);
+      expect(Object.keys(got[0])).toEqual(Object.keys(many));
+      expect(got[0]).toEqual(many);
+      expect(got[2]).toEqual(many);
+      expect(Object.keys(got[1])).toEqual(Object.keys(odd));
+      expect(got[1]).toEqual(odd);
+    }
+  });
+
   it("strings of every shape survive inline and in the arena", () => {
     for (const s of ["", "a", "é".repeat(70), "ж".repeat(70), "😀".repeat(3000), "\ud800", "a\udc00b", "\0".repeat(200), "x".repeat(100_000)]) {
       for (const slotBytes of [8, 4096]) expect(roundTrip(s, { slotBytes })).toBe(s);
