@@ -679,7 +679,7 @@ export abstract class Chan<T> {
         const marked = this.markWaiting(true);
         const r = this.tryRecv();
         if (r === RECV_DISCONNECTED) throw new RecvError();
-        if (r !== RECV_EMPTY) {
+        if (!isSentinel(r)) {
           // One wake-up stands for every message sent while it was pending: pass it on. With
           // nothing left, the receivers still asleep may have been waiting on the very WAITING mark
           // our wake-up took (the array flavor has one per slot, not one per sleeper): mark the

@@ -14,7 +14,7 @@ import { currentSlot, parker } from "../thread/registry.js";
 import { deadlineOf, type WaitOptions } from "../sync/options.js";
 import { sharedBuffer } from "../memory/layout.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
-import { RECV_DISCONNECTED, RECV_EMPTY, SENT, SEND_DISCONNECTED, UNMARKED_PARK_MS, type Chan, type Encoded } from "./chan.js";
+import { RECV_EMPTY, SENT, SEND_DISCONNECTED, UNMARKED_PARK_MS, isSentinel, type Chan, type Encoded } from "./chan.js";
 import { chanOf, Receiver, Sender } from "./channel.js";
 import type { Sendable } from "../types.js";
 
@@ -95,9 +95,9 @@ function attempt(ps: Prepared[]): Selected | null {
     const p = ps[i]!;
     if (p.recv) {
       const r = p.chan.tryRecv();
+      if (!isSentinel(r)) return { index: i, kind: "recv", value: r };
       if (r === RECV_EMPTY) continue;
-      if (r === RECV_DISCONNECTED) return { index: i, kind: "recv", error: new RecvError() };
-      return { index: i, kind: "recv", value: r };
+      return { index: i, kind: "recv", error: new RecvError() };
     }
     const r = p.chan.trySendEncoded(p.value, p.enc);
     if (r === SENT) {
