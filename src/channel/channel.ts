@@ -387,9 +387,15 @@ export class Sender<T> extends ChannelEnd<T> {
   }
 
   /** Async twin of `send`: waits for room without blocking the event loop. */
-  async sendAsync<V extends T>(value: V & Sendable<V>, opts?: WaitOptions): Promise<void> {
-    const chan = this.open("sendAsync");
-    await chan.sendAsync(value, deadlineOf("Sender.sendAsync", opts), "Sender.sendAsync");
+  sendAsync<V extends T>(value: V & Sendable<V>, opts?: WaitOptions): Promise<void> {
+    // Not an async function around the channel's (itself async): that `await` cost microtasks on
+    // every send. Errors thrown here still come back as a rejected promise.
+    try {
+      const chan = this.open("sendAsync");
+      return chan.sendAsync(value, deadlineOf("Sender.sendAsync", opts), "Sender.sendAsync");
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**

@@ -142,8 +142,14 @@ export class Mutex<T = void> implements SharedPrimitive {
   }
 
   /** Like `lock`, but waits without blocking the event loop. */
-  async lockAsync(opts?: WaitOptions): Promise<MutexGuard<T>> {
+  lockAsync(opts?: WaitOptions): Promise<MutexGuard<T>> {
     const g = new MutexGuard(this);
+    // A free lock: taken now, in an already-resolved promise (no async function's awaits).
+    if (opts === undefined && sys.cas(this.words, STATE, 0, me()) === 0) return Promise.resolve(g);
+    return this.lockAsyncSlow(g, opts);
+  }
+
+  private async lockAsyncSlow(g: MutexGuard<T>, opts: WaitOptions | undefined): Promise<MutexGuard<T>> {
     return this.handOut(g, await this.acquireAsync(deadlineOf("Mutex.lockAsync", opts), "Mutex.lockAsync"));
   }
 
