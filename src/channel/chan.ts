@@ -249,10 +249,14 @@ export abstract class Chan<T> {
     // A message that is a buffer (or a view of one) has its bytes copied once, straight to the
     // arena (see Writer.deferRaw). Only then: inside an object, a getter read after the buffer
     // was encoded could still change or move it, and the copy must be of the bytes as they were.
+    // (A view's own offset and length, which may be getters, are read before its bytes.)
     w.deferRaw = v instanceof ArrayBuffer || ArrayBuffer.isView(v);
     scratchBusy = true;
     try {
       (codec as VarCodec<T>).encode(v, w);
+    } catch (err) {
+      w.reset(); // (the codec gave back its pins; this drops the writer's hold on deferred bytes)
+      throw err;
     } finally {
       if (w === scratch) scratchBusy = false;
     }
@@ -271,6 +275,7 @@ export abstract class Chan<T> {
     } catch (err) {
       if (ref !== 0) this.arena!.free(ref);
       releasePins(w);
+      w.reset();
       throw err;
     }
     return { len, ref, bytes: (own || w !== scratch) && ref === 0 ? w.buf.slice(0, len) : null, pins: w.pins.length > 0 };

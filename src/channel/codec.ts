@@ -278,6 +278,23 @@ function typeName(v: object): string {
   return typeof c === "function" && c.name ? c.name : "object";
 }
 
+/** A built-in accessor's getter (undefined where this engine lacks the property). */
+const getterOf = (proto: object, key: string): ((this: unknown) => unknown) | undefined =>
+  Object.getOwnPropertyDescriptor(proto, key)?.get as ((this: unknown) => unknown) | undefined;
+const typedArrayProto = Object.getPrototypeOf(Int8Array.prototype) as object;
+/** The built-in getters the encoder reads buffers and views through (never a user's override). */
+const intrinsic = {
+  taBuffer: getterOf(typedArrayProto, "buffer")!,
+  taByteOffset: getterOf(typedArrayProto, "byteOffset")!,
+  taLength: getterOf(typedArrayProto, "length")!,
+  dvBuffer: getterOf(DataView.prototype, "buffer")!,
+  dvByteOffset: getterOf(DataView.prototype, "byteOffset")!,
+  dvByteLength: getterOf(DataView.prototype, "byteLength")!,
+  abByteLength: getterOf(ArrayBuffer.prototype, "byteLength")!,
+  abResizable: getterOf(ArrayBuffer.prototype, "resizable"),
+  abMaxByteLength: getterOf(ArrayBuffer.prototype, "maxByteLength"),
+};
+
 /** Encodes `value` with the structured format. */
 /**
  * Deepest nesting of objects the structured codec sends. Its decoder recurses once per level: a
@@ -485,19 +502,28 @@ function encodeStructured(value: unknown, w: Writer): void {
         kind = typedKinds.findIndex((K) => o instanceof K);
         if (kind < 0) return fail(`a ${typeName(o)}`);
       }
-      w.u8(kind < 0 ? T.DATAVIEW : T.TYPED);
-      if (kind >= 0) w.u8(kind);
-      enc(o.buffer);
-      w.u32(o.byteOffset);
-      return w.u32(kind < 0 ? o.byteLength : (o as unknown as { length: number }).length);
+      // Buffer, offset and length from the view itself (its internal slots, through the
+      // built-in getters), as structured clone reads them: a subclass's or an own getter is never
+      // called. It could change the bytes, or move the buffer, and a deferred copy of the bytes is
+      // made at the end of the message (see Writer.deferRaw).
+      const dv = kind < 0;
+      const buffer = (dv ? intrinsic.dvBuffer : intrinsic.taBuffer).call(o) as ArrayBufferLike;
+      const byteOffset = (dv ? intrinsic.dvByteOffset : intrinsic.taByteOffset).call(o) as number;
+      const length = (dv ? intrinsic.dvByteLength : intrinsic.taLength).call(o) as number;
+      w.u8(dv ? T.DATAVIEW : T.TYPED);
+      if (!dv) w.u8(kind);
+      enc(buffer);
+      w.u32(byteOffset);
+      return w.u32(length);
     }
     if (o instanceof ArrayBuffer) {
-      // A resizable one arrives resizable, with its maximum (as structured clone does).
-      const resizable = (o as { resizable?: boolean }).resizable === true;
+      // A resizable one arrives resizable, with its maximum (as structured clone does). Read
+      // through the built-in getters, as for views.
+      const resizable = intrinsic.abResizable !== undefined && intrinsic.abResizable.call(o) === true;
       w.u8(resizable ? T.RESIZABLE_ARRAYBUFFER : T.ARRAYBUFFER);
-      w.u32(o.byteLength);
+      w.u32(intrinsic.abByteLength.call(o) as number);
       // The maximum as a double: it may be 2^32, one more than a u32 holds.
-      if (resizable) w.f64((o as unknown as { maxByteLength: number }).maxByteLength);
+      if (resizable) w.f64(intrinsic.abMaxByteLength!.call(o) as number);
       // The bytes start 8-aligned in the message (the arena's blocks are): V8 copies to and from
       // shared memory a word at a time only when both sides are 8-aligned alike, else byte by
       // byte — 64 KiB out of the arena took 25 µs at an odd offset against 8 at an aligned one.

@@ -353,6 +353,8 @@ const REATTACH: unique symbol = Symbol("weft.reattach");
  */
 export class MutexGuard<T> implements Disposable {
   #mutex: Mutex<T> | null;
+  /** Set by `[DETACH]` (Condvar.wait) until `[REATTACH]`: the only state in which reattaching is allowed. */
+  #detached = false;
 
   /** @internal */
   constructor(mutex: Mutex<T>) {
@@ -402,11 +404,18 @@ export class MutexGuard<T> implements Disposable {
     const m = this.#mutex;
     if (m === null) throw new LockError("Condvar.wait: the guard was already unlocked");
     this.#mutex = null;
+    this.#detached = true;
     return m;
   }
 
-  /** @internal Puts the mutex back once the lock is re-acquired. */
+  /**
+   * @internal Puts the mutex back once the lock is re-acquired. Only after `[DETACH]`: these
+   * methods are reachable by reflection, and reattaching an unlocked guard would let it unlock
+   * a lock another guard holds.
+   */
   [REATTACH](m: Mutex<T>): void {
+    if (!this.#detached) throw new LockError("MutexGuard: only a guard Condvar.wait detached can be reattached");
+    this.#detached = false;
     this.#mutex = m;
   }
 }

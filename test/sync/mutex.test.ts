@@ -4,6 +4,7 @@ import {
   DeadlockError,
   LockError,
   Mutex,
+  MutexGuard,
   PoisonError,
   TimeoutError,
   WaitGroup,
@@ -371,6 +372,26 @@ describe("Mutex on one thread", () => {
     d!.lock().unlock();
     expect(c!.isLocked).toBe(true);
     g.unlock();
+  });
+});
+
+describe("MutexGuard's internal methods", () => {
+  it("reached by reflection, they cannot reattach an unlocked guard to a lock another guard holds", () => {
+    // Condvar.wait detaches a guard and reattaches it once it has the lock again, through
+    // symbol-keyed methods that user code can find (review finding): reattaching is allowed only
+    // to a guard that was detached, so an unlocked guard cannot be revived to unlock g2's lock.
+    const m = new Mutex(new Int32Array(new SharedArrayBuffer(4)));
+    const g1 = m.lock();
+    g1.unlock();
+    const g2 = m.lock();
+    const reattach = Object.getOwnPropertySymbols(MutexGuard.prototype).find((s) => s.description === "weft.reattach");
+    expect(reattach).toBeDefined();
+    expect(() => (g1 as any)[reattach!](m)).toThrow(LockError);
+    expect(() => g1.unlock()).toThrow(LockError);
+    expect(g2.isHeld).toBe(true);
+    expect(m.isLocked).toBe(true);
+    g2.unlock();
+    expect(m.isLocked).toBe(false);
   });
 });
 
