@@ -249,7 +249,8 @@ export abstract class Chan<T> {
     // A message that is a buffer (or a view of one) has its bytes copied once, straight to the
     // arena (see Writer.deferRaw). Only then: inside an object, a getter read after the buffer
     // was encoded could still change or move it, and the copy must be of the bytes as they were.
-    // (A view's own offset and length, which may be getters, are read before its bytes.)
+    // (A view's buffer, offset and length are read through the built-in getters: for a buffer or
+    // view, no code of the user's runs while it is encoded.)
     w.deferRaw = v instanceof ArrayBuffer || ArrayBuffer.isView(v);
     scratchBusy = true;
     try {

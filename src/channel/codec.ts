@@ -162,11 +162,18 @@ export class Writer {
   }
 
   raw(bytes: Uint8Array): void {
-    const n = bytes.length;
+    // Length, offset and buffer through the built-in getters: a subclass of Uint8Array (the bytes
+    // codec takes the user's own array) cannot misreport them.
+    const n = intrinsic.taLength.call(bytes) as number;
     this.ensure(n);
     // Deferred only over memory whose length cannot change under the view (a resizable buffer's
     // view may track its length), and aligned as its place in the message (see `pad8`).
-    if (this.deferRaw && n >= RAW_DEFER && (bytes.byteOffset & 7) === (this.pos & 7) && fixedLength(bytes.buffer)) {
+    if (
+      this.deferRaw &&
+      n >= RAW_DEFER &&
+      ((intrinsic.taByteOffset.call(bytes) as number) & 7) === (this.pos & 7) &&
+      fixedLength(intrinsic.taBuffer.call(bytes) as ArrayBufferLike)
+    ) {
       this.deferredAt.push(this.pos);
       this.deferred.push(bytes);
       this.deferredLen.push(n);
@@ -213,11 +220,11 @@ export class Writer {
     const at = this.deferredAt;
     for (let k = 0; k < at.length; k++) {
       const run = this.deferred[k]!;
-      // User code run later in the encoding (an own getter on the view) may have moved
-      // (detached) the buffer: its view then has no bytes, and the message would keep whatever
-      // its place held. (The channel defers only for a message that is a buffer or a view, where
-      // nothing else of the user's is read after the bytes.)
-      if (run.length !== this.deferredLen[k]) {
+      // A safety net: the channel defers only for a message that is a buffer or a view, read
+      // through the built-in getters, so no code of the user's runs between `raw` and here. Were
+      // the buffer moved (detached) all the same, its view would have no bytes, and the message
+      // would keep whatever its place held.
+      if ((intrinsic.taLength.call(run) as number) !== this.deferredLen[k]) {
         throw new DataCloneError("the buffer was moved (detached) while the message was being encoded (by a getter of it)");
       }
       dst.set(run, at[k]!);

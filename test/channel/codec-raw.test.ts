@@ -133,6 +133,22 @@ describe("large buffers through channels", () => {
       tx.send(v);
       expect([...rx.recv()]).toEqual([...v]);
     }
+    // A subclass that misreports its length and offset: the bytes sent are its own, all of them.
+    class Liar extends Uint8Array {
+      override get length(): number {
+        return 3;
+      }
+      override get byteOffset(): number {
+        return 1;
+      }
+    }
+    for (const n of [16, RAW_DEFER * 4]) {
+      const liar = new Liar(n).fill(5);
+      tx.send(liar);
+      const got = rx.recv();
+      expect(got.byteLength).toBe(n);
+      expect(got.every((x) => x === 5)).toBe(true);
+    }
   });
 
   it("inside an object, a buffer is copied as it was when encoded: a getter read later that moves it changes nothing sent", () => {
