@@ -93,9 +93,14 @@ export const codecs = {
 /** `raw` runs at least this long are copied once, where the message goes (see `Writer.deferRaw`). */
 export const RAW_DEFER = 1024;
 
-/** Whether views over `buffer` keep their length (not a resizable ArrayBuffer or growable SharedArrayBuffer). */
+/**
+ * Whether views over `buffer` keep their length (not a resizable ArrayBuffer or growable
+ * SharedArrayBuffer), read through the built-in getters like everything `raw` reads.
+ */
 const fixedLength = (buffer: ArrayBufferLike): boolean =>
-  (buffer as { resizable?: boolean }).resizable !== true && (buffer as { growable?: boolean }).growable !== true;
+  buffer instanceof ArrayBuffer
+    ? intrinsic.abResizable === undefined || intrinsic.abResizable.call(buffer) !== true
+    : intrinsic.sabGrowable === undefined || intrinsic.sabGrowable.call(buffer) !== true;
 
 export class Writer {
   buf = new Uint8Array(256);
@@ -300,6 +305,7 @@ const intrinsic = {
   abByteLength: getterOf(ArrayBuffer.prototype, "byteLength")!,
   abResizable: getterOf(ArrayBuffer.prototype, "resizable"),
   abMaxByteLength: getterOf(ArrayBuffer.prototype, "maxByteLength"),
+  sabGrowable: typeof SharedArrayBuffer === "function" ? getterOf(SharedArrayBuffer.prototype, "growable") : undefined,
 };
 
 /** Encodes `value` with the structured format. */
