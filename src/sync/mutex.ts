@@ -136,8 +136,9 @@ export class Mutex<T = void> implements SharedPrimitive {
   tryLock(): MutexGuard<T> | null {
     const m = me();
     const g = new MutexGuard(this);
-    if (sys.cas(this.words, STATE, 0, m) === 0) return g;
-    const r = this.step(m, false, false, false);
+    const s = sys.cas(this.words, STATE, 0, m);
+    if (s === 0) return g;
+    const r = this.step(m, false, false, false, s);
     return r < 0 ? this.handOut(g, r === ACQUIRED_POISONED) : null;
   }
 
@@ -211,10 +212,11 @@ export class Mutex<T = void> implements SharedPrimitive {
   /** @internal Async acquisition; returns whether the lock was poisoned. */
   async acquireAsync(d: Deadline, what: string): Promise<boolean> {
     const m = me();
-    if (sys.cas(this.words, STATE, 0, m) === 0) return false;
+    let s = sys.cas(this.words, STATE, 0, m);
+    if (s === 0) return false;
     let waited = false;
-    for (;;) {
-      const r = this.step(m, waited, true, false);
+    for (;; s = sys.load(this.words, STATE)) {
+      const r = this.step(m, waited, true, false, s);
       if (r < 0) return r === ACQUIRED_POISONED;
       if (expired(d)) throw new TimeoutError(what, d.timeout);
       const res = await sys.waitAsync(this.words, STATE, r, sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS), d.signal);
@@ -227,13 +229,14 @@ export class Mutex<T = void> implements SharedPrimitive {
   release(poison: boolean): void {
     const m = me();
     // Fast path: held by us, nobody parked, not poisoned — one CAS back to 0.
-    if (!poison && sys.cas(this.words, STATE, m, 0) === m) return;
-    this.releaseSlow(m, poison);
+    // Otherwise the failed CAS's result is the state the slow path starts from (a load fewer on
+    // every contended unlock).
+    const s = poison ? sys.load(this.words, STATE) : sys.cas(this.words, STATE, m, 0);
+    if (s !== m || poison) this.releaseSlow(m, poison, s);
   }
 
-  private releaseSlow(m: number, poison: boolean): void {
-    for (;;) {
-      const s = sys.load(this.words, STATE);
+  private releaseSlow(m: number, poison: boolean, seen: number): void {
+    for (let s = seen; ; ) {
       if (!isLocked(s) || ownerOf(s) !== ownerOf(m)) {
         throw new LockError(
           isLocked(s)
@@ -242,19 +245,21 @@ export class Mutex<T = void> implements SharedPrimitive {
         );
       }
       const next = (s & POISONED) | (poison ? POISONED : 0);
-      if (sys.cas(this.words, STATE, s, next) === s) {
+      const got = sys.cas(this.words, STATE, s, next);
+      if (got === s) {
         // Wake one parked thread only if someone said it might be parked.
         if (isContended(s)) sys.notify(this.words, STATE, 1);
         return;
       }
+      s = got;
     }
   }
 
   private lockContended(m: number, d: Deadline, what: string): boolean {
     let waited = false;
-    this.spin();
+    let s = this.spin();
     for (;;) {
-      const r = this.step(m, waited, true, true);
+      const r = this.step(m, waited, true, true, s);
       if (r < 0) return r === ACQUIRED_POISONED;
       if (expired(d)) throw new TimeoutError(what, d.timeout);
       d.signal?.throwIfAborted();
@@ -264,29 +269,34 @@ export class Mutex<T = void> implements SharedPrimitive {
       // Parks are sliced so a dead owner is noticed on the next step.
       sys.wait(this.words, STATE, r, sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS));
       waited = true;
-      this.spin();
+      s = this.spin();
     }
   }
 
-  /** Spin while the lock is held by a running thread and nobody is parked (Rust's `spin`). */
-  private spin(): void {
-    for (let i = 0; i < sys.SPIN_LIMIT; i++) {
-      const s = sys.load(this.words, STATE);
-      if (!isLocked(s) || isContended(s)) return;
-    }
+  /**
+   * Spin while the lock is held by a running thread and nobody is parked (Rust's `spin`); returns
+   * the state last seen, which the next `step` starts from (a load fewer between seeing the lock
+   * free and the CAS that takes it).
+   */
+  private spin(): number {
+    let s = sys.load(this.words, STATE);
+    for (let i = 1; i < sys.SPIN_LIMIT && isLocked(s) && !isContended(s); i++) s = sys.load(this.words, STATE);
+    return s;
   }
 
   /**
    * One attempt to acquire. Returns ACQUIRED / ACQUIRED_POISONED, or the state word to park on
    * (with CONTENDED set when `park`). `waited`: we have parked before, so others may be parked
-   * too — keep CONTENDED on when we take the lock, so our unlock wakes the next one.
+   * too — keep CONTENDED on when we take the lock, so our unlock wakes the next one. `s`: the
+   * state word as last seen (a failed CAS's result, or a load).
    */
-  private step(m: number, waited: boolean, park: boolean, deadlockCheck: boolean): number {
+  private step(m: number, waited: boolean, park: boolean, deadlockCheck: boolean, s: number): number {
     for (;;) {
-      const s = sys.load(this.words, STATE);
       if (!isLocked(s)) {
         const next = m | (s & POISONED) | (waited ? CONTENDED : 0);
-        if (sys.cas(this.words, STATE, s, next) === s) return isPoisoned(s) ? ACQUIRED_POISONED : ACQUIRED;
+        const got = sys.cas(this.words, STATE, s, next);
+        if (got === s) return isPoisoned(s) ? ACQUIRED_POISONED : ACQUIRED;
+        s = got;
         continue;
       }
       const owner = ownerOf(s);
@@ -299,11 +309,15 @@ export class Mutex<T = void> implements SharedPrimitive {
       } else if (!isAlive(owner)) {
         // The owner died holding the lock: take it over, poisoned, keeping CONTENDED so the
         // other waiters are woken in turn.
-        if (sys.cas(this.words, STATE, s, m | POISONED | (s & CONTENDED)) === s) return ACQUIRED_POISONED;
+        const got = sys.cas(this.words, STATE, s, m | POISONED | (s & CONTENDED));
+        if (got === s) return ACQUIRED_POISONED;
+        s = got;
         continue;
       }
       if (!park || isContended(s)) return s;
-      if (sys.cas(this.words, STATE, s, s | CONTENDED) === s) return s | CONTENDED;
+      const got = sys.cas(this.words, STATE, s, s | CONTENDED);
+      if (got === s) return s | CONTENDED;
+      s = got;
     }
   }
 
