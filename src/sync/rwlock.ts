@@ -8,7 +8,11 @@
  *   [2] WRITER_NOTIFY  bumped to wake one writer; writers park on it
  *   [3] OWNER          thread slot of the write holder (0 = none / read-locked): dead-writer recovery
  *   [4] POISON         1 once a write holder threw in `withWrite` or died holding the lock
- *   [5] WRITERS        writers inside the slow path: the last one to give up clears WRITERS_WAITING
+ *   [5] WRITERS        writers inside the slow path, in bits 0..19 (the last one to give up clears
+ *                      WRITERS_WAITING), and an epoch above them, bumped when those writers are
+ *                      found dead (see `evictDeadWriters`)
+ *   [6] ROLL           the slot of the waiting writer that last said it is there (> 0), or when
+ *                      the current roll call began (< 0: -1 - ms), or 0
  * All-zero is a valid unlocked RwLock.
  *
  * Writer preference: once a writer waits (WRITERS_WAITING), new readers queue behind it, so a
@@ -27,7 +31,20 @@ import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from ".
 import { checkCallback, deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
 
-const TAG = 0, STATE = 1, WRITER_NOTIFY = 2, OWNER = 3, POISON = 4, WRITERS = 5;
+const TAG = 0, STATE = 1, WRITER_NOTIFY = 2, OWNER = 3, POISON = 4, WRITERS = 5, ROLL = 6;
+
+/** WRITERS: the count of writers in the slow path, below the epoch. */
+const COUNT_BITS = 20;
+const COUNT_MASK = (1 << COUNT_BITS) - 1;
+const EPOCH_MASK = (1 << (31 - COUNT_BITS)) - 1;
+/**
+ * A roll call of waiting writers lasts this long: a live waiting writer says it is there (ROLL)
+ * at least once per park slice, so writers none of whom did for five slices are dead (or have
+ * not run for that long: then they are counted again when they do, see `writeSlow`).
+ */
+const ROLL_MS = 5 * sys.LIVENESS_SLICE_MS;
+/** ROLL's clock: Date.now() (one clock for every thread) modulo this. */
+const ROLL_CLOCK = 1 << 30;
 
 // PLAIN: a few accesses of OWNER and POISON by the thread holding or taking the lock are plain
 // typed-array accesses, not `Atomics`: on Node 20 (V8 11.3) each `Atomics` call is a builtin
@@ -70,7 +87,7 @@ function localReadsOf(buffer: SharedArrayBuffer, byteOffset: number): { reads: n
  */
 export class RwLock<T = void> implements SharedPrimitive {
   /** Bytes an RwLock occupies in a buffer. */
-  static readonly BYTE_LENGTH = 24;
+  static readonly BYTE_LENGTH = 28;
   readonly buffer: SharedArrayBuffer;
   readonly byteOffset: number;
   /** @internal */
@@ -136,7 +153,8 @@ export class RwLock<T = void> implements SharedPrimitive {
   /** Takes a read lock if that needs no waiting; `null` otherwise. */
   tryRead(): RwLockReadGuard<T> | null {
     const g = new RwLockReadGuard(this);
-    return this.tryReadFast() ? this.readGuard(g) : null;
+    if (this.tryReadFast() || (this.evictDeadWriters() && this.tryReadFast())) return this.readGuard(g);
+    return null;
   }
 
   /** Async twin of `read`. */
@@ -182,6 +200,11 @@ export class RwLock<T = void> implements SharedPrimitive {
           this.local.reads++;
           return;
         }
+        s = sys.load(this.words, STATE);
+        continue;
+      }
+      // Kept out by waiting writers that may be dead (terminated while they waited).
+      if (hasWritersWaiting(s) && !isWriteLocked(s) && this.evictDeadWriters()) {
         s = sys.load(this.words, STATE);
         continue;
       }
@@ -277,7 +300,12 @@ export class RwLock<T = void> implements SharedPrimitive {
   }
 
   private *writeSlow(sync: boolean): SlowPath<void> {
-    sys.add(this.words, WRITERS, 1);
+    const words = this.words;
+    // Counted in WRITERS, in its current epoch; and here (ROLL) for a roll call in progress.
+    let epoch = sys.add(words, WRITERS, 1) >>> COUNT_BITS;
+    const slot = currentSlot();
+    // What ROLL held before we answered: put back if we leave without the lock (below).
+    const before = sys.exchange(words, ROLL, slot);
     let s = this.spinWrite();
     let otherWriters = 0;
     let locked = false;
@@ -304,6 +332,11 @@ export class RwLock<T = void> implements SharedPrimitive {
           }
         }
         otherWriters = WRITERS_WAITING;
+        // Before each park (at least once a slice): still counted? A writer that had not run for
+        // a whole roll call was taken for dead (see evictDeadWriters): count it again. Then
+        // answer the roll call.
+        if (sys.load(words, WRITERS) >>> COUNT_BITS !== epoch) epoch = sys.add(words, WRITERS, 1) >>> COUNT_BITS;
+        sys.store(words, ROLL, slot);
         // Read the notify counter *before* re-checking the state: an unlock that lands in
         // between bumps it, and the park returns at once.
         const seq = sys.load(this.words, WRITER_NOTIFY);
@@ -315,21 +348,84 @@ export class RwLock<T = void> implements SharedPrimitive {
         s = this.spinWrite();
       }
     } finally {
-      // The last writer to leave the slow path without the lock (timeout, abort, deadlock) must
-      // not leave WRITERS_WAITING behind: it would keep new readers out for nobody.
-      if (sys.sub(this.words, WRITERS, 1) === 1 && !locked) this.dropWriterFlag();
-      else if (!locked) this.handOnIfUnlocked();
+      // Leave the count (unless an eviction already took us out of it). The last writer to leave
+      // the slow path without the lock (timeout, abort, deadlock) must not leave WRITERS_WAITING
+      // behind: it would keep new readers out for nobody.
+      let left: number;
+      for (let w = sys.load(words, WRITERS); ; ) {
+        if (w >>> COUNT_BITS !== epoch) {
+          left = w & COUNT_MASK;
+          break;
+        }
+        const seen = sys.cas(words, WRITERS, w, w - 1);
+        if (seen === w) {
+          left = (w & COUNT_MASK) - 1;
+          break;
+        }
+        w = seen;
+      }
+      if (!locked) {
+        // A writer that gives up takes its answer back (if still there): a dead writer's slot it
+        // overwrote is then found again at once, and a roll call starts afresh rather than
+        // counting our answer for writers that may be dead.
+        sys.cas(words, ROLL, slot, before < 0 ? -1 - (Date.now() % ROLL_CLOCK) : before);
+        if (left === 0) this.dropWriterFlag();
+        else this.handOnIfUnlocked();
+      }
     }
   }
 
-  /** No writer waits any more: clear WRITERS_WAITING (and wake readers parked behind it). */
-  private dropWriterFlag(): void {
+  /**
+   * Lets readers in past writers that are dead: a thread terminated while it waited in `write`
+   * never leaves WRITERS, and its WRITERS_WAITING would keep new readers out (and keep every
+   * later writer that gives up from being the last) for good. Called by readers that find
+   * themselves kept out by waiting writers while nobody holds the write lock, and by `tryRead`.
+   *
+   * A roll call: waiting writers store their slot in ROLL before every park, so at least once a
+   * liveness slice. A reader that finds a slot there starts a roll call (ROLL = when); if no
+   * writer has answered when ROLL_MS have passed, the counted writers are all dead: WRITERS goes
+   * to zero in a new epoch and WRITERS_WAITING is cleared. A sole counted writer whose slot is in
+   * ROLL and which is known dead is evicted at once. A live writer taken for dead (it did not run
+   * for that long) only loses its preference: it sees the new epoch at its next park, is counted
+   * again and sets WRITERS_WAITING again. Returns whether it cleared WRITERS_WAITING.
+   */
+  private evictDeadWriters(): boolean {
+    const words = this.words;
+    const s = sys.load(words, STATE);
+    if (!hasWritersWaiting(s) || isWriteLocked(s)) return false;
+    const roll = sys.load(words, ROLL);
+    const now = Date.now() % ROLL_CLOCK;
+    let w = 0;
+    if (roll > 0) {
+      // A writer was here since the last roll call began.
+      w = sys.load(words, WRITERS);
+      if (isAlive(roll) || (w & COUNT_MASK) !== 1) {
+        sys.cas(words, ROLL, roll, -1 - now);
+        return false;
+      }
+    } else if (roll === 0 || ((now - (-1 - roll)) & (ROLL_CLOCK - 1)) < ROLL_MS) {
+      if (roll === 0) sys.cas(words, ROLL, 0, -1 - now);
+      return false;
+    } else w = sys.load(words, WRITERS);
+    if ((w & COUNT_MASK) !== 0) {
+      const next = (((w >>> COUNT_BITS) + 1) & EPOCH_MASK) << COUNT_BITS;
+      if (sys.cas(words, WRITERS, w, next) !== w) return false;
+    }
+    sys.cas(words, ROLL, roll, -1 - now);
+    return this.dropWriterFlag();
+  }
+
+  /** No writer waits any more: clear WRITERS_WAITING (and wake readers parked behind it). Returns whether it did. */
+  private dropWriterFlag(): boolean {
     for (let s = sys.load(this.words, STATE); ; ) {
-      if (!hasWritersWaiting(s) || isWriteLocked(s)) return this.handOnIfUnlocked(); // a writer's unlock hands on
+      if (!hasWritersWaiting(s) || isWriteLocked(s)) {
+        this.handOnIfUnlocked(); // a writer's unlock hands on
+        return false;
+      }
       const seen = sys.cas(this.words, STATE, s, s & ~(WRITERS_WAITING | READERS_WAITING));
       if (seen === s) {
         if (hasReadersWaiting(s)) sys.notifyAll(this.words, STATE);
-        return;
+        return true;
       }
       s = seen;
     }

@@ -319,6 +319,90 @@ describe("RwLock across workers", () => {
     r?.unlock();
   });
 
+  // Regression (found by a helper porting tokio's write_read_shared_drop_pending to threads): a
+  // worker terminated while it waited in write() never left the WRITERS count, and its
+  // WRITERS_WAITING kept new readers out while any reader held the lock — and, the count staying
+  // one too high, every later writer that gave up left the flag behind too. Now readers kept out
+  // by waiting writers run a roll call (src/sync/rwlock.ts, evictDeadWriters).
+  describe("a worker terminated while it waits in write()", () => {
+    async function deadWaitingWriter(l: RwLock<Int32Array>): Promise<void> {
+      const ws = handshake();
+      const w = op("waitToWrite", l, ws.started);
+      await ws.whenStarted();
+      await sleep(50);
+      expect(l.tryRead(), "writer preference while it waits").toBeNull();
+      await w.terminate();
+    }
+
+    it("does not keep new readers out while another reader holds the lock (read, readAsync, tryRead)", async () => {
+      const l = new RwLock(sharedInts());
+      const hs = handshake();
+      const h = op("holdRwLock", l, "read", hs.started, hs.release);
+      await hs.whenStarted();
+      await deadWaitingWriter(l);
+      const t0 = Date.now();
+      const r1 = l.read({ timeout: 10_000 });
+      const r2 = await l.readAsync({ timeout: 10_000 });
+      const r3 = l.tryRead();
+      expect(Date.now() - t0).toBeLessThan(5_000);
+      expect(r3).not.toBeNull();
+      for (const r of [r1, r2, r3!]) r.unlock();
+      expect(hs.started.load()).toBe(1); // the worker's read lock was held throughout
+      hs.letGo();
+      expect(await h.join()).toBe("unlocked");
+      l.write({ timeout: 1_000 }).unlock();
+    });
+
+    it("does not make a later writer that times out leave readers shut out", async () => {
+      const l = new RwLock(sharedInts());
+      const hs = handshake();
+      const h = op("holdRwLock", l, "read", hs.started, hs.release);
+      await hs.whenStarted();
+      await deadWaitingWriter(l);
+      hs.letGo();
+      await h.join();
+      l.write({ timeout: 2_000 }).unlock();
+      // The regression case above ("a writer that timed out…"), with the dead writer still counted.
+      const hs2 = handshake();
+      const h2 = op("holdRwLock", l, "read", hs2.started, hs2.release);
+      await hs2.whenStarted();
+      expectThrow(() => l.write({ timeout: 20 }), TimeoutError);
+      let r = l.tryRead();
+      for (const end = Date.now() + 5_000; r === null && Date.now() < end; ) {
+        await sleep(20);
+        r = l.tryRead();
+      }
+      hs2.letGo();
+      await h2.join();
+      expect(r, "tryRead within 5 s").not.toBeNull();
+      r!.unlock();
+    });
+
+    it("a live waiting writer keeps its preference through the roll calls", async () => {
+      const l = new RwLock(sharedInts());
+      const hs = handshake();
+      const h = op("holdRwLock", l, "read", hs.started, hs.release);
+      await hs.whenStarted();
+      const ws = handshake();
+      const w = op("waitToWrite", l, ws.started);
+      await ws.whenStarted();
+      await sleep(50);
+      // Two roll calls' worth (ROLL_MS is 500 ms) of readers kept out: blocked and polling.
+      expectThrow(() => l.read({ timeout: 1_200 }), TimeoutError);
+      let got = 0;
+      for (const end = Date.now() + 1_200; Date.now() < end; ) {
+        const r = l.tryRead();
+        if (r !== null) got++, r.unlock();
+        await sleep(20);
+      }
+      expect(got, "tryRead successes while a live writer waited").toBe(0);
+      expect(ws.started.load()).toBe(1);
+      hs.letGo();
+      expect(await w.join()).toBe("wrote");
+      await h.join();
+    });
+  });
+
   it("a worker's throwing withWrite poisons the lock for this thread", async () => {
     const l = new RwLock(sharedInts());
     expect(await op("poisonRwLock", l).join()).toBe("worker failed under the write lock");

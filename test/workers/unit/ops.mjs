@@ -40,6 +40,14 @@ const ops = {
     g.unlock();
     return "unlocked";
   },
+  /** Signals `started`, then waits in `rw.write()`; once in, marks `started` 3 and unlocks. */
+  waitToWrite(rw, started) {
+    signal(started);
+    const g = rw.write();
+    started.store(3);
+    g.unlock();
+    return "wrote";
+  },
   /** Locks `mutex` and throws inside withLock, poisoning it. */
   poisonMutex(mutex) {
     try {
