@@ -177,10 +177,11 @@ export function after(ms: number): Receiver<number> {
  * A receiver that gets a message every `ms` milliseconds (crossbeam's `tick`): the time it was
  * due, in milliseconds since the epoch. Ticks missed while nobody received are dropped (the next
  * one is due `ms` after a receive), so a slow receiver never finds a backlog.
- * @throws RangeError unless `ms` is a finite number > 0.
+ * `tick(0)` is always ready (crossbeam's likewise): every receive gets the current time.
+ * @throws RangeError for a negative, NaN or infinite `ms`.
  */
 export function tick(ms: number): Receiver<number> {
-  const period = checkMs("tick", "ms", ms, true);
+  const period = checkMs("tick", "ms", ms, false);
   return timerReceiver(TimerKind.Tick, period, period);
 }
 

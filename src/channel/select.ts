@@ -9,9 +9,9 @@
  * (`RecvError` / `SendError`), as in crossbeam.
  */
 import * as sys from "../sys/index.js";
-import { RecvError, SendError } from "../errors.js";
+import { DeadlockError, RecvError, SendError } from "../errors.js";
 import { currentSlot, parker } from "../thread/registry.js";
-import { deadlineOf, type WaitOptions } from "../sync/options.js";
+import { deadlineOf, type Deadline, type WaitOptions } from "../sync/options.js";
 import { sharedBuffer } from "../memory/layout.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
 import { RECV_EMPTY, SENT, SEND_DISCONNECTED, UNMARKED_PARK_MS, isSentinel, type Chan, type Encoded } from "./chan.js";
@@ -48,9 +48,7 @@ interface Prepared {
 let rotation = 0;
 
 function prepare(arms: readonly SelectArm[], where: string): Prepared[] {
-  if (!Array.isArray(arms) || arms.length === 0) {
-    throw new TypeError(`${where}: expected a non-empty array of Receivers and sendArm(tx, value) arms`);
-  }
+  if (!Array.isArray(arms)) throw new TypeError(`${where}: expected an array of Receivers and sendArm(tx, value) arms`);
   const out: Prepared[] = [];
   try {
     for (let i = 0; i < arms.length; i++) {
@@ -205,9 +203,26 @@ function selectArgs(args: readonly unknown[], where: string): [readonly SelectAr
     return [args[0] as SelectArm[], args[1] as WaitOptions | undefined];
   }
   const last = args[args.length - 1];
-  const isOptions =
-    args.length > 0 && last !== null && typeof last === "object" && !(last instanceof Receiver) && !("sender" in (last as object));
+  // Options are a plain object: anything else last (a Set, a class instance) is a (bad) arm.
+  const proto = last !== null && typeof last === "object" ? Object.getPrototypeOf(last) : undefined;
+  const isOptions = (proto === Object.prototype || proto === null) && !("sender" in (last as object));
   return isOptions ? [args.slice(0, -1) as SelectArm[], last as WaitOptions] : [args as SelectArm[], undefined];
+}
+
+/**
+ * A select with no arms (crossbeam's `select!` with only a `default(timeout)`): nothing can ever
+ * complete, so it waits out its deadline (or its signal, async) and ends as a timeout would. With
+ * neither, it would wait for ever: a DeadlockError instead.
+ */
+function* noArms(): SlowPath<never> {
+  const words = new Int32Array(sharedBuffer(4));
+  for (;;) yield { words, index: 0, value: 0 };
+}
+
+function checkNoArms(where: string, d: Deadline, canAbort: boolean): void {
+  if (d.at === Infinity && !(canAbort && d.signal !== undefined)) {
+    throw new DeadlockError(`${where}: no arms and no ${canAbort ? "timeout or signal" : "timeout"}: waiting would never end`);
+  }
 }
 
 /**
@@ -219,7 +234,10 @@ function selectArgs(args: readonly unknown[], where: string): [readonly SelectAr
  * const r = select([rx1, rx2, sendArm(tx, 42)], { timeout: 100 });
  * const s = select(rx1, rx2); // the same, arms as arguments
  * ```
- * @throws TimeoutError; `signal.reason` on abort; DataCloneError for an unsendable value; TypeError for bad arms.
+ * With no arms (crossbeam's `select!` with only a timeout) it waits out `timeout` and throws
+ * TimeoutError.
+ * @throws TimeoutError; `signal.reason` on abort; DataCloneError for an unsendable value; TypeError for bad arms;
+ *   DeadlockError for no arms and no timeout (nothing could end the wait).
  */
 export function select(arms: readonly SelectArm[], opts?: WaitOptions): Selected;
 export function select(...arms: SelectArm[]): Selected;
@@ -228,6 +246,11 @@ export function select(...args: unknown[]): Selected {
   const [arms, opts] = selectArgs(args, "select");
   const d = deadlineOf("select", opts);
   const ps = prepare(arms, "select");
+  if (ps.length === 0) {
+    // A blocked thread runs nothing that could abort it: only a timeout (or an abort already there) ends this.
+    if (!d.signal?.aborted) checkNoArms("select", d, false);
+    return parkSync(noArms(), d, "select", "selectAsync");
+  }
   try {
     const r = attempt(ps) ?? parkSync(selectSlow(ps, false), d, "select", "selectAsync");
     return finish(ps, r);
@@ -237,13 +260,14 @@ export function select(...args: unknown[]): Selected {
   }
 }
 
-/** Completes one ready arm without waiting, or returns `null` if none is ready (arms as for `select`). */
+/** Completes one ready arm without waiting, or returns `null` if none is ready — or there are none (arms as for `select`). */
 export function trySelect(arms: readonly SelectArm[]): Selected | null;
 export function trySelect(...arms: SelectArm[]): Selected | null;
 export function trySelect(...args: unknown[]): Selected | null {
   const [arms, opts] = selectArgs(args, "trySelect");
   if (opts !== undefined) throw new TypeError("trySelect: takes no options (it never waits)");
   const ps = prepare(arms, "trySelect");
+  if (ps.length === 0) return null;
   const seen = new Array<number>(ps.length);
   for (;;) {
     for (let i = 0; i < ps.length; i++) seen[i] = ps[i]!.chan.version();
@@ -258,7 +282,10 @@ export function trySelect(...args: unknown[]): Selected | null {
   }
 }
 
-/** Async twin of `select`: never blocks the event loop (arms as for `select`). */
+/**
+ * Async twin of `select`: never blocks the event loop (arms as for `select`). With no arms it
+ * settles only by its timeout or signal; with neither it rejects with DeadlockError.
+ */
 export function selectAsync(arms: readonly SelectArm[], opts?: WaitOptions): Promise<Selected>;
 export function selectAsync(...arms: SelectArm[]): Promise<Selected>;
 export function selectAsync(...args: [...arms: SelectArm[], opts: WaitOptions]): Promise<Selected>;
@@ -266,6 +293,10 @@ export async function selectAsync(...args: unknown[]): Promise<Selected> {
   const [arms, opts] = selectArgs(args, "selectAsync");
   const d = deadlineOf("selectAsync", opts);
   const ps = prepare(arms, "selectAsync");
+  if (ps.length === 0) {
+    checkNoArms("selectAsync", d, true);
+    return parkAsync(noArms(), d, "selectAsync");
+  }
   try {
     const r = attempt(ps) ?? (await parkAsync(selectSlow(ps, true), d, "selectAsync"));
     return finish(ps, r);

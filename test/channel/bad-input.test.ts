@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  ClosedError, Mutex, RecvError, channel, codecs, revive, select, selectAsync, sendArm, share, spawn, trySelect,
+  ClosedError, DeadlockError, Mutex, RecvError, channel, codecs, revive, select, selectAsync, sendArm, share, spawn, trySelect,
 } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
 import { joinAll } from "./util.js";
@@ -188,14 +188,18 @@ describe("recvMany / select argument checks", () => {
     expect(rx.recvMany(1)).toEqual([1]);
   });
 
-  it("select with an empty array, a non-array or junk arms is a TypeError and consumes nothing", async () => {
+  it("select with a non-array or junk arms is a TypeError and consumes nothing", async () => {
     const [tx, rx] = channel<number>({ capacity: 4 });
     tx.send(1);
-    for (const arms of [[], "rx", null, undefined, {}, [1], [rx, null], [{ sender: rx, value: 1 }], [sendArm(rx as any, 1)], [tx]]) {
-      expect(() => select(arms as any), JSON.stringify(arms)).toThrow(TypeError);
+    for (const arms of ["rx", null, undefined, new Set([rx]), [1], [rx, null], [{ sender: rx, value: 1 }], [sendArm(rx as any, 1)], [tx]]) {
+      expect(() => select(arms as any), String(arms)).toThrow(TypeError);
       expect(() => trySelect(arms as any)).toThrow(TypeError);
       await expect(selectAsync(arms as any)).rejects.toBeInstanceOf(TypeError);
     }
+    // No arms at all (an empty array, or only a trailing options object) is not bad input but a
+    // select that can never complete: see select.test.ts ("no arms").
+    expect(() => select({} as any)).toThrow(DeadlockError);
+    expect(trySelect([])).toBeNull();
     expect(rx.len).toBe(1);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
-  ClosedError, RecvError, SendError, TimeoutError, channel, codecs, select, selectAsync, sendArm, spawn, trySelect,
+  ClosedError, DeadlockError, RecvError, SendError, TimeoutError, channel, codecs, select, selectAsync, sendArm, spawn, trySelect,
   type Receiver, type Sender, type WorkerHandle,
 } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
@@ -195,8 +195,6 @@ describe("select: disconnected arms and closed handles", () => {
     const tx2 = tx.clone();
     tx2.close();
     expect(() => select([sendArm(tx2, 1)])).toThrow(ClosedError);
-    expect(() => select([])).toThrow(TypeError);
-    expect(() => trySelect([])).toThrow(TypeError);
     for (const junk of [[1], [null], [{}], [{ sender: {}, value: 1 }], [rx, "rx"], [tx]] as any[]) {
       expect(() => select(junk)).toThrow(TypeError);
     }
@@ -204,6 +202,30 @@ describe("select: disconnected arms and closed handles", () => {
     expect(() => select(new Set([rx]) as any)).toThrow(TypeError);
     expect(rx.len).toBe(1);
     expect(rx.recv()).toBe(1);
+  });
+
+  // crossbeam's select.rs `default_only`: an empty try_select is "nothing ready", an empty
+  // select_timeout times out. weft threw TypeError for both until a helper's port found it.
+  it("no arms: trySelect is null, select waits out its timeout, and without one it is a DeadlockError", async () => {
+    expect(trySelect([])).toBeNull();
+    expect(trySelect()).toBeNull();
+    const t0 = performance.now();
+    expect(() => select([], { timeout: 40 })).toThrow(TimeoutError);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(35);
+    expect(() => select([])).toThrow(DeadlockError);
+    expect(() => select()).toThrow(DeadlockError);
+    // A blocked thread runs nothing that could abort it: a signal alone does not end the wait.
+    expect(() => select([], { signal: new AbortController().signal })).toThrow(DeadlockError);
+    const gone = new AbortController();
+    gone.abort(new Error("already gone"));
+    expect(() => select([], { signal: gone.signal })).toThrow("already gone");
+    const t1 = performance.now();
+    await expect(selectAsync([], { timeout: 40 })).rejects.toThrow(TimeoutError);
+    expect(performance.now() - t1).toBeGreaterThanOrEqual(35);
+    await expect(selectAsync([])).rejects.toThrow(DeadlockError);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error("stop")), 20);
+    await expect(selectAsync([], { signal: ac.signal })).rejects.toThrow("stop");
   });
 
   it("an unsendable value in a send arm is DataCloneError before any arm runs", () => {
@@ -295,6 +317,6 @@ describe("select: arms as separate arguments", () => {
     await expect(selectAsync(rx1, rx2, { timeout: 1000 })).resolves.toEqual({ index: 1, kind: "recv", value: "c" });
     // trySelect never waits: options are a TypeError, not silently ignored.
     expect(() => (trySelect as any)(rx1, { timeout: 5 })).toThrow(TypeError);
-    expect(() => (select as any)()).toThrow(TypeError);
+    expect(() => (select as any)()).toThrow(DeadlockError); // no arms, no timeout (see "no arms" above)
   });
 });
