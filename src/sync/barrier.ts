@@ -41,12 +41,16 @@ export class Barrier implements SharedPrimitive {
   private readonly words: Int32Array;
   private readonly park: Park;
 
-  /** @throws RangeError unless `n` is an integer in 1..2^20-1. */
+  /**
+   * A barrier of `n` parties. `n = 0` acts as `n = 1` (as Rust's and tokio's `Barrier::new(0)`):
+   * every wait returns at once, as leader.
+   * @throws RangeError unless `n` is an integer in 0..2^20-1.
+   */
   constructor(n: number, placement?: { buffer: SharedArrayBuffer; byteOffset: number }) {
     const buffer = placement === undefined ? sharedBuffer(Barrier.BYTE_LENGTH) : placement.buffer;
     const byteOffset = placement === undefined ? 0 : placement.byteOffset;
     const words = placeWords("Barrier", buffer, byteOffset, Barrier.BYTE_LENGTH);
-    const parties = n === undefined && placement ? undefined : checkCount("Barrier", "n (parties)", n, 1, MAX_PARTIES);
+    const parties = n === undefined && placement ? undefined : checkCount("Barrier", "n (parties)", n, 0, MAX_PARTIES);
     if (parties === undefined && sys.load(words, TAG) === 0) {
       // Checked before claiming the tag, so the memory stays fresh for a placement with a count.
       throw new RangeError(`Barrier.at: fresh memory at byteOffset ${byteOffset} needs the number of parties`);
