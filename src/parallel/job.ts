@@ -248,7 +248,9 @@ export class Job {
     const died = error instanceof WorkerExitError;
     const message = died
       ? `${this.where}: a pool worker died while running the job (exit code ${error.exitCode}); the job stopped and the pool replaced the worker`
-      : `${this.where}: the pool is ${/closing/.test(error.message) ? "closing" : "closed"}`;
+      : /terminate\(\)/.test(error.message)
+        ? `${this.where}: the pool was terminated (ThreadPool.terminate()) before the job finished`
+        : `${this.where}: the pool is ${/closing/.test(error.message) ? "closing" : "closed"}`;
     return died ? new WorkerExitError(message, error.exitCode, { cause: error }) : new ClosedError(message, { cause: error });
   }
 
@@ -273,7 +275,8 @@ export class Job {
 }
 
 /** A pool worker's death or a closed pool, as the pool reports it to a task. */
-const POOL_MESSAGE = /^ThreadPool\.run: (the worker running \w+\(\) from \S+ died|the pool is (closed|closing))/;
+const POOL_MESSAGE =
+  /^(ThreadPool\.run: (the worker running \w+\(\) from \S+ died|the pool is (closed|closing))|ThreadPool\.terminate\(\) stopped the pool before this task finished)/;
 
 const defaultChunk = (n: number, threads: number): number => Math.max(MIN_CHUNK, Math.ceil(n / (CHUNKS_PER_THREAD * threads)));
 

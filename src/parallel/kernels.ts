@@ -50,7 +50,8 @@ async function load(where: string, url: string, name: string): Promise<Fn> {
 }
 
 /** A value's kind for messages ("a string", "null", "a bigint"…). */
-const describe = (v: unknown): string => (v === null ? "null" : typeof v === "object" ? "an object" : `a ${typeof v}`);
+const describe = (v: unknown): string =>
+  v === null || v === undefined ? String(v) : typeof v === "object" ? "an object" : `a ${typeof v}`;
 
 /** Throws if a user function returned a promise: chunk loops call it synchronously. */
 function checkSync(where: string, name: string, r: unknown): void {
@@ -198,7 +199,13 @@ export function mapChunk(
     if (aborted(ctl) || lo >= hi) return;
     const first = fn(data[lo], lo);
     checkSync("parallel.map", name, first);
-    out[lo] = first as number;
+    // A typed array would store anything else as a number (undefined → NaN, "3" → 3): a function
+    // that forgot its `return` is an error, not an array of NaNs. Checked on each chunk's first
+    // result (the type says number; a plain URL is unchecked); not on every element.
+    if (typeof first !== "number") {
+      throw new TypeError(`parallel.map: "${name}" returned ${describe(first)} for element ${lo}; it must return a number (fn(x: number, i: number) => number)`);
+    }
+    out[lo] = first;
     for (let b = lo + 1; b < hi; b += CANCEL_EVERY) {
       if (aborted(ctl)) return;
       const e = Math.min(hi, b + CANCEL_EVERY);

@@ -12,7 +12,7 @@
  * (its workers are unref'd).
  */
 import * as sys from "../sys/index.js";
-import { ClosedError, UnsupportedError, WorkerExitError } from "../errors.js";
+import { ClosedError, UnsupportedError, WeftError, WorkerExitError } from "../errors.js";
 import { describeValue } from "../memory/layout.js";
 import { checkCount } from "../sync/options.js";
 import { allocateSlot, markExited, markStopping, pinTable, registryBuffer } from "../thread/registry.js";
@@ -219,7 +219,19 @@ export class ThreadPool implements Pool {
     this.workers = new Array(threads).fill(undefined);
     this.weftSlots = new Array(threads).fill(0);
     this.started = new Array(threads).fill(false);
-    for (let k = 0; k < threads; k++) this.startWorker(k);
+    try {
+      for (let k = 0; k < threads; k++) this.startWorker(k);
+    } catch (e) {
+      // Node could not start a thread (a stack larger than the system gives, too many threads):
+      // stop the ones already started and say which option is to blame.
+      void this.stopWorkers();
+      throw startFailure(stackSizeMb, e);
+    }
+  }
+
+  /** Whether `close()` or `terminate()` was called: the pool takes no more tasks. */
+  get isClosed(): boolean {
+    return this.state !== "open";
   }
 
   /**
@@ -332,6 +344,28 @@ export class ThreadPool implements Pool {
       return w.terminate();
     });
     await Promise.all(all);
+    // No worker runs any more: `stats()` says so (EXEC 0, as for a retired worker).
+    for (let k = 0; k < this.threads; k++) sys.store(this.shared.control, L.workerBase(k) + L.EXEC, 0);
+  }
+
+  /**
+   * Starts slot k's worker again (a replacement, or a retired slot woken by work). If Node cannot
+   * start the thread now, the slot counts as a worker that failed to start (see `recover`).
+   */
+  private restartWorker(k: number): void {
+    try {
+      this.startWorker(k);
+    } catch (e) {
+      this.lastError = startFailure(this.opts.stackSizeMb, e);
+      this.workers[k] = undefined;
+      this.started[k] = false;
+      sys.store(this.shared.control, L.workerBase(k) + L.EXEC, 0);
+      this.failedStarts++;
+      if (this.failedStarts >= this.threads && this.state !== "closed") {
+        this.sub.rejectAll(this.lastError as Error);
+        this.state = "closed";
+      }
+    }
   }
 
   private startWorker(k: number): void {
@@ -389,7 +423,7 @@ export class ThreadPool implements Pool {
     const c = this.shared.control;
     for (let k = 0; k < this.threads; k++) {
       if (sys.load(c, L.workerBase(k) + L.EXEC) === 0 && this.started[k] && sys.cas(c, L.workerBase(k) + L.EXEC, 0, -1) === 0) {
-        this.startWorker(k);
+        this.restartWorker(k);
       }
     }
   }
@@ -439,18 +473,32 @@ export class ThreadPool implements Pool {
       return;
     }
     sys.add(c, L.REPLACED, 1);
-    this.startWorker(k);
+    this.restartWorker(k);
   }
+}
+
+/** What a failure to start a pool worker is reported as: naming `stackSizeMb` when it was set. */
+function startFailure(stackSizeMb: number | undefined, e: unknown): Error {
+  const why = e instanceof Error ? e.message : String(e);
+  if (stackSizeMb !== undefined) {
+    return new RangeError(
+      `ThreadPool: could not start a worker thread with stackSizeMb ${stackSizeMb} (${why}): the system would not give a thread that stack`,
+      { cause: e },
+    );
+  }
+  return new WeftError(`ThreadPool: could not start a worker thread (${why})`, { cause: e });
 }
 
 let global: ThreadPool | undefined;
 
 /**
  * The process-wide pool (rayon's global pool), created on first use with one worker per core.
- * It never keeps the process alive while idle.
+ * It never keeps the process alive while idle. If it was closed or terminated, the next call
+ * makes a new one (so `spawnBlocking`, `join` and the parallel helpers keep working).
  */
 export function globalPool(): ThreadPool {
-  return (global ??= new ThreadPool({ name: "weft-global" }));
+  if (global === undefined || global.isClosed) global = new ThreadPool({ name: "weft-global" });
+  return global;
 }
 
 /**

@@ -104,6 +104,20 @@ describe("user functions' errors", () => {
     }
   });
 
+  // Found by a helper porting rayon's tests: a map function that forgot its `return` filled `out`
+  // with NaN (a typed array stores undefined as NaN), and reduce's message said "a undefined".
+  it("a map function that returns something other than a number is a TypeError, not an array of NaNs", async () => {
+    for (const opts of [{ pool }, { pool, onProgress: () => {} }, { pool, chunkSize: 4 }]) {
+      const out = f64([7, 7, 7, 7, 7, 7, 7, 7, 7, 7]);
+      const e = await rejection(parallel.map(f64([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), out, fns, "noReturn", opts));
+      expect(e).toBeInstanceOf(TypeError);
+      expect(e.message).toMatch(/^parallel\.map: "noReturn" returned undefined for element \d+; it must return a number/);
+      expect(Array.from(out).some((v) => Number.isNaN(v)), "no NaN stored").toBe(false);
+    }
+    const e = await rejection(parallel.reduce(f64([1, 2]), fns, "noReturn", 0, { pool }));
+    expect(e.message).toBe('parallel.reduce: "noReturn" returned undefined; it must return a number (fn(acc: number, x: number) => number)');
+  });
+
   it("a missing export and an async function are TypeErrors naming them", async () => {
     const missing = await rejection(parallel.map(f64([1]), f64([0]), fns, "nope", { pool }));
     expect(missing).toBeInstanceOf(TypeError);
