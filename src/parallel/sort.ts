@@ -21,6 +21,14 @@ import { BUCKETS, countsToOffsets, moveLeadingNaNs, type NumericArray, type Sort
 /** Arrays up to this length (with no `chunkSize` given) are sorted whole, in one task. */
 export const SORT_WHOLE_MAX = 1 << 16;
 
+/**
+ * Most chunks a sort is cut into, whatever `chunkSize` says: every chunk has 1 KiB of digit
+ * counters allocated up front and is a task per phase (17 phases for f64), so `chunkSize: 1` on
+ * 10M elements would have asked for 10 GB of counters (a helper's port found 100k elements with
+ * `chunkSize: 1` taking 8.5 s).
+ */
+export const SORT_MAX_CHUNKS = 1024;
+
 /** Progress units of a sort of n elements: count + scatter per pass, plus the finish. */
 export const sortWork = (n: number, spec: SortSpec): number => n * (2 * spec.width + 1);
 
@@ -31,7 +39,7 @@ export async function sortOnPool(job: Job, kernels: string, data: NumericArray, 
     await job.phase(1, () => pool.run(kernels, "sortWhole", data, desc, ctl), () => job.total);
     return;
   }
-  const chunks = job.chunks(n);
+  const chunks = job.chunks(n, job.chunkSize === undefined ? undefined : Math.max(job.chunkSize, Math.ceil(n / SORT_MAX_CHUNKS)));
   const weight = (i: number) => chunks[i]![1] - chunks[i]![0];
   const scratchBuffer = takeBuffer(n * spec.width);
   const histBuffer = takeBuffer(chunks.length * BUCKETS * 4);
