@@ -2,7 +2,7 @@
  * select: wait on several channel operations at once; the first that can complete does
  * (crossbeam's `select!`).
  *
- * Readiness-based: try every arm (starting from a rotating position, so a ready arm is never
+ * Readiness-based: try every arm (in a random order, so each ready arm is as likely to win and none is
  * starved by an earlier one); if none is ready, register this thread's parker word on every arm's
  * channel, re-check, and park on the parker; a peer that publishes on any of them unparks us;
  * unregister and retry. A disconnected channel counts as ready: its arm completes with an error
@@ -45,7 +45,8 @@ interface Prepared {
   entry: number;
 }
 
-let rotation = 0;
+/** attempt's order of the arms (a random permutation per attempt; reused, attempt never re-enters). */
+const order: number[] = [];
 
 function prepare(arms: readonly SelectArm[], where: string): Prepared[] {
   if (!Array.isArray(arms)) throw new TypeError(`${where}: expected an array of Receivers and sendArm(tx, value) arms`);
@@ -84,12 +85,24 @@ function release(ps: Prepared[]): void {
   }
 }
 
-/** Tries every arm once, from a rotating start. */
+/**
+ * Tries every arm once, in a random order: of the arms that are ready, each is as likely to
+ * complete (Go shuffles its select's cases, crossbeam its handles). A start that only rotated,
+ * counted across all of a thread's selects, favoured a ready arm that followed empty ones (it won
+ * their turns too: `[empty, empty, a, b]` went 3 : 1 for `a`), and starved one outright when two
+ * selects of the same size alternated (a helper's port of Go's TestSelectFairness).
+ */
 function attempt(ps: Prepared[]): Selected | null {
   const n = ps.length;
-  const start = rotation++ % n;
+  for (let k = 0; k < n; k++) order[k] = k;
+  for (let k = n - 1; k > 0; k--) {
+    const j = Math.floor(Math.random() * (k + 1));
+    const t = order[k]!;
+    order[k] = order[j]!;
+    order[j] = t;
+  }
   for (let k = 0; k < n; k++) {
-    const i = (start + k) % n;
+    const i = order[k]!;
     const p = ps[i]!;
     if (p.recv) {
       const r = p.chan.tryRecv();
@@ -143,11 +156,11 @@ function* selectSlow(ps: Prepared[], offering: boolean): SlowPath<Selected> {
       const r = attempt(ps);
       if (r !== null) return r;
       if (offering) {
-        // From a rotating start, like `attempt`: always offering on the first send arm that can
-        // post made a receiving select on the other side see that arm alone, select after select
+        // From a random start: always offering on the first send arm that can post made a
+        // receiving select on the other side see that arm alone, select after select
         // (crossbeam's zero.rs fairness test: one arm 44 of 200 times, under 50).
         const n = ps.length;
-        const first = rotation++ % n;
+        const first = Math.floor(Math.random() * n);
         for (let j = 0; j < n && offered < 0; j++) {
           const k = (first + j) % n;
           const p = ps[k]!;

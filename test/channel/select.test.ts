@@ -107,6 +107,30 @@ describe("select: fairness", () => {
     expect(Math.min(...hits)).toBeGreaterThanOrEqual(COUNT / 4);
   });
 
+  // Regression (a helper's port of Go's TestSelectFairness): arms were tried from a start that
+  // rotated across all of a thread's selects, so two selects of the same size, alternating,
+  // always started the first at arm 0 (its second ready arm never won), and a ready arm after
+  // empty ones won their turns too (3 : 1).
+  it("each ready arm is as likely to win: with empty arms before them, and with another select alternating", () => {
+    const N = 2000;
+    const mk = () => channel<number>({ capacity: N, codec: codecs.u8 });
+    const [t1, r1] = mk(), [t2, r2] = mk(), [t3, r3] = mk(), [t4, r4] = mk();
+    const [, e1] = mk(), [, e2] = mk();
+    for (let i = 0; i < N; i++) t1.send(1), t2.send(2);
+    const alternating = [0, 0];
+    for (let i = 0; i < N / 2; i++) {
+      alternating[select([r1, r2]).index]!++;
+      select([sendArm(t3, 0), sendArm(t4, 0)]);
+    }
+    // Binomial(1000, ½): σ ≈ 16; ≥ 380 is 7.5σ below the mean.
+    expect(Math.min(...alternating), `alternating selects: ${alternating}`).toBeGreaterThanOrEqual(380);
+    const afterEmpty = [0, 0, 0, 0];
+    for (let i = 0; i < N / 2; i++) afterEmpty[select([e1, e2, r1, r2]).index]!++;
+    expect(afterEmpty.slice(0, 2)).toEqual([0, 0]);
+    expect(Math.min(afterEmpty[2]!, afterEmpty[3]!), `after empty arms: ${afterEmpty}`).toBeGreaterThanOrEqual(380);
+    void r3, void r4;
+  });
+
   it("unbounded channels kept full by two workers: each arm wins ≥ 25%", async () => {
     const COUNT = 1500;
     const [s1, r1] = channel<number>({ codec: codecs.f64 });
