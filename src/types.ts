@@ -215,8 +215,13 @@ export interface WorkerModule {
   default: WorkerFunction;
 }
 
-/** Names of the exports of module type `M` that are functions (tasks a pool can run). */
-export type TaskName<M> = { [K in keyof M]: M[K] extends WorkerFunction ? K : never }[keyof M] & string;
+/**
+ * Names of the exports of module type `M` that are functions whose result can cross back
+ * (`Sendable`: Rust's `JoinHandle<R>` needs `R: Send`): the tasks a pool can run. A function
+ * that returns a function, say, is not one (at run time its call would reject with DataCloneError).
+ */
+export type TaskName<M> = { [K in keyof M]: M[K] extends (...args: any[]) => infer R ? ([Awaited<R>] extends [Sendable<Awaited<R>>] ? K : never) : never }[keyof M] &
+  string;
 
 /** Parameters of export `K` (default: the default export) of module type `M`. */
 export type TaskArgs<M, K extends keyof M = "default" & keyof M> = M[K] extends (...args: infer A) => unknown ? A : never;

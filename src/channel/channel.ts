@@ -18,7 +18,7 @@ import { ListChan } from "./flavors/list.js";
 import { ZeroChan } from "./flavors/zero.js";
 import { TimerChan, TimerKind } from "./flavors/timer.js";
 import { Chan, RECV_EMPTY, SEND_FULL, SENT, isSentinel, type Encoded } from "./chan.js";
-import { codecByName, codecs, type AnyCodec, type FixedCodec } from "./codec.js";
+import { codecByName, codecs, type AnyCodec, type FixedCodec, type StructuredCodec } from "./codec.js";
 import * as L from "./layout.js";
 import type { Send, Sendable } from "../types.js";
 
@@ -29,7 +29,7 @@ export interface ChannelOptions<T> {
    */
   capacity?: number;
   /** How messages become bytes: `codecs.f64`, `codecs.bytes`, … Default: `codecs.structured`. */
-  codec?: AnyCodec<T>;
+  codec?: AnyCodec<T> | StructuredCodec;
   /** Inline bytes per slot for variable-size codecs (longer messages go to the arena). Default 120. */
   slotBytes?: number;
   /**
@@ -358,7 +358,7 @@ abstract class ChannelEnd<T> implements SharedPrimitive, Disposable {
 }
 
 /** The sending end of a channel. */
-export class Sender<T> extends ChannelEnd<T> {
+export class Sender<in out T> extends ChannelEnd<T> {
   /** @internal */
   constructor(chan: Chan<T>) {
     super(chan, L.SENDERS, "Sender");

@@ -21,12 +21,21 @@ import { isDetached } from "../share/transfer.js";
 import { isIndex, mostlyEmpty, setOwn } from "../share/props.js";
 import { bufferOf, idOf, unpinIds } from "../share/directory.js";
 
+/** Type-only key (nothing has it at run time): see `Codec`. */
+declare const MESSAGE: unique symbol;
+
 /** A codec for a channel's messages. */
 export interface Codec<T> {
   /** Name, as carried across threads (`"f64"`, `"structured"`, …). */
   readonly name: string;
   /** Bytes per message for fixed-size codecs; 0 for variable-size ones. */
   readonly fixedBytes: number;
+  /**
+   * Type-only, never set: ties the codec to its message type, so that a codec fits only a channel
+   * whose messages include what it carries (`channel<string>({ codec: codecs.f64 })` does not
+   * compile).
+   */
+  readonly [MESSAGE]?: T;
 }
 
 /** A fixed-size numeric codec: one number (or bigint) per slot, no allocation. */
@@ -48,6 +57,14 @@ export interface VarCodec<T> extends Codec<T> {
 }
 
 export type AnyCodec<T> = FixedCodec<T> | VarCodec<T>;
+
+/**
+ * The general codec (`codecs.structured`): it carries any `Sendable` value, so it fits a channel
+ * of any message type (`channel<Order>({ codec: codecs.structured })`).
+ */
+export interface StructuredCodec extends VarCodec<unknown> {
+  readonly universal: true;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Fixed-size numeric codecs.
@@ -83,7 +100,7 @@ export const codecs = {
   /** `Uint8Array` messages (an `ArrayBuffer` is accepted too, and arrives as a `Uint8Array`). */
   bytes: undefined as unknown as VarCodec<Uint8Array>,
   json: undefined as unknown as VarCodec<unknown>,
-  structured: undefined as unknown as VarCodec<unknown>,
+  structured: undefined as unknown as StructuredCodec,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1080,6 +1097,7 @@ function isEndKind(bytes: Uint8Array, view: DataView, p: number): boolean {
 codecs.structured = Object.freeze({
   name: "structured",
   fixedBytes: 0 as const,
+  universal: true as const,
   encode: encodeStructured,
   decode: decodeStructured,
 });

@@ -18,14 +18,18 @@ import { RECV_EMPTY, SENT, SEND_DISCONNECTED, UNMARKED_PARK_MS, isSentinel, type
 import { chanOf, Receiver, Sender } from "./channel.js";
 import type { Sendable } from "../types.js";
 
-/** A send operation for `select`: made by `sendArm(tx, value)`. */
+/** Type-only brand (nothing has it at run time): a `SendArm` comes from `sendArm`, which checks its value. */
+declare const SEND_ARM: unique symbol;
+
+/** A send operation for `select`: made by `sendArm(tx, value)` (an object literal does not type-check). */
 export interface SendArm<T> {
   readonly sender: Sender<T>;
   readonly value: T;
+  readonly [SEND_ARM]: true;
 }
 
 /** Describes a send for `select`. `value` must be `Sendable` (checked by the compiler). */
-export const sendArm = <T, V extends T>(sender: Sender<T>, value: V & Sendable<V>): SendArm<T> => ({ sender, value });
+export const sendArm = <T, V extends T>(sender: Sender<T>, value: V & Sendable<V>): SendArm<T> => ({ sender, value }) as unknown as SendArm<T>;
 
 /** An arm of `select`: a Receiver (receive from it) or a `sendArm(tx, value)`. */
 export type SelectArm = Receiver<any> | SendArm<any>;

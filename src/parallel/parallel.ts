@@ -166,6 +166,15 @@ type ForEachFn = (x: number, i: number) => unknown;
 type ReduceFn = (acc: number, x: number) => number;
 
 /**
+ * `unknown` for a typed array over shared memory (or over a buffer the compiler cannot tell,
+ * `ArrayBufferLike`); for one known to be over an `ArrayBuffer`, a requirement it cannot meet, so
+ * the call does not compile (every thread must see the same memory; at run time it is a TypeError).
+ */
+export type OverShared<A> = [A extends { readonly buffer: infer B } ? B : never] extends [ArrayBuffer]
+  ? { readonly "parallel helpers need a typed array over a SharedArrayBuffer": never }
+  : unknown;
+
+/**
  * Sum of the elements (as doubles), computed in parallel.
  *
  * Each block (or chunk: see `chunkSize`) is summed in order (four interleaved accumulators) and
@@ -180,7 +189,7 @@ type ReduceFn = (acc: number, x: number) => number;
  * ```
  * On abort: rejects with `AbortError`; nothing was written.
  */
-async function sum(data: NumericArray, opts?: ParallelOptions): Promise<number> {
+async function sum<A extends NumericArray>(data: A & OverShared<A>, opts?: ParallelOptions): Promise<number> {
   const where = "parallel.sum";
   checkArray(where, "data", data);
   const job = new Job(where, opts, data.length);
@@ -207,9 +216,9 @@ async function sum(data: NumericArray, opts?: ParallelOptions): Promise<number> 
  * On abort or error: rejects; blocks (chunks) that finished hold their results, the others may be
  * partly written (from their start), and `data` is untouched (unless it is `out`).
  */
-function map<U extends string | URL, K extends ExportName<U>>(
-  data: NumericArray,
-  out: NumericArray,
+function map<U extends string | URL, K extends ExportName<U>, D extends NumericArray, O extends NumericArray>(
+  data: D & OverShared<D>,
+  out: O & OverShared<O>,
   moduleUrl: U,
   exportName: K & FitCheck<U, K, MapFn, "parallel.map calls fn(x: number, i: number) and stores the number it returns (synchronously)">,
   opts?: ParallelOptions,
@@ -244,8 +253,8 @@ async function map(
  * type `(x: number, i: number) => unknown` that does not return a Promise (a compile error otherwise).
  * On abort: rejects; some calls were made, others not.
  */
-function forEach<U extends string | URL, K extends ExportName<U>>(
-  data: NumericArray,
+function forEach<U extends string | URL, K extends ExportName<U>, D extends NumericArray>(
+  data: D & OverShared<D>,
   moduleUrl: U,
   exportName: K & FitCheck<U, K, ForEachFn, "parallel.forEach calls fn(x: number, i: number) synchronously (it must not return a Promise)">,
   opts?: ParallelOptions,
@@ -271,8 +280,8 @@ async function forEach(data: NumericArray, moduleUrl: string | URL, exportName: 
  * `(acc: number, x: number) => number` (not async): any other name is a compile error.
  * On abort: rejects with `AbortError`.
  */
-function reduce<U extends string | URL, K extends ExportName<U>>(
-  data: NumericArray,
+function reduce<U extends string | URL, K extends ExportName<U>, D extends NumericArray>(
+  data: D & OverShared<D>,
   moduleUrl: U,
   exportName: K & FitCheck<U, K, ReduceFn, "parallel.reduce calls fn(acc: number, x: number) and folds the number it returns (synchronously)">,
   identity: number,
@@ -313,7 +322,7 @@ async function reduce(
  * On abort or error: rejects, and `data` holds a permutation of its original elements (the state
  * after the last completed pass) — no element is lost or duplicated.
  */
-async function sort<A extends NumericArray>(data: A, opts?: SortOptions): Promise<A> {
+async function sort<A extends NumericArray>(data: A & OverShared<A>, opts?: SortOptions): Promise<A> {
   const where = "parallel.sort";
   const spec = checkArray(where, "data", data);
   const desc = opts?.descending === undefined ? false : opts.descending;

@@ -29,12 +29,14 @@ const rejection = (p: Promise<unknown>): Promise<any> => expectReject(() => p, E
 
 describe("bad input", () => {
   it("an array over a plain ArrayBuffer is a TypeError that shows how to share it", async () => {
+    // @ts-expect-error over an ArrayBuffer: a compile error too (test/types/soundness.types.ts)
     const e = await rejection(parallel.sum(new Float64Array(4)));
     expect(e).toBeInstanceOf(TypeError);
     expect(e.message).toBe(
       "parallel.sum: data is a Float64Array over a plain ArrayBuffer, which worker threads cannot see; put it in shared memory: " +
         "const shared = new Float64Array(new SharedArrayBuffer(data.byteLength)); shared.set(data)",
     );
+    // @ts-expect-error over an ArrayBuffer
     const out = await rejection(parallel.map(f64([1]), new Int32Array(1), fns, "square", { pool }));
     expect(out.message).toMatch(/^parallel\.map: out is a Int32Array over a plain ArrayBuffer/);
   });

@@ -14,8 +14,20 @@ export const isFloat = (a: Numeric): a is Float64Array | Float32Array => a insta
 
 const SPECIALS = [NaN, -0, 0, Infinity, -Infinity, 1, -1, Number.MIN_VALUE, -Number.MIN_VALUE, Number.MAX_VALUE, -Number.MAX_VALUE, 0.5, -0.5];
 
+/** `A`'s type over a SharedArrayBuffer. */
+export type SharedOf<A> = A extends Float64Array ? Float64Array<SharedArrayBuffer>
+  : A extends Float32Array ? Float32Array<SharedArrayBuffer>
+  : A extends Int32Array ? Int32Array<SharedArrayBuffer>
+  : A extends Uint32Array ? Uint32Array<SharedArrayBuffer>
+  : A extends Int16Array ? Int16Array<SharedArrayBuffer>
+  : A extends Uint16Array ? Uint16Array<SharedArrayBuffer>
+  : A extends Int8Array ? Int8Array<SharedArrayBuffer>
+  : A extends Uint8ClampedArray ? Uint8ClampedArray<SharedArrayBuffer>
+  : A extends Uint8Array ? Uint8Array<SharedArrayBuffer>
+  : never;
+
 /** A copy of `a` in fresh shared memory (at a byte offset, when `offset` > 0: views need not start at 0). */
-export function shared<A extends Numeric>(a: A, offset = 0): A {
+export function shared<A extends Numeric>(a: A, offset = 0): SharedOf<A> {
   const C = a.constructor as any;
   const b = new C(new SharedArrayBuffer((a.length + offset) * C.BYTES_PER_ELEMENT), offset * C.BYTES_PER_ELEMENT, a.length);
   b.set(a);
