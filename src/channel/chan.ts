@@ -101,18 +101,6 @@ const fullRound = (t: number): boolean => t >= SPIN_TRIES && (t & 31) === 0;
 export const UNMARKED_PARK_MS = 0.05;
 
 /**
- * The longest single wait of a parked send or receive (ms), a tenth of a second elsewhere
- * (`LIVENESS_SLICE_MS`). A wait that ends a slice waits again at the back of the futex's queue, and
- * `Atomics.notify(…, 1)` wakes the front: with 100 ms slices, two receivers parked 300 ms apart
- * were served in either order (crossbeam's zero.rs `recv_in_send` needs the first waiter served
- * first, and deadlocked half the time). With one-second slices, waiters parked for less than that
- * are woken in the order they parked. Nothing a channel waits for depends on the slice: every
- * publish, release, disconnect (including a dead worker's lease) notifies, timer channels and
- * unmarked parks set their own `until`, and a deadline cuts the slice.
- */
-const PARK_SLICE_MS = 1_000;
-
-/**
  * For how many polls a sender that found the channel full waits for room a cache line ahead
  * (`maySendAhead`, the array flavor's SLIP) before it takes the first free slot: ~2–3 µs, the time
  * a receiver takes for a few dozen messages, so a receiver that takes one and stops delays the
@@ -143,7 +131,9 @@ export interface Encoded {
 
 export abstract class Chan<T> {
   readonly header: Int32Array;
-  readonly codec: AnyCodec<T>;
+  // `any`: a codec's type parameter is contravariant (see Codec), and the Receiver<T> that holds
+  // this Chan must stay covariant in T.
+  readonly codec: AnyCodec<any>;
   readonly arena: Arena | null;
   /** Inline bytes per slot for variable-size codecs. */
   readonly slotBytes: number;
@@ -154,7 +144,7 @@ export abstract class Chan<T> {
     this.codec = codec;
     this.arena = arena;
     this.slotBytes = sys.load(this.header, L.SLOT_BYTES);
-    this.park = { words: this.header, index: 0, value: 0, slice: PARK_SLICE_MS };
+    this.park = { words: this.header, index: 0, value: 0 };
   }
 
   /** Capacity: a number for bounded, `Infinity` unbounded, `0` rendezvous. */

@@ -56,7 +56,7 @@ export type RecvTarget<T> = [T] extends [bigint]
     : never;
 
 /** Throws unless `target` is a non-empty typed array of the channel's numeric codec's type. */
-function checkTarget(where: string, codec: AnyCodec<unknown>, target: unknown): void {
+function checkTarget(where: string, codec: AnyCodec<any>, target: unknown): void {
   if (codec.fixedBytes === 0) {
     throw new TypeError(
       `${where}: receiving into a typed array needs a numeric codec (codecs.f64, codecs.i32, …); this channel's codec is ${codec.name}: use recvMany`,

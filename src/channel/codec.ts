@@ -32,10 +32,10 @@ export interface Codec<T> {
   readonly fixedBytes: number;
   /**
    * Type-only, never set: ties the codec to its message type, so that a codec fits only a channel
-   * whose messages include what it carries (`channel<string>({ codec: codecs.f64 })` does not
-   * compile).
+   * whose every message it can carry (`channel<string>({ codec: codecs.f64 })` and
+   * `channel<number | string>({ codec: codecs.f64 })` do not compile; `channel<1 | 2>` does).
    */
-  readonly [MESSAGE]?: T;
+  readonly [MESSAGE]?: (message: T) => void;
 }
 
 /** A fixed-size numeric codec: one number (or bigint) per slot, no allocation. */

@@ -358,10 +358,11 @@ export class ThreadPool implements Pool {
     } catch (e) {
       this.lastError = startFailure(this.opts.stackSizeMb, e);
       this.workers[k] = undefined;
-      this.started[k] = false;
       sys.store(this.shared.control, L.workerBase(k) + L.EXEC, 0);
-      this.failedStarts++;
-      if (this.failedStarts >= this.threads && this.state !== "closed") {
+      // The pool goes on with the workers it has; with none left, nothing would ever run what is
+      // pending: reject it and close (a count of failed starts alone could be reset by a
+      // replacement that started meanwhile, leaving an open pool without workers).
+      if (this.workers.every((w) => w === undefined) && this.state !== "closed") {
         this.sub.rejectAll(this.lastError as Error);
         this.state = "closed";
       }
@@ -383,11 +384,17 @@ export class ThreadPool implements Pool {
     };
     sys.store(this.shared.control, L.workerBase(k) + L.EXEC, execId);
     refreshEnvironment();
-    const worker = new workerThreads.Worker(new URL("./pool-worker.js", import.meta.url), {
-      workerData: { [POOL_KEY]: data },
-      name: data.name,
-      resourceLimits: this.opts.stackSizeMb !== undefined ? { stackSizeMb: this.opts.stackSizeMb } : undefined,
-    });
+    let worker: any;
+    try {
+      worker = new workerThreads.Worker(new URL("./pool-worker.js", import.meta.url), {
+        workerData: { [POOL_KEY]: data },
+        name: data.name,
+        resourceLimits: this.opts.stackSizeMb !== undefined ? { stackSizeMb: this.opts.stackSizeMb } : undefined,
+      });
+    } catch (e) {
+      markExited(weftSlot); // never ran: its slot must not look alive
+      throw e;
+    }
     this.workers[k] = worker;
     this.weftSlots[k] = weftSlot;
     this.started[k] = false;

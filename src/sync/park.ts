@@ -23,16 +23,11 @@ export interface Park {
    * (a timer channel's due time). Unlike the deadline, reaching it is not a timeout.
    */
   until?: number;
-  /**
-   * The longest single wait of this park (ms); `LIVENESS_SLICE_MS` if not set. Each slice ends in
-   * a new wait, which puts the waiter at the back of the futex's queue.
-   */
-  slice?: number;
 }
 
 /** The longest a park may last now: the deadline's slice, cut at the park's own `until`. */
 const parkSlice = (p: Park, d: Deadline): number => {
-  const slice = sys.sliceOf(d.at, p.slice ?? sys.LIVENESS_SLICE_MS);
+  const slice = sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS);
   return p.until === undefined ? slice : Math.max(0, Math.min(slice, p.until - sys.now()));
 };
 

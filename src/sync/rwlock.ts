@@ -364,11 +364,17 @@ export class RwLock<T = void> implements SharedPrimitive {
         }
         w = seen;
       }
-      if (!locked) {
-        // A writer that gives up takes its answer back (if still there): a dead writer's slot it
-        // overwrote is then found again at once, and a roll call starts afresh rather than
-        // counting our answer for writers that may be dead.
-        sys.cas(words, ROLL, slot, before < 0 ? -1 - (Date.now() % ROLL_CLOCK) : before);
+      if (locked) {
+        // Our answer is no longer one of a waiting writer: a slot left in ROLL could outlive its
+        // thread and be taken for a dead waiter later.
+        sys.cas(words, ROLL, slot, 0);
+      } else {
+        // A writer that gives up takes its answer back (if still there): the waiting writer's
+        // slot it overwrote is found again, and a roll call starts afresh rather than counting
+        // our answer for writers that may be dead. Only a live thread's slot is put back: a
+        // dead one's (long since gone from the count, maybe) would have a live writer evicted
+        // at once (a review found that through a writer that had exited after taking the lock).
+        sys.cas(words, ROLL, slot, before > 0 && isAlive(before) ? before : -1 - (Date.now() % ROLL_CLOCK));
         if (left === 0) this.dropWriterFlag();
         else this.handOnIfUnlocked();
       }

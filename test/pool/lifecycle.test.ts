@@ -56,6 +56,40 @@ describe("ThreadPool life", () => {
     expect((e as any).cause?.message).toMatch(/ThreadPool\.terminate\(\) stopped the pool/);
   });
 
+  // Found by a review of the restart accounting: a count of failed starts, reset by any worker
+  // that started, let a pool lose every worker and stay open — its tasks pending for ever.
+  it("when no worker can be started again, the pool closes instead of keeping tasks pending for ever", async () => {
+    const wt = (process as any).getBuiltinModule("node:worker_threads");
+    const Real = wt.Worker;
+    let fail = false;
+    wt.Worker = function (...a: unknown[]) {
+      if (fail) throw Object.assign(new Error("spawn EAGAIN (injected)"), { code: "ERR_WORKER_INIT_FAILED" });
+      return new Real(...a);
+    };
+    try {
+      const p = new ThreadPool({ threads: 2 });
+      expect(await p.run(tasks, "add", 1, 1)).toBe(2);
+      const die = () => p.run(tasks, "exitWorker", 3).then(() => "returned", (e: Error) => e.name);
+      const settle = () => new Promise((r) => setTimeout(r, 300));
+      fail = true;
+      expect(await die()).toBe("WorkerExitError"); // its replacement cannot start
+      await settle();
+      fail = false;
+      expect(await die()).toBe("WorkerExitError"); // the other slot's replacement starts
+      await settle();
+      fail = true;
+      // And its next one cannot: the pool, now without workers, rejects what is pending with the
+      // start failure (the dying task may be among them) and closes.
+      expect(["WorkerExitError", "WeftError"]).toContain(await die());
+      await settle();
+      fail = false;
+      expect(p.isClosed).toBe(true);
+      await expect(p.run(tasks, "add", 1, 1)).rejects.toThrow(ClosedError);
+    } finally {
+      wt.Worker = Real;
+    }
+  });
+
   it("a stack no thread can get is a RangeError naming stackSizeMb (not Node's raw EAGAIN)", () => {
     let e: any;
     try {

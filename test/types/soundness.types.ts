@@ -36,7 +36,10 @@ export function typeTests(): void {
   channel<string>({ codec: codecs.f64 });
   // @ts-expect-error `FixedCodec<bigint>` i64 carries bigints
   channel<number>({ codec: codecs.i64 });
+  // @ts-expect-error `FixedCodec<number>` f64 cannot carry the strings of the union
+  channel<number | string>({ codec: codecs.f64 });
   channel<bigint>({ codec: codecs.i64 });
+  channel<1 | 2>({ codec: codecs.f64 }); // f64 carries every message of a narrower type
   const [txN] = channel({ codec: codecs.f64 });
   const n: Sender<number> = txN;
   void n;

@@ -536,7 +536,7 @@ export class ArrayChan<T> extends Chan<T> {
   }
 
   /** Bytes a bounded channel's buffer needs. */
-  static byteLength(cap: number, codec: AnyCodec<unknown>, slotBytes: number): number {
+  static byteLength(cap: number, codec: AnyCodec<any>, slotBytes: number): number {
     const payloadAt = alignUp(HEADER_BYTES + 8 * cap, 8);
     return payloadAt + (codec.fixedBytes > 0 ? codec.fixedBytes * cap : cap * (8 + slotBytes));
   }

@@ -53,7 +53,7 @@ export class ZeroChan<T> extends Chan<T> {
   }
 
   /** Bytes a rendezvous channel's buffer needs. */
-  static byteLength(codec: AnyCodec<unknown>, slotBytes: number): number {
+  static byteLength(codec: AnyCodec<any>, slotBytes: number): number {
     return HEADER_BYTES + (codec.fixedBytes > 0 ? 8 : 8 + slotBytes);
   }
 
