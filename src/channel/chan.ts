@@ -593,8 +593,12 @@ export abstract class Chan<T> {
   }
 
   /** Async send: never blocks the event loop. */
-  async sendAsync(v: T, d: Deadline, what: string): Promise<void> {
-    const e = this.encode(v, true);
+  sendAsync(v: T, d: Deadline, what: string): Promise<void> {
+    return this.sendEncodedAsync(v, this.encode(v, true), d, what);
+  }
+
+  /** Async send of a message `encode` already prepared (its arena block is freed on failure). */
+  async sendEncodedAsync(v: T, e: Encoded | null, d: Deadline, what: string): Promise<void> {
     const r = this.trySendEncoded(v, e);
     if (r === SENT) return;
     if (r === SEND_DISCONNECTED) {

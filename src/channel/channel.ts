@@ -12,7 +12,7 @@ import { Arena } from "../memory/arena.js";
 import { describeValue, requireSharedMemory, sharedBuffer } from "../memory/layout.js";
 import { LEASE, RELEASE_FOR, SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import type { ArenaStats } from "../memory/arena.js";
-import { checkCount, deadlineOf, type WaitOptions } from "../sync/options.js";
+import { checkCount, deadlineOf, type Deadline, type WaitOptions } from "../sync/options.js";
 import { ArrayChan, ArrayQueue } from "./flavors/array.js";
 import { ListChan } from "./flavors/list.js";
 import { ZeroChan } from "./flavors/zero.js";
@@ -54,6 +54,60 @@ export type RecvTarget<T> = [T] extends [bigint]
   : [T] extends [number]
     ? Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array
     : never;
+
+/**
+ * `sendMany`'s preparation: the values as an array (a typed array of a numeric codec's own type
+ * as it is: checked by construction, copied in run by run), each checked — or, for variable-size
+ * codecs, encoded — before the first is sent, so one the codec cannot carry sends nothing.
+ */
+function prepareMany<T>(chan: Chan<T>, values: Iterable<T>): { list: T[]; encoded: (Encoded | null)[] | null; fixed: boolean } {
+  const codec = chan.codec;
+  const fixed = codec.fixedBytes > 0;
+  const typed = fixed && values instanceof (codec as FixedCodec<T>).view;
+  const list = typed || Array.isArray(values) ? (values as unknown as T[]) : Array.from(values);
+  let encoded: (Encoded | null)[] | null = null;
+  if (typed) {
+    // Checked by construction.
+  } else if (codec === codecs.f64 || codec === codecs.f32) {
+    // Any number goes: one typeof per value here, the codec's check (its error) only on a miss.
+    for (let i = 0; i < list.length; i++) if (typeof list[i] !== "number") (codec as FixedCodec<T>).check(list[i]);
+  } else if (fixed) {
+    for (let i = 0; i < list.length; i++) (codec as FixedCodec<T>).check(list[i]);
+  } else {
+    encoded = [];
+    try {
+      for (const v of list) encoded.push(chan.encode(v, true));
+    } catch (e) {
+      for (const enc of encoded) chan.discard(enc);
+      throw e;
+    }
+  }
+  return { list, encoded, fixed };
+}
+
+/** A send of `list[i]` failed with `e`: gives back the later values' encodings, and puts the values not sent in the error. */
+function unsent<T>(chan: Chan<T>, list: T[], encoded: (Encoded | null)[] | null, i: number, e: unknown): unknown {
+  if (encoded !== null) for (let j = i + 1; j < list.length; j++) chan.discard(encoded[j]!);
+  if (e !== null && typeof e === "object" && "value" in e) (e as { value: unknown }).value = list.slice(i);
+  return e;
+}
+
+/** `sendManyAsync`'s loop: runs as they fit, then one value at a time with an async wait for room. */
+async function sendManyAsync<T>(chan: Chan<T>, list: T[], encoded: (Encoded | null)[] | null, fixed: boolean, d: Deadline): Promise<void> {
+  for (let i = 0; i < list.length; ) {
+    const n = fixed ? chan.trySendMany(list, i) : 0;
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    try {
+      await chan.sendEncodedAsync(list[i]!, encoded === null ? null : encoded[i]!, d, "Sender.sendManyAsync");
+      i++;
+    } catch (e) {
+      throw unsent(chan, list, encoded, i, e);
+    }
+  }
+}
 
 /** Throws unless `target` is a non-empty typed array of the channel's numeric codec's type. */
 function checkTarget(where: string, codec: AnyCodec<any>, target: unknown): void {
@@ -410,30 +464,7 @@ export class Sender<in out T> extends ChannelEnd<T> {
   sendMany<V extends T>(values: Iterable<V & Sendable<V>>, opts?: WaitOptions): void {
     const chan = this.open("sendMany");
     const d = deadlineOf("Sender.sendMany", opts);
-    const codec = chan.codec;
-    const fixed = codec.fixedBytes > 0;
-    // A typed array of the codec's own element type (a Float64Array for `f64`) holds only values
-    // the codec carries: no per-value check, no copy into an array, and runs go in with `set`.
-    const typed = fixed && values instanceof (codec as FixedCodec<T>).view;
-    const list = typed || Array.isArray(values) ? (values as unknown as T[]) : Array.from(values);
-    // Check / encode every value first, so one the codec cannot carry sends nothing at all.
-    let encoded: (Encoded | null)[] | null = null;
-    if (typed) {
-      // Checked by construction.
-    } else if (codec === codecs.f64 || codec === codecs.f32) {
-      // Any number goes: one typeof per value here, the codec's check (its error) only on a miss.
-      for (let i = 0; i < list.length; i++) if (typeof list[i] !== "number") (codec as FixedCodec<T>).check(list[i]);
-    } else if (fixed) {
-      for (let i = 0; i < list.length; i++) (codec as FixedCodec<T>).check(list[i]);
-    } else {
-      encoded = [];
-      try {
-        for (const v of list) encoded.push(chan.encode(v, true));
-      } catch (e) {
-        for (const enc of encoded) chan.discard(enc);
-        throw e;
-      }
-    }
+    const { list, encoded, fixed } = prepareMany(chan, values);
     // Whether this wait for room has polled already (once per wait: a stale hint could say
     // "maybe" for as long as the channel stays full).
     let polled = false;
@@ -455,10 +486,24 @@ export class Sender<in out T> extends ChannelEnd<T> {
         chan.sendEncoded(list[i]!, encoded === null ? null : encoded[i]!, d, "Sender.sendMany");
         i++;
       } catch (e) {
-        if (encoded !== null) for (let j = i + 1; j < list.length; j++) chan.discard(encoded[j]!);
-        if (e !== null && typeof e === "object" && "value" in e) (e as { value: unknown }).value = list.slice(i);
-        throw e;
+        throw unsent(chan, list, encoded, i, e);
       }
+    }
+  }
+
+  /**
+   * Async twin of `sendMany`: sends every value in order, waiting for room without blocking the
+   * event loop. Checks every value first, as `sendMany` does.
+   * @throws (rejects with) SendError / SendTimeoutError whose `.value` holds the values not sent.
+   */
+  sendManyAsync<V extends T>(values: Iterable<V & Sendable<V>>, opts?: WaitOptions): Promise<void> {
+    try {
+      const chan = this.open("sendManyAsync");
+      const d = deadlineOf("Sender.sendManyAsync", opts);
+      const { list, encoded, fixed } = prepareMany(chan, values);
+      return sendManyAsync(chan, list, encoded, fixed, d);
+    } catch (e) {
+      return Promise.reject(e);
     }
   }
 

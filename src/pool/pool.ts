@@ -184,7 +184,12 @@ export class ThreadPool implements Pool {
   private state: "open" | "closing" | "closed" = "open";
   /** Per slot: whether its current worker got as far as asking for the buffers (it started). */
   private readonly started: boolean[];
-  private failedStarts = 0;
+  /**
+   * Per slot: its last worker could not be started or exited before it started (sent its hello).
+   * Such a slot is not started again; once every slot is broken, nothing could ever run what is
+   * pending, and the pool closes (see `closeIfBroken`).
+   */
+  private readonly broken: boolean[];
   /** The last uncaught error a worker reported (for the message when workers cannot start). */
   private lastError: unknown;
   private closed: Promise<void> | undefined;
@@ -219,6 +224,7 @@ export class ThreadPool implements Pool {
     this.workers = new Array(threads).fill(undefined);
     this.weftSlots = new Array(threads).fill(0);
     this.started = new Array(threads).fill(false);
+    this.broken = new Array(threads).fill(false);
     try {
       for (let k = 0; k < threads; k++) this.startWorker(k);
     } catch (e) {
@@ -359,14 +365,21 @@ export class ThreadPool implements Pool {
       this.lastError = startFailure(this.opts.stackSizeMb, e);
       this.workers[k] = undefined;
       sys.store(this.shared.control, L.workerBase(k) + L.EXEC, 0);
-      // The pool goes on with the workers it has; with none left, nothing would ever run what is
-      // pending: reject it and close (a count of failed starts alone could be reset by a
-      // replacement that started meanwhile, leaving an open pool without workers).
-      if (this.workers.every((w) => w === undefined) && this.state !== "closed") {
-        this.sub.rejectAll(this.lastError as Error);
-        this.state = "closed";
-      }
+      this.broken[k] = true;
+      this.closeIfBroken(this.lastError as Error);
     }
+  }
+
+  /**
+   * The pool goes on with the slots it can still run; once none can (every slot broken: retired
+   * slots are not, they start again on demand), what is pending is rejected with `error` and the
+   * pool closes. (A count of failed starts, reset by any worker that started, left an open pool
+   * without workers, its tasks pending for ever — a review found two ways.)
+   */
+  private closeIfBroken(error: Error): void {
+    if (this.state === "closed" || !this.broken.every(Boolean)) return;
+    this.sub.rejectAll(error);
+    this.closed ??= this.stopWorkers();
   }
 
   private startWorker(k: number): void {
@@ -401,7 +414,7 @@ export class ThreadPool implements Pool {
     worker.on("message", (m: any) => {
       if (m?.[POOL_KEY] !== "hello") return;
       this.started[k] = true;
-      this.failedStarts = 0;
+      this.broken[k] = false;
       worker.postMessage({ [POOL_KEY]: { buffers: knownBuffers() } });
     });
     worker.on("error", (e: unknown) => {
@@ -428,8 +441,8 @@ export class ThreadPool implements Pool {
   private wakeRetired(): void {
     if (this.opts.idleTimeoutMs === Infinity || this.state === "closed") return;
     const c = this.shared.control;
-    for (let k = 0; k < this.threads; k++) {
-      if (sys.load(c, L.workerBase(k) + L.EXEC) === 0 && this.started[k] && sys.cas(c, L.workerBase(k) + L.EXEC, 0, -1) === 0) {
+    for (let k = 0; k < this.threads && !this.isClosed; k++) {
+      if (sys.load(c, L.workerBase(k) + L.EXEC) === 0 && this.started[k] && !this.broken[k] && sys.cas(c, L.workerBase(k) + L.EXEC, 0, -1) === 0) {
         this.restartWorker(k);
       }
     }
@@ -471,12 +484,9 @@ export class ThreadPool implements Pool {
     if (this.state === "closed") return;
     if (!this.started[k]) {
       // It died before it could run anything: starting it again would likely fail the same way.
-      this.failedStarts++;
-      if (this.failedStarts >= this.threads) {
-        const why = this.lastError instanceof Error ? `: ${this.lastError.message}` : "";
-        this.sub.rejectAll(new WorkerExitError(`ThreadPool: the pool's workers exit as they start (exit code ${code})${why}`, code));
-        this.state = "closed";
-      }
+      this.broken[k] = true;
+      const why = this.lastError instanceof Error ? `: ${this.lastError.message}` : "";
+      this.closeIfBroken(new WorkerExitError(`ThreadPool: the pool's workers exit as they start (exit code ${code})${why}`, code));
       return;
     }
     sys.add(c, L.REPLACED, 1);

@@ -304,8 +304,7 @@ export class RwLock<T = void> implements SharedPrimitive {
     // Counted in WRITERS, in its current epoch; and here (ROLL) for a roll call in progress.
     let epoch = sys.add(words, WRITERS, 1) >>> COUNT_BITS;
     const slot = currentSlot();
-    // What ROLL held before we answered: put back if we leave without the lock (below).
-    const before = sys.exchange(words, ROLL, slot);
+    sys.store(words, ROLL, slot);
     let s = this.spinWrite();
     let otherWriters = 0;
     let locked = false;
@@ -369,12 +368,12 @@ export class RwLock<T = void> implements SharedPrimitive {
         // thread and be taken for a dead waiter later.
         sys.cas(words, ROLL, slot, 0);
       } else {
-        // A writer that gives up takes its answer back (if still there): the waiting writer's
-        // slot it overwrote is found again, and a roll call starts afresh rather than counting
-        // our answer for writers that may be dead. Only a live thread's slot is put back: a
-        // dead one's (long since gone from the count, maybe) would have a live writer evicted
-        // at once (a review found that through a writer that had exited after taking the lock).
-        sys.cas(words, ROLL, slot, before > 0 && isAlive(before) ? before : -1 - (Date.now() % ROLL_CLOCK));
+        // A writer that gives up takes its answer back (if still there) by starting a fresh roll
+        // call: our answer must not count for writers that may be dead. It does not put back the
+        // slot it overwrote: that thread may die, or have left, later, and a dead slot in ROLL
+        // with one writer counted has that writer evicted at once (two reviews found live
+        // writers evicted that way). Dead writers still counted go after one roll call.
+        sys.cas(words, ROLL, slot, -1 - (Date.now() % ROLL_CLOCK));
         if (left === 0) this.dropWriterFlag();
         else this.handOnIfUnlocked();
       }

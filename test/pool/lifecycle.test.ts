@@ -56,38 +56,79 @@ describe("ThreadPool life", () => {
     expect((e as any).cause?.message).toMatch(/ThreadPool\.terminate\(\) stopped the pool/);
   });
 
-  // Found by a review of the restart accounting: a count of failed starts, reset by any worker
-  // that started, let a pool lose every worker and stay open — its tasks pending for ever.
-  it("when no worker can be started again, the pool closes instead of keeping tasks pending for ever", async () => {
+  // Found by two reviews of the restart accounting: a count of failed starts, reset by any worker
+  // that started, let a pool lose every worker and stay open — its tasks pending for ever — and a
+  // "no worker left" check closed a pool whose retired slots could still start.
+  describe("workers that cannot start again", () => {
     const wt = (process as any).getBuiltinModule("node:worker_threads");
     const Real = wt.Worker;
-    let fail = false;
-    wt.Worker = function (...a: unknown[]) {
-      if (fail) throw Object.assign(new Error("spawn EAGAIN (injected)"), { code: "ERR_WORKER_INIT_FAILED" });
-      return new Real(...a);
+    /** What the next Worker constructions do: throw (EAGAIN), exit before the pool's hello, or start. */
+    const modes: ("throw" | "early" | "real")[] = [];
+    let made = 0;
+    const patch = () => {
+      wt.Worker = function (...a: unknown[]) {
+        made++;
+        const m = modes.shift() ?? "real";
+        if (m === "throw") throw Object.assign(new Error("spawn EAGAIN (injected)"), { code: "ERR_WORKER_INIT_FAILED" });
+        if (m === "early") return new Real("process.exit(5)", { eval: true });
+        return new Real(...a);
+      };
     };
-    try {
-      const p = new ThreadPool({ threads: 2 });
-      expect(await p.run(tasks, "add", 1, 1)).toBe(2);
-      const die = () => p.run(tasks, "exitWorker", 3).then(() => "returned", (e: Error) => e.name);
-      const settle = () => new Promise((r) => setTimeout(r, 300));
-      fail = true;
-      expect(await die()).toBe("WorkerExitError"); // its replacement cannot start
-      await settle();
-      fail = false;
-      expect(await die()).toBe("WorkerExitError"); // the other slot's replacement starts
-      await settle();
-      fail = true;
-      // And its next one cannot: the pool, now without workers, rejects what is pending with the
-      // start failure (the dying task may be among them) and closes.
-      expect(["WorkerExitError", "WeftError"]).toContain(await die());
-      await settle();
-      fail = false;
-      expect(p.isClosed).toBe(true);
-      await expect(p.run(tasks, "add", 1, 1)).rejects.toThrow(ClosedError);
-    } finally {
+    const unpatch = () => {
       wt.Worker = Real;
+      modes.length = 0;
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 400));
+    const kill = (p: ThreadPool) => p.run(tasks, "exitWorker", 3).then(() => "returned", (e: Error) => e.name);
+    const within = <T,>(p: Promise<T>, ms = 5_000) =>
+      Promise.race([p.then((v) => ({ v }), (e: Error) => ({ e })), new Promise<{ pending: true }>((r) => setTimeout(() => r({ pending: true }), ms))]);
+
+    for (const [name, first, second, third] of [
+      ["a replacement throws, the other slot's is replaced, then fails too", "throw", "real", "throw"],
+      ["replacements exit before their hello, with a good start in between", "early", "real", "early"],
+      ["one replacement throws, the other exits before its hello", "throw", "early", undefined],
+    ] as const) {
+      it(`${name}: the pool closes and rejects instead of keeping tasks pending`, async () => {
+        patch();
+        try {
+          const p = new ThreadPool({ threads: 2 });
+          expect(await p.run(tasks, "add", 1, 1)).toBe(2);
+          for (const mode of [first, second, third]) {
+            if (mode === undefined) continue;
+            modes.push(mode);
+            expect(["WorkerExitError", "WeftError"]).toContain(await kill(p));
+            await settle();
+          }
+          expect(p.isClosed).toBe(true);
+          const r = await within(p.run(tasks, "add", 2, 2));
+          expect("e" in r && r.e).toBeInstanceOf(ClosedError);
+          // Closed by itself, it still answers close() and terminate() with promises.
+          await expect(p.terminate()).resolves.toBeUndefined();
+          await expect(p.close()).resolves.toBeUndefined();
+        } finally {
+          unpatch();
+        }
+      });
     }
+
+    it("a retired slot that cannot start does not close the pool while another slot can", async () => {
+      patch();
+      try {
+        const p = new ThreadPool({ threads: 2, idleTimeoutMs: 50 });
+        expect(await p.run(tasks, "add", 1, 1)).toBe(2);
+        await new Promise((r) => setTimeout(r, 600)); // both workers retire
+        expect(p.stats().workers.map((w) => w.alive)).toEqual([false, false]);
+        modes.push("throw"); // the first restart fails, the next one starts
+        const before = made;
+        const r = await within(p.run(tasks, "add", 3, 4));
+        expect(r).toEqual({ v: 7 });
+        expect(p.isClosed).toBe(false);
+        expect(made - before).toBeGreaterThanOrEqual(2);
+        await p.terminate();
+      } finally {
+        unpatch();
+      }
+    });
   });
 
   it("a stack no thread can get is a RangeError naming stackSizeMb (not Node's raw EAGAIN)", () => {

@@ -3,7 +3,7 @@
  * rules, poisoning, writer preference and timeouts across workers.
  */
 import { describe, expect, it } from "vitest";
-import { DeadlockError, LockError, PoisonError, RwLock, TimeoutError, WeftError } from "../../dist/index.js";
+import { AtomicI32, DeadlockError, LockError, PoisonError, RwLock, TimeoutError, WeftError } from "../../dist/index.js";
 import { expectReject, expectThrow, handshake, op, sharedInts, sleep } from "../unit-helpers.js";
 
 describe("RwLock: bad input", () => {
@@ -376,6 +376,44 @@ describe("RwLock across workers", () => {
       await h2.join();
       expect(r, "tryRead within 5 s").not.toBeNull();
       r!.unlock();
+    });
+
+    // Found by a review: a writer that gave up put back the slot it had overwritten in ROLL; when
+    // that thread died later, a dead slot sat in ROLL with one writer counted — a live one — and
+    // the next reader evicted it at once (tryRead succeeded while it waited).
+    it("writers that give up, one of whose threads then dies, do not get a live waiting writer evicted", async () => {
+      const ROLL = 6;
+      for (let round = 0; round < 3; round++) {
+        const l = new RwLock(sharedInts());
+        const hs = handshake();
+        const h = op("holdRwLock", l, "read", hs.started, hs.release);
+        await hs.whenStarted();
+        const ds = handshake();
+        const d = op("waitToWrite", l, ds.started); // the live writer that must keep its preference
+        await ds.whenStarted();
+        const iC = new AtomicI32(0), iE = new AtomicI32(0), gC = new AtomicI32(0), gE = new AtomicI32(0);
+        const c = op("giveUpWriting", l, iC, 40, gC);
+        const e = op("giveUpWriting", l, iE, 80, gE);
+        while (iC.load() === 0 || iE.load() === 0) await sleep(5);
+        await sleep(150);
+        gC.store(1);
+        gC.notify();
+        for (const end = Date.now() + 5_000; (l as any).words[ROLL] !== iC.load() && Date.now() < end; );
+        gE.store(1);
+        gE.notify();
+        while (gC.load() !== 2 || gE.load() !== 2) await sleep(1);
+        await c.terminate();
+        await new Promise((r) => setImmediate(r));
+        const r = l.tryRead();
+        r?.unlock();
+        expect(r, `round ${round}: tryRead while a live writer waits`).toBeNull();
+        hs.letGo();
+        await h.join();
+        expect(await d.join()).toBe("wrote");
+        gE.store(3);
+        gE.notify();
+        await e.join();
+      }
     });
 
     it("a live waiting writer keeps its preference through the roll calls", async () => {

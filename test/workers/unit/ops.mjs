@@ -40,6 +40,25 @@ const ops = {
     g.unlock();
     return "unlocked";
   },
+  /**
+   * Stores this thread's slot in `info`, waits for `gate` to be set, tries `rw.write({ timeout: ms })`,
+   * marks `gate` 2 and stays alive until `gate` is 3 (so the test decides when this thread dies).
+   */
+  giveUpWriting(rw, info, ms, gate) {
+    info.store(threadSlot());
+    info.notify();
+    while (gate.load() === 0) gate.wait(0, { timeout: 50 });
+    let r;
+    try {
+      rw.write({ timeout: ms }).unlock();
+      r = "wrote";
+    } catch (e) {
+      r = e.name;
+    }
+    gate.store(2);
+    while (gate.load() !== 3) gate.wait(2, { timeout: 50 });
+    return r;
+  },
   /** Signals `started`, then waits in `rw.write()`; once in, marks `started` 3 and unlocks. */
   waitToWrite(rw, started) {
     signal(started);
