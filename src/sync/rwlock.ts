@@ -11,8 +11,8 @@
  *   [5] WRITERS        writers inside the slow path, in bits 0..19 (the last one to give up clears
  *                      WRITERS_WAITING), and an epoch above them, bumped when those writers are
  *                      found dead (see `evictDeadWriters`)
- *   [6] ROLL           the slot of the waiting writer that last said it is there (> 0), or when
- *                      the current roll call began (< 0: -1 - ms), or 0
+ *   [6] ROLL           the slot of the waiting writer that last answered (said it is there), or 0
+ *   [7] ROLL_AT        when any waiting writer last answered (`Date.now()` mod 2^30)
  * All-zero is a valid unlocked RwLock.
  *
  * Writer preference: once a writer waits (WRITERS_WAITING), new readers queue behind it, so a
@@ -31,19 +31,19 @@ import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from ".
 import { checkCallback, deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
 
-const TAG = 0, STATE = 1, WRITER_NOTIFY = 2, OWNER = 3, POISON = 4, WRITERS = 5, ROLL = 6;
+const TAG = 0, STATE = 1, WRITER_NOTIFY = 2, OWNER = 3, POISON = 4, WRITERS = 5, ROLL = 6, ROLL_AT = 7;
 
 /** WRITERS: the count of writers in the slow path, below the epoch. */
 const COUNT_BITS = 20;
 const COUNT_MASK = (1 << COUNT_BITS) - 1;
 const EPOCH_MASK = (1 << (31 - COUNT_BITS)) - 1;
 /**
- * A roll call of waiting writers lasts this long: a live waiting writer says it is there (ROLL)
- * at least once per park slice, so writers none of whom did for five slices are dead (or have
- * not run for that long: then they are counted again when they do, see `writeSlow`).
+ * A live waiting writer answers (ROLL, ROLL_AT) at least once per park slice, so writers none of
+ * whom answered for five slices are dead (or have not run for that long: then they are counted
+ * again when they do, see `writeSlow`).
  */
 const ROLL_MS = 5 * sys.LIVENESS_SLICE_MS;
-/** ROLL's clock: Date.now() (one clock for every thread) modulo this. */
+/** ROLL_AT's clock: Date.now() (one clock for every thread) modulo this. */
 const ROLL_CLOCK = 1 << 30;
 
 // PLAIN: a few accesses of OWNER and POISON by the thread holding or taking the lock are plain
@@ -87,7 +87,7 @@ function localReadsOf(buffer: SharedArrayBuffer, byteOffset: number): { reads: n
  */
 export class RwLock<T = void> implements SharedPrimitive {
   /** Bytes an RwLock occupies in a buffer. */
-  static readonly BYTE_LENGTH = 28;
+  static readonly BYTE_LENGTH = 32;
   readonly buffer: SharedArrayBuffer;
   readonly byteOffset: number;
   /** @internal */
@@ -301,10 +301,14 @@ export class RwLock<T = void> implements SharedPrimitive {
 
   private *writeSlow(sync: boolean): SlowPath<void> {
     const words = this.words;
-    // Counted in WRITERS, in its current epoch; and here (ROLL) for a roll call in progress.
-    let epoch = sys.add(words, WRITERS, 1) >>> COUNT_BITS;
+    // Answer first, then be counted (in WRITERS, in its current epoch): counted without a fresh
+    // answer, a reader could take us for one of the dead.
     const slot = currentSlot();
-    sys.store(words, ROLL, slot);
+    // The last answer before ours: if that writer is dead (it died waiting: a writer that leaves
+    // takes its answer back) and it is all that is left counted when we give up, it is put back.
+    const before = sys.load(words, ROLL);
+    this.answer(slot);
+    let epoch = sys.add(words, WRITERS, 1) >>> COUNT_BITS;
     let s = this.spinWrite();
     let otherWriters = 0;
     let locked = false;
@@ -334,8 +338,8 @@ export class RwLock<T = void> implements SharedPrimitive {
         // Before each park (at least once a slice): still counted? A writer that had not run for
         // a whole roll call was taken for dead (see evictDeadWriters): count it again. Then
         // answer the roll call.
+        this.answer(slot);
         if (sys.load(words, WRITERS) >>> COUNT_BITS !== epoch) epoch = sys.add(words, WRITERS, 1) >>> COUNT_BITS;
-        sys.store(words, ROLL, slot);
         // Read the notify counter *before* re-checking the state: an unlock that lands in
         // between bumps it, and the park returns at once.
         const seq = sys.load(this.words, WRITER_NOTIFY);
@@ -363,21 +367,24 @@ export class RwLock<T = void> implements SharedPrimitive {
         }
         w = seen;
       }
-      if (locked) {
-        // Our answer is no longer one of a waiting writer: a slot left in ROLL could outlive its
-        // thread and be taken for a dead waiter later.
-        sys.cas(words, ROLL, slot, 0);
-      } else {
-        // A writer that gives up takes its answer back (if still there) by starting a fresh roll
-        // call: our answer must not count for writers that may be dead. It does not put back the
-        // slot it overwrote: that thread may die, or have left, later, and a dead slot in ROLL
-        // with one writer counted has that writer evicted at once (two reviews found live
-        // writers evicted that way). Dead writers still counted go after one roll call.
-        sys.cas(words, ROLL, slot, -1 - (Date.now() % ROLL_CLOCK));
+      // No longer a waiting writer: our slot must not stay in ROLL, where it could outlive its
+      // thread and, with one (live) writer counted, get that writer evicted at once (two reviews
+      // found live writers evicted through stale slots in ROLL). Giving up with one writer left
+      // counted whose answer ours covered and whose thread is dead (it died waiting), we put
+      // its slot back, so that readers let themselves in at once rather than after ROLL_MS.
+      const deadBefore = !locked && left === 1 && before > 0 && before !== slot && !isAlive(before);
+      sys.cas(words, ROLL, slot, deadBefore ? before : 0);
+      if (!locked) {
         if (left === 0) this.dropWriterFlag();
         else this.handOnIfUnlocked();
       }
     }
+  }
+
+  /** A waiting writer says it is there (before each park, so at least once a liveness slice). */
+  private answer(slot: number): void {
+    sys.store(this.words, ROLL_AT, Date.now() % ROLL_CLOCK);
+    sys.store(this.words, ROLL, slot);
   }
 
   /**
@@ -386,37 +393,26 @@ export class RwLock<T = void> implements SharedPrimitive {
    * later writer that gives up from being the last) for good. Called by readers that find
    * themselves kept out by waiting writers while nobody holds the write lock, and by `tryRead`.
    *
-   * A roll call: waiting writers store their slot in ROLL before every park, so at least once a
-   * liveness slice. A reader that finds a slot there starts a roll call (ROLL = when); if no
-   * writer has answered when ROLL_MS have passed, the counted writers are all dead: WRITERS goes
-   * to zero in a new epoch and WRITERS_WAITING is cleared. A sole counted writer whose slot is in
-   * ROLL and which is known dead is evicted at once. A live writer taken for dead (it did not run
-   * for that long) only loses its preference: it sees the new epoch at its next park, is counted
-   * again and sets WRITERS_WAITING again. Returns whether it cleared WRITERS_WAITING.
+   * Writers cannot be listed in a fixed-size lock, so it goes by their answers: every waiting
+   * writer answers (its slot in ROLL, the time in ROLL_AT) before each park. If the one writer
+   * counted is the last to have answered and its thread is dead, or if no writer has answered for
+   * ROLL_MS, the counted writers are dead: WRITERS goes to zero in a new epoch and WRITERS_WAITING
+   * is cleared. Readers only read the answers. A live writer taken for dead (it did not run for
+   * that long) only loses its preference: at its next park it answers, sees the new epoch, is
+   * counted again and sets WRITERS_WAITING again. Returns whether it cleared WRITERS_WAITING.
    */
   private evictDeadWriters(): boolean {
     const words = this.words;
     const s = sys.load(words, STATE);
     if (!hasWritersWaiting(s) || isWriteLocked(s)) return false;
+    const w = sys.load(words, WRITERS);
     const roll = sys.load(words, ROLL);
-    const now = Date.now() % ROLL_CLOCK;
-    let w = 0;
-    if (roll > 0) {
-      // A writer was here since the last roll call began.
-      w = sys.load(words, WRITERS);
-      if (isAlive(roll) || (w & COUNT_MASK) !== 1) {
-        sys.cas(words, ROLL, roll, -1 - now);
-        return false;
-      }
-    } else if (roll === 0 || ((now - (-1 - roll)) & (ROLL_CLOCK - 1)) < ROLL_MS) {
-      if (roll === 0) sys.cas(words, ROLL, 0, -1 - now);
-      return false;
-    } else w = sys.load(words, WRITERS);
+    const soleAndDead = (w & COUNT_MASK) === 1 && roll > 0 && !isAlive(roll);
+    if (!soleAndDead && ((Date.now() - sys.load(words, ROLL_AT)) & (ROLL_CLOCK - 1)) < ROLL_MS) return false;
     if ((w & COUNT_MASK) !== 0) {
       const next = (((w >>> COUNT_BITS) + 1) & EPOCH_MASK) << COUNT_BITS;
       if (sys.cas(words, WRITERS, w, next) !== w) return false;
     }
-    sys.cas(words, ROLL, roll, -1 - now);
     return this.dropWriterFlag();
   }
 
