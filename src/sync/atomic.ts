@@ -19,6 +19,12 @@ function checkInt(where: string, v: unknown, min: number, max: number): number {
   return v;
 }
 
+/** `v` as 0 or 1; a TypeError for anything but a boolean (not JavaScript's truthiness: `"false"` is no boolean). */
+function bit(where: string, v: unknown): number {
+  if (typeof v !== "boolean") throw new TypeError(`${where}: expected a boolean, got ${describeValue(v)}`);
+  return v ? 1 : 0;
+}
+
 /**
  * Waits while the word equals `expected`; shared by the 32-bit atomics.
  * Returns "ok" when woken or the value differs, "timed-out" on timeout.
@@ -99,9 +105,17 @@ export class AtomicI32 extends Atomic32 {
   fetchOr(v: number): number { return sys.or(this.words, 0, checkInt("AtomicI32.fetchOr", v, -0x80000000, 0x7fffffff)); }
   fetchXor(v: number): number { return sys.xor(this.words, 0, checkInt("AtomicI32.fetchXor", v, -0x80000000, 0x7fffffff)); }
   /** Blocks while the value equals `expected` (until notified or timeout). */
-  wait(expected: number, opts?: WaitOptions): "ok" | "timed-out" { return wait32("AtomicI32", this.words, expected, opts); }
+  wait(expected: number, opts?: WaitOptions): "ok" | "timed-out" {
+    return wait32("AtomicI32", this.words, checkInt("AtomicI32.wait", expected, -0x80000000, 0x7fffffff), opts);
+  }
   /** Async twin of `wait`. */
-  waitAsync(expected: number, opts?: WaitOptions): Promise<"ok" | "timed-out"> { return wait32Async("AtomicI32", this.words, expected, opts); }
+  waitAsync(expected: number, opts?: WaitOptions): Promise<"ok" | "timed-out"> {
+    try {
+      return wait32Async("AtomicI32", this.words, checkInt("AtomicI32.waitAsync", expected, -0x80000000, 0x7fffffff), opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
   /** @internal */
   [SHARE](): PrimitiveWire { return { kind: "AtomicI32", buffer: this.buffer, byteOffset: this.byteOffset }; }
 }
@@ -129,8 +143,16 @@ export class AtomicU32 extends Atomic32 {
   fetchAnd(v: number): number { return sys.u32.and(this.u, 0, checkInt("AtomicU32.fetchAnd", v, 0, 0xffffffff)); }
   fetchOr(v: number): number { return sys.u32.or(this.u, 0, checkInt("AtomicU32.fetchOr", v, 0, 0xffffffff)); }
   fetchXor(v: number): number { return sys.u32.xor(this.u, 0, checkInt("AtomicU32.fetchXor", v, 0, 0xffffffff)); }
-  wait(expected: number, opts?: WaitOptions): "ok" | "timed-out" { return wait32("AtomicU32", this.words, expected, opts); }
-  waitAsync(expected: number, opts?: WaitOptions): Promise<"ok" | "timed-out"> { return wait32Async("AtomicU32", this.words, expected, opts); }
+  wait(expected: number, opts?: WaitOptions): "ok" | "timed-out" {
+    return wait32("AtomicU32", this.words, checkInt("AtomicU32.wait", expected, 0, 0xffffffff), opts);
+  }
+  waitAsync(expected: number, opts?: WaitOptions): Promise<"ok" | "timed-out"> {
+    try {
+      return wait32Async("AtomicU32", this.words, checkInt("AtomicU32.waitAsync", expected, 0, 0xffffffff), opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
   /** @internal */
   [SHARE](): PrimitiveWire { return { kind: "AtomicU32", buffer: this.buffer, byteOffset: this.byteOffset }; }
 }
@@ -139,23 +161,29 @@ export class AtomicU32 extends Atomic32 {
 export class AtomicBool extends Atomic32 {
   constructor(initial = false, placement?: Placement) {
     super("AtomicBool", placement);
-    if (placement === undefined) sys.store(this.words, 0, initial ? 1 : 0);
+    if (placement === undefined) sys.store(this.words, 0, bit("AtomicBool", initial));
   }
   /** Places one at `byteOffset` of `buffer`; zeroed memory holds false. */
   static at(buffer: SharedArrayBuffer, byteOffset: number): AtomicBool {
     return new AtomicBool(false, { buffer, byteOffset });
   }
   load(): boolean { return sys.load(this.words, 0) !== 0; }
-  store(v: boolean): void { sys.store(this.words, 0, v ? 1 : 0); }
-  swap(v: boolean): boolean { return sys.exchange(this.words, 0, v ? 1 : 0) !== 0; }
+  store(v: boolean): void { sys.store(this.words, 0, bit("AtomicBool.store", v)); }
+  swap(v: boolean): boolean { return sys.exchange(this.words, 0, bit("AtomicBool.swap", v)) !== 0; }
   compareExchange(expected: boolean, replacement: boolean): boolean {
-    return sys.cas(this.words, 0, expected ? 1 : 0, replacement ? 1 : 0) !== 0;
+    return sys.cas(this.words, 0, bit("AtomicBool.compareExchange", expected), bit("AtomicBool.compareExchange", replacement)) !== 0;
   }
-  fetchAnd(v: boolean): boolean { return sys.and(this.words, 0, v ? 1 : 0) !== 0; }
-  fetchOr(v: boolean): boolean { return sys.or(this.words, 0, v ? 1 : 0) !== 0; }
-  fetchXor(v: boolean): boolean { return sys.xor(this.words, 0, v ? 1 : 0) !== 0; }
-  wait(expected: boolean, opts?: WaitOptions): "ok" | "timed-out" { return wait32("AtomicBool", this.words, expected ? 1 : 0, opts); }
-  waitAsync(expected: boolean, opts?: WaitOptions): Promise<"ok" | "timed-out"> { return wait32Async("AtomicBool", this.words, expected ? 1 : 0, opts); }
+  fetchAnd(v: boolean): boolean { return sys.and(this.words, 0, bit("AtomicBool.fetchAnd", v)) !== 0; }
+  fetchOr(v: boolean): boolean { return sys.or(this.words, 0, bit("AtomicBool.fetchOr", v)) !== 0; }
+  fetchXor(v: boolean): boolean { return sys.xor(this.words, 0, bit("AtomicBool.fetchXor", v)) !== 0; }
+  wait(expected: boolean, opts?: WaitOptions): "ok" | "timed-out" { return wait32("AtomicBool", this.words, bit("AtomicBool.wait", expected), opts); }
+  waitAsync(expected: boolean, opts?: WaitOptions): Promise<"ok" | "timed-out"> {
+    try {
+      return wait32Async("AtomicBool", this.words, bit("AtomicBool.waitAsync", expected), opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
   /** @internal */
   [SHARE](): PrimitiveWire { return { kind: "AtomicBool", buffer: this.buffer, byteOffset: this.byteOffset }; }
 }

@@ -25,7 +25,7 @@ import { allocateSlot, markDead, markExited, markStopping, pinTable, registryBuf
 import { refreshEnvironment } from "../share/directory.js";
 import { RELEASE_FOR, collectLeasables, isWire, revive, share, type Wire } from "../share/index.js";
 import { deserializeError, type ErrorRecord } from "./error-wire.js";
-import { MovedError, UnsupportedError, WorkerExitError } from "../errors.js";
+import { DataCloneError, MovedError, UnsupportedError, WorkerExitError } from "../errors.js";
 import { isDetachedCloneError } from "../share/transfer.js";
 import { describeValue } from "../memory/layout.js";
 import type { ModuleRef, Sendable, TaskArgs, TaskResult, WorkerModule } from "../types.js";
@@ -179,6 +179,11 @@ function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): W
     releaseEnds();
     if (isDetachedCloneError(e)) {
       throw new MovedError("spawn: an argument holds an ArrayBuffer that was moved (detached) by an earlier send or transfer", { cause: e });
+    }
+    // Structured clone refused an argument (a Promise, a WeakMap, an object holding a function):
+    // weft's DataCloneError, as for everything else that cannot cross, with Node's as the cause.
+    if (e instanceof Error && e.name === "DataCloneError" && !(e instanceof DataCloneError)) {
+      throw new DataCloneError(`spawn: an argument cannot be copied to the worker: ${e.message}`, { cause: e });
     }
     throw e;
   }

@@ -144,6 +144,43 @@ describe("AtomicBool", () => {
   });
 });
 
+// Found by a helper porting Rust's atomic tests: the 32-bit `wait` coerced its argument
+// (`wait(2 ** 32)` waited as if for 0) while every other method refused it, and AtomicBool took
+// JavaScript truthiness (`store("false")` stored true).
+describe("atomics refuse what they cannot hold in wait, and AtomicBool takes booleans only", () => {
+  it("AtomicI32 / AtomicU32 wait and waitAsync: RangeError naming the value, before any wait", async () => {
+    const i = new AtomicI32(0), u = new AtomicU32(0xffffffff);
+    for (const bad of [2 ** 32, 1.5, NaN, "0", 2 ** 31]) {
+      expectThrow(() => i.wait(bad as any, { timeout: 10 }), RangeError, "AtomicI32.wait");
+      await expectReject(() => i.waitAsync(bad as any, { timeout: 10 }), RangeError);
+    }
+    for (const bad of [-1, 2 ** 32, 0.5]) {
+      expectThrow(() => u.wait(bad as any, { timeout: 10 }), RangeError, "AtomicU32.wait");
+      await expectReject(() => u.waitAsync(bad as any, { timeout: 10 }), RangeError);
+    }
+    // In range, they work: the value differs (ok) or times out.
+    expect(i.wait(1, { timeout: 10 })).toBe("ok");
+    expect(u.wait(0xffffffff, { timeout: 10 })).toBe("timed-out");
+    expect(await u.waitAsync(0, { timeout: 10 })).toBe("ok");
+  });
+
+  it("AtomicBool: every method refuses a non-boolean with a TypeError; the value is unchanged", async () => {
+    const b = new AtomicBool(false);
+    for (const bad of ["false", 0, 1, null, undefined, {}]) {
+      expectThrow(() => b.store(bad as any), TypeError, "AtomicBool.store");
+      expectThrow(() => b.swap(bad as any), TypeError, "AtomicBool.swap");
+      expectThrow(() => b.compareExchange(false, bad as any), TypeError, "AtomicBool.compareExchange");
+      expectThrow(() => b.fetchOr(bad as any), TypeError, "AtomicBool.fetchOr");
+      expectThrow(() => b.wait(bad as any, { timeout: 10 }), TypeError, "AtomicBool.wait");
+      await expectReject(() => b.waitAsync(bad as any, { timeout: 10 }), TypeError);
+    }
+    expectThrow(() => new AtomicBool("yes" as any), TypeError, "AtomicBool");
+    expect(b.load()).toBe(false);
+    b.store(true);
+    expect(b.load()).toBe(true);
+  });
+});
+
 describe("AtomicI64", () => {
   it("load / store / swap / compareExchange / fetch ops on bigints, wrapping at the i64 bounds", () => {
     const a = new AtomicI64(I64_MAX);

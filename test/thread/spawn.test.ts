@@ -37,6 +37,23 @@ describe("spawn: arguments and results", () => {
     expect(await h.join()).toEqual(["Mutex", "AtomicI32", "number", "string", "null", "Array", "Object", "Int32Array"]);
   });
 
+  // Found by a helper porting Rust's thread tests: these passed share() and failed in Node's
+  // Worker constructor with its own DOMException, not weft's DataCloneError.
+  it("an argument structured clone refuses (a Promise, a WeakMap) is weft's DataCloneError, and no worker starts", () => {
+    for (const bad of [Promise.resolve(1), new WeakMap(), { nested: [new WeakSet()] }]) {
+      let e: any;
+      try {
+        spawn(url, "echo", bad as any);
+      } catch (err) {
+        e = err;
+      }
+      expect(e).toBeInstanceOf(DataCloneError);
+      expect(e).toBeInstanceOf(WeftError);
+      expect(e.message).toMatch(/^spawn: an argument cannot be copied to the worker: /);
+      expect(e.cause?.name).toBe("DataCloneError");
+    }
+  });
+
   it("plain args are copied faithfully", async () => {
     const args = [1.5, "two", true, undefined, null, 3n, { nested: [1, { x: "y" }] }, new Date(7), new Map([[1, 2]])];
     expect(await spawn(url, "args", ...args).join()).toEqual(args);
