@@ -8,9 +8,9 @@
  *   [2] WRITER_NOTIFY  bumped to wake one writer; writers park on it
  *   [3] OWNER          thread slot of the write holder (0 = none / read-locked): dead-writer recovery
  *   [4] POISON         1 once a write holder threw in `withWrite` or died holding the lock
- *   [5] WRITERS        writers inside the slow path, in bits 0..19 (the last one to give up clears
+ *   [5] WRITERS        writers inside the slow path, in bits 0..15 (the last one to give up clears
  *                      WRITERS_WAITING), and an epoch above them, bumped when those writers are
- *                      found dead (see `evictDeadWriters`)
+ *                      found dead (bits 16..30; see `evictDeadWriters`)
  *   [6] ROLL           the slot of the waiting writer that last answered (said it is there), or 0
  *   [7] ROLL_AT        when any waiting writer last answered (`Date.now()` mod 2^30)
  * All-zero is a valid unlocked RwLock.
@@ -33,8 +33,8 @@ import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
 
 const TAG = 0, STATE = 1, WRITER_NOTIFY = 2, OWNER = 3, POISON = 4, WRITERS = 5, ROLL = 6, ROLL_AT = 7;
 
-/** WRITERS: the count of writers in the slow path, below the epoch. */
-const COUNT_BITS = 20;
+/** WRITERS: the count of writers in the slow path (up to 65 535 at once), below the epoch. */
+const COUNT_BITS = 16;
 const COUNT_MASK = (1 << COUNT_BITS) - 1;
 const EPOCH_MASK = (1 << (31 - COUNT_BITS)) - 1;
 /**
@@ -304,9 +304,6 @@ export class RwLock<T = void> implements SharedPrimitive {
     // Answer first, then be counted (in WRITERS, in its current epoch): counted without a fresh
     // answer, a reader could take us for one of the dead.
     const slot = currentSlot();
-    // The last answer before ours: if that writer is dead (it died waiting: a writer that leaves
-    // takes its answer back) and it is all that is left counted when we give up, it is put back.
-    const before = sys.load(words, ROLL);
     this.answer(slot);
     let epoch = sys.add(words, WRITERS, 1) >>> COUNT_BITS;
     let s = this.spinWrite();
@@ -356,7 +353,9 @@ export class RwLock<T = void> implements SharedPrimitive {
       // behind: it would keep new readers out for nobody.
       let left: number;
       for (let w = sys.load(words, WRITERS); ; ) {
-        if (w >>> COUNT_BITS !== epoch) {
+        // Not counted any more: evicted (a new epoch), or — should the epoch ever come round to
+        // ours again — a count of 0, which must not go below it.
+        if (w >>> COUNT_BITS !== epoch || (w & COUNT_MASK) === 0) {
           left = w & COUNT_MASK;
           break;
         }
@@ -368,12 +367,11 @@ export class RwLock<T = void> implements SharedPrimitive {
         w = seen;
       }
       // No longer a waiting writer: our slot must not stay in ROLL, where it could outlive its
-      // thread and, with one (live) writer counted, get that writer evicted at once (two reviews
-      // found live writers evicted through stale slots in ROLL). Giving up with one writer left
-      // counted whose answer ours covered and whose thread is dead (it died waiting), we put
-      // its slot back, so that readers let themselves in at once rather than after ROLL_MS.
-      const deadBefore = !locked && left === 1 && before > 0 && before !== slot && !isAlive(before);
-      sys.cas(words, ROLL, slot, deadBefore ? before : 0);
+      // thread and, with one (live) writer counted, get that writer evicted at once. (Putting
+      // back the slot our answer covered, when that thread was dead, let readers in at once
+      // after a dead writer; three reviews found live writers evicted that way, through
+      // threads that had left and exited later. Not done.)
+      sys.cas(words, ROLL, slot, 0);
       if (!locked) {
         if (left === 0) this.dropWriterFlag();
         else this.handOnIfUnlocked();
