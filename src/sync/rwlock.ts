@@ -332,9 +332,9 @@ export class RwLock<T = void> implements SharedPrimitive {
           }
         }
         otherWriters = WRITERS_WAITING;
-        // Before each park (at least once a slice): still counted? A writer that had not run for
-        // a whole roll call was taken for dead (see evictDeadWriters): count it again. Then
-        // answer the roll call.
+        // Before each park (at least once a slice): answer, then check we are still counted — a
+        // writer that had not run for ROLL_MS was taken for dead (see evictDeadWriters) and
+        // counts itself again, in the new epoch.
         this.answer(slot);
         if (sys.load(words, WRITERS) >>> COUNT_BITS !== epoch) epoch = sys.add(words, WRITERS, 1) >>> COUNT_BITS;
         // Read the notify counter *before* re-checking the state: an unlock that lands in
