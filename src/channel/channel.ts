@@ -56,33 +56,39 @@ export type RecvTarget<T> = [T] extends [bigint]
     : never;
 
 /**
- * `sendMany`'s preparation: the values as an array (a typed array of a numeric codec's own type
- * as it is: checked by construction, copied in run by run), each checked — or, for variable-size
- * codecs, encoded — before the first is sent, so one the codec cannot carry sends nothing.
+ * `sendMany`'s values as an array: a typed array of a numeric codec's own type as it is (checked
+ * by construction, copied in run by run), any other iterable as an array.
  */
-function prepareMany<T>(chan: Chan<T>, values: Iterable<T>): { list: T[]; encoded: (Encoded | null)[] | null; fixed: boolean } {
+function listOf<T>(chan: Chan<T>, values: Iterable<T>): T[] {
   const codec = chan.codec;
-  const fixed = codec.fixedBytes > 0;
-  const typed = fixed && values instanceof (codec as FixedCodec<T>).view;
-  const list = typed || Array.isArray(values) ? (values as unknown as T[]) : Array.from(values);
-  let encoded: (Encoded | null)[] | null = null;
-  if (typed) {
-    // Checked by construction.
-  } else if (codec === codecs.f64 || codec === codecs.f32) {
-    // Any number goes: one typeof per value here, the codec's check (its error) only on a miss.
-    for (let i = 0; i < list.length; i++) if (typeof list[i] !== "number") (codec as FixedCodec<T>).check(list[i]);
-  } else if (fixed) {
-    for (let i = 0; i < list.length; i++) (codec as FixedCodec<T>).check(list[i]);
-  } else {
-    encoded = [];
-    try {
-      for (const v of list) encoded.push(chan.encode(v, true));
-    } catch (e) {
-      for (const enc of encoded) chan.discard(enc);
-      throw e;
+  const typed = codec.fixedBytes > 0 && values instanceof (codec as FixedCodec<T>).view;
+  return typed || Array.isArray(values) ? (values as unknown as T[]) : Array.from(values);
+}
+
+/**
+ * Checks every value of `list` — or, for variable-size codecs, encodes it (the encodings are
+ * returned) — before the first is sent, so one the codec cannot carry sends nothing.
+ */
+function checkMany<T>(chan: Chan<T>, list: T[]): (Encoded | null)[] | null {
+  const codec = chan.codec;
+  if (codec.fixedBytes > 0) {
+    if (list instanceof (codec as FixedCodec<T>).view) return null; // checked by construction
+    if (codec === codecs.f64 || codec === codecs.f32) {
+      // Any number goes: one typeof per value here, the codec's check (its error) only on a miss.
+      for (let i = 0; i < list.length; i++) if (typeof list[i] !== "number") (codec as FixedCodec<T>).check(list[i]);
+    } else {
+      for (let i = 0; i < list.length; i++) (codec as FixedCodec<T>).check(list[i]);
     }
+    return null;
   }
-  return { list, encoded, fixed };
+  const encoded: (Encoded | null)[] = [];
+  try {
+    for (const v of list) encoded.push(chan.encode(v, true));
+  } catch (e) {
+    for (const enc of encoded) chan.discard(enc);
+    throw e;
+  }
+  return encoded;
 }
 
 /** A send of `list[i]` failed with `e`: gives back the later values' encodings, and puts the values not sent in the error. */
@@ -464,7 +470,9 @@ export class Sender<in out T> extends ChannelEnd<T> {
   sendMany<V extends T>(values: Iterable<V & Sendable<V>>, opts?: WaitOptions): void {
     const chan = this.open("sendMany");
     const d = deadlineOf("Sender.sendMany", opts);
-    const { list, encoded, fixed } = prepareMany(chan, values);
+    const list = listOf(chan, values);
+    const encoded = checkMany(chan, list);
+    const fixed = chan.codec.fixedBytes > 0;
     // Whether this wait for room has polled already (once per wait: a stale hint could say
     // "maybe" for as long as the channel stays full).
     let polled = false;
@@ -500,8 +508,8 @@ export class Sender<in out T> extends ChannelEnd<T> {
     try {
       const chan = this.open("sendManyAsync");
       const d = deadlineOf("Sender.sendManyAsync", opts);
-      const { list, encoded, fixed } = prepareMany(chan, values);
-      return sendManyAsync(chan, list, encoded, fixed, d);
+      const list = listOf(chan, values);
+      return sendManyAsync(chan, list, checkMany(chan, list), chan.codec.fixedBytes > 0, d);
     } catch (e) {
       return Promise.reject(e);
     }
