@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
-  CapacityError, DataCloneError, Mutex, TrySendError, channel, codecs, selectAsync, sendArm, spawn,
+  CapacityError, DataCloneError, Mutex, TrySendError, channel, codecs, selectAsync, sendArm, spawn, type Receiver, type Sender,
 } from "../../dist/index.js";
 import { workerUrl } from "../helpers.js";
 import { joinAll, runs, SOAK, setFlag, waitFlag, within } from "./util.js";
@@ -123,15 +123,16 @@ describe("unbounded channel: disconnect vs a sender crossing a block boundary", 
     // sends that began after the close went through. The worker only counts sends that began
     // after the close was confirmed, so a slow close cannot pass for the bug.
     const N = runs(1000);
-    const chans = Array.from({ length: N }, () => channel<number>({ codec: codecs.i32 }));
+    const chans: ([Sender<number>, Receiver<number>] | null)[] = Array.from({ length: N }, () => channel<number>({ codec: codecs.i32 }));
     const flags = new Int32Array(new SharedArrayBuffer(4 * N));
-    const h = spawn(workerUrl("ch-send-until-error.mjs"), chans.map((c) => c[0]), flags);
-    for (const [tx] of chans) tx.close();
+    const h = spawn(workerUrl("ch-send-until-error.mjs"), chans.map((c) => c![0]), flags);
+    for (const c of chans) c![0].close();
     for (let i = 0; i < N; i++) {
       await within(waitFlag(flags, i, 1), `channel ${i} started`);
       const spin = Math.random() * 3000;
       for (let k = 0; k < spin; k++) Math.sqrt(k);
       chans[i]![1].close();
+      chans[i] = null; // its memory may go (see the worker)
       setFlag(flags, i, 2); // from now on every send on channel i must fail
     }
     const [lost] = await joinAll<number[]>([h], "sender", 60_000 * SOAK);
