@@ -3,10 +3,13 @@
  *
  * Word layout (Int32, from byteOffset):
  *   [0] TAG            TypeTag.RwLock
- *   [1] STATE          reader count in bits 0..28 (WRITE_LOCKED = all ones = write-locked),
- *                      READERS_WAITING = bit 29, WRITERS_WAITING = bit 30 (words stay positive)
+ *   [1] STATE          bits 0..28: the reader count, or — write-locked — WRITE_BASE + the thread
+ *                      slot of the write holder (above every reader count; slots are never reused,
+ *                      so a dead holder is known from this word alone); READERS_WAITING = bit 29,
+ *                      WRITERS_WAITING = bit 30 (words stay positive)
  *   [2] WRITER_NOTIFY  bumped to wake one writer; writers park on it
- *   [3] OWNER          thread slot of the write holder (0 = none / read-locked): dead-writer recovery
+ *   [3] (unused)       was OWNER, the holder's slot stored after the CAS that took the lock: a
+ *                      holder terminated between the two left a lock nobody could recover
  *   [4] POISON         1 once a write holder threw in `withWrite` or died holding the lock
  *   [5] WRITERS        writers inside the slow path, in bits 0..15 (the last one to give up clears
  *                      WRITERS_WAITING), and an epoch above them, bumped when those writers are
@@ -24,14 +27,14 @@
 import * as sys from "../sys/index.js";
 import type { Shareable } from "../types.js";
 import { claimTag, placeWords, sharedBuffer } from "../memory/layout.js";
-import { currentSlot, isAlive } from "../thread/registry.js";
+import { MAX_SLOTS, currentSlot, isAlive } from "../thread/registry.js";
 import { DeadlockError, LockError, PoisonError } from "../errors.js";
 import { checkGuarded } from "./mutex.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import { checkCallback, deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
 
-const TAG = 0, STATE = 1, WRITER_NOTIFY = 2, OWNER = 3, POISON = 4, WRITERS = 5, ROLL = 6, ROLL_AT = 7;
+const TAG = 0, STATE = 1, WRITER_NOTIFY = 2, POISON = 4, WRITERS = 5, ROLL = 6, ROLL_AT = 7;
 
 /** WRITERS: the count of writers in the slow path (up to 65 535 at once), below the epoch. */
 const COUNT_BITS = 16;
@@ -46,7 +49,7 @@ const ROLL_MS = 5 * sys.LIVENESS_SLICE_MS;
 /** ROLL_AT's clock: Date.now() (one clock for every thread) modulo this. */
 const ROLL_CLOCK = 1 << 30;
 
-// PLAIN: a few accesses of OWNER and POISON by the thread holding or taking the lock are plain
+// PLAIN: a few accesses of POISON by the thread holding or taking the lock are plain
 // typed-array accesses, not `Atomics`: on Node 20 (V8 11.3) each `Atomics` call is a builtin
 // call, ~5–10 ns, against ~1 ns. The lock's own atomic operations on STATE order them (the JS
 // memory model: a plain write before the unlock's `sub` happens-before whatever the next holder
@@ -55,13 +58,24 @@ const ROLL_CLOCK = 1 << 30;
 // another thread, where a compiler may reuse a plain read.
 
 const MASK = (1 << 29) - 1;
-const WRITE_LOCKED = MASK;
-const MAX_READERS = MASK - 1;
+/**
+ * A write-locked STATE holds WRITE_BASE + the holder's thread slot in its count bits: the CAS that
+ * takes the lock records its owner, so no instant exists at which the lock is held by nobody
+ * known (a worker can be terminated between any two statements). Slots go up to MAX_SLOTS.
+ */
+const WRITE_BASE = MASK - MAX_SLOTS;
+const MAX_READERS = WRITE_BASE - 1;
 const READERS_WAITING = 1 << 29;
 const WRITERS_WAITING = 1 << 30;
 
 const isUnlocked = (s: number) => (s & MASK) === 0;
-const isWriteLocked = (s: number) => (s & MASK) === WRITE_LOCKED;
+const isWriteLocked = (s: number) => (s & MASK) > MAX_READERS;
+/** The thread slot of a write-locked STATE's holder. */
+const writerOf = (s: number) => (s & MASK) - WRITE_BASE;
+
+/** This thread's write-locked count bits, WRITE_BASE + its slot (0 until first needed). */
+let writeLockedByMe = 0;
+const mine = (): number => (writeLockedByMe !== 0 ? writeLockedByMe : (writeLockedByMe = WRITE_BASE + currentSlot()));
 const hasReadersWaiting = (s: number) => (s & READERS_WAITING) !== 0;
 const hasWritersWaiting = (s: number) => (s & WRITERS_WAITING) !== 0;
 /** Readers may enter only when no writer holds the lock *or waits for it* (writer preference). */
@@ -193,7 +207,7 @@ export class RwLock<T = void> implements SharedPrimitive {
   private *readSlow(sync: boolean): SlowPath<void> {
     let s = this.spinRead();
     for (;;) {
-      if (isWriteLocked(s)) this.checkWriter(sync, "RwLock.read");
+      if (isWriteLocked(s)) this.checkWriter(s, sync, "RwLock.read");
       const lockable = isReadLockable(s) || (this.local.reads > 0 && (s & MASK) < MAX_READERS);
       if (lockable) {
         if (sys.cas(this.words, STATE, s, s + 1) === s) {
@@ -203,8 +217,9 @@ export class RwLock<T = void> implements SharedPrimitive {
         s = sys.load(this.words, STATE);
         continue;
       }
-      // Kept out by waiting writers that may be dead (terminated while they waited).
-      if (hasWritersWaiting(s) && !isWriteLocked(s) && this.evictDeadWriters()) {
+      // Kept out by waiting writers that may be dead (terminated while they waited), or by a
+      // writer woken to take the lock that may have died before it did.
+      if (!isWriteLocked(s) && (hasWritersWaiting(s) || hasReadersWaiting(s)) && this.evictDeadWriters()) {
         s = sys.load(this.words, STATE);
         continue;
       }
@@ -254,12 +269,12 @@ export class RwLock<T = void> implements SharedPrimitive {
   /** Blocks until the exclusive write lock is held. @throws PoisonError (guard held), TimeoutError, DeadlockError. */
   write(opts?: WaitOptions): RwLockWriteGuard<T> {
     const g = new RwLockWriteGuard(this);
-    if (opts === undefined && sys.cas(this.words, STATE, 0, WRITE_LOCKED) === 0) return this.writeGuard(g);
+    if (opts === undefined && sys.cas(this.words, STATE, 0, mine()) === 0) return this.writeGuard(g);
     const d = deadlineOf("RwLock.write", opts);
     if (this.local.reads > 0) {
       throw new DeadlockError("RwLock.write: this thread holds a read lock on it; the write lock would wait for itself forever");
     }
-    if (sys.cas(this.words, STATE, 0, WRITE_LOCKED) !== 0) parkSync(this.writeSlow(true), d, "RwLock.write", "RwLock.writeAsync");
+    if (sys.cas(this.words, STATE, 0, mine()) !== 0) parkSync(this.writeSlow(true), d, "RwLock.write", "RwLock.writeAsync");
     return this.writeGuard(g);
   }
 
@@ -272,7 +287,7 @@ export class RwLock<T = void> implements SharedPrimitive {
         if (isWriteLocked(s) && this.recoverDeadWriter()) continue;
         return null;
       }
-      if (sys.cas(this.words, STATE, s, s | WRITE_LOCKED) === s) return this.writeGuard(g);
+      if (sys.cas(this.words, STATE, s, s | mine()) === s) return this.writeGuard(g);
     }
   }
 
@@ -280,7 +295,7 @@ export class RwLock<T = void> implements SharedPrimitive {
   async writeAsync(opts?: WaitOptions): Promise<RwLockWriteGuard<T>> {
     const d = deadlineOf("RwLock.writeAsync", opts);
     const g = new RwLockWriteGuard(this);
-    if (sys.cas(this.words, STATE, 0, WRITE_LOCKED) !== 0) await parkAsync(this.writeSlow(false), d, "RwLock.writeAsync");
+    if (sys.cas(this.words, STATE, 0, mine()) !== 0) await parkAsync(this.writeSlow(false), d, "RwLock.writeAsync");
     return this.writeGuard(g);
   }
 
@@ -313,7 +328,7 @@ export class RwLock<T = void> implements SharedPrimitive {
       for (;;) {
         if (isUnlocked(s)) {
           // Keep WRITERS_WAITING on if others may be parked, so our unlock wakes them.
-          const seen = sys.cas(this.words, STATE, s, s | WRITE_LOCKED | otherWriters);
+          const seen = sys.cas(this.words, STATE, s, s | mine() | otherWriters);
           if (seen === s) {
             locked = true;
             return;
@@ -322,7 +337,7 @@ export class RwLock<T = void> implements SharedPrimitive {
           continue;
         }
         if (isWriteLocked(s)) {
-          this.checkWriter(sync, "RwLock.write");
+          this.checkWriter(s, sync, "RwLock.write");
         }
         if (!hasWritersWaiting(s)) {
           const seen = sys.cas(this.words, STATE, s, s | WRITERS_WAITING);
@@ -398,20 +413,33 @@ export class RwLock<T = void> implements SharedPrimitive {
    * is cleared. Readers only read the answers. A live writer taken for dead (it did not run for
    * that long) only loses its preference: at its next park it answers, sees the new epoch, is
    * counted again and sets WRITERS_WAITING again. Returns whether it cleared WRITERS_WAITING.
+   *
+   * The same goes for a writer *woken* to take the lock (an unlock that found writers and readers
+   * waiting clears WRITERS_WAITING, leaves READERS_WAITING and wakes one writer): if it died before
+   * it took the lock, the lock stays free with readers flagged and nobody to hand it on. Readers
+   * that find it so, with counted writers that pass for dead by the rule above (or with none
+   * counted), clear READERS_WAITING and wake the readers. Returns true then too.
    */
   private evictDeadWriters(): boolean {
     const words = this.words;
     const s = sys.load(words, STATE);
-    if (!hasWritersWaiting(s) || isWriteLocked(s)) return false;
+    const keptOut = hasWritersWaiting(s) && !isWriteLocked(s);
+    const handedToNobody = s === READERS_WAITING;
+    if (!keptOut && !handedToNobody) return false;
     const w = sys.load(words, WRITERS);
-    const roll = sys.load(words, ROLL);
-    const soleAndDead = (w & COUNT_MASK) === 1 && roll > 0 && !isAlive(roll);
-    if (!soleAndDead && ((Date.now() - sys.load(words, ROLL_AT)) & (ROLL_CLOCK - 1)) < ROLL_MS) return false;
-    if ((w & COUNT_MASK) !== 0) {
-      const next = (((w >>> COUNT_BITS) + 1) & EPOCH_MASK) << COUNT_BITS;
-      if (sys.cas(words, WRITERS, w, next) !== w) return false;
+    if (keptOut || (w & COUNT_MASK) !== 0) {
+      const roll = sys.load(words, ROLL);
+      const soleAndDead = (w & COUNT_MASK) === 1 && roll > 0 && !isAlive(roll);
+      if (!soleAndDead && ((Date.now() - sys.load(words, ROLL_AT)) & (ROLL_CLOCK - 1)) < ROLL_MS) return false;
+      if ((w & COUNT_MASK) !== 0) {
+        const next = (((w >>> COUNT_BITS) + 1) & EPOCH_MASK) << COUNT_BITS;
+        if (sys.cas(words, WRITERS, w, next) !== w) return false;
+      }
     }
-    return this.dropWriterFlag();
+    if (keptOut) return this.dropWriterFlag();
+    if (sys.cas(words, STATE, READERS_WAITING, 0) !== READERS_WAITING) return false;
+    sys.notifyAll(words, STATE);
+    return true;
   }
 
   /** No writer waits any more: clear WRITERS_WAITING (and wake readers parked behind it). Returns whether it did. */
@@ -444,47 +472,52 @@ export class RwLock<T = void> implements SharedPrimitive {
 
   /** Hands out the guard made for the write lock now held; inside a PoisonError if poisoned. */
   private writeGuard(g: RwLockWriteGuard<T>): RwLockWriteGuard<T> {
-    // The owner is written right after the CAS that took the lock: until then it reads 0, which
-    // waiters treat as "no owner known yet" (never as dead). Plain accesses (see PLAIN).
-    const words = this.words;
-    words[OWNER] = currentSlot();
-    if (words[POISON] !== 0) throw new PoisonError("RwLock", g);
+    // A plain read (see PLAIN): the CAS that took the lock orders it after an earlier holder's
+    // POISON store. (The owner is in STATE already: the CAS wrote it.)
+    if (this.words[POISON] !== 0) throw new PoisonError("RwLock", g);
     return g;
   }
 
   /** @internal */
   writeUnlock(poison: boolean): void {
-    const owner = sys.load(this.words, OWNER);
-    if (owner !== currentSlot() || !isWriteLocked(sys.load(this.words, STATE))) {
+    const held = sys.load(this.words, STATE);
+    if (!isWriteLocked(held) || writerOf(held) !== currentSlot()) {
       throw new LockError(`RwLock write unlock: the write lock is not held by this thread`);
     }
     if (poison) sys.store(this.words, POISON, 1);
-    this.words[OWNER] = 0; // plain: the `sub` below publishes it (see PLAIN)
-    const s = sys.sub(this.words, STATE, WRITE_LOCKED) - WRITE_LOCKED;
+    const s = sys.sub(this.words, STATE, mine()) - mine();
     if (hasReadersWaiting(s) || hasWritersWaiting(s)) this.wakeWriterOrReaders(s);
   }
 
-  /** Write-locked: deadlock if the writer is us (blocking), recover if the writer is dead. */
-  private checkWriter(sync: boolean, what: string): void {
-    const owner = sys.load(this.words, OWNER);
-    if (owner === 0) return;
-    if (owner === currentSlot()) {
+  /** Write-locked (`s`): deadlock if the writer is us (blocking), recover if the writer is dead. */
+  private checkWriter(s: number, sync: boolean, what: string): void {
+    if (writerOf(s) === currentSlot()) {
       if (sync) throw new DeadlockError(`${what}: this thread holds the write lock; waiting would never end`);
       return;
     }
     this.recoverDeadWriter();
   }
 
-  /** If the write holder is dead: poison and release on its behalf. Returns whether it did. */
+  /**
+   * If the write holder is dead: poison and release on its behalf. Returns whether it did.
+   * Exactly one thread takes the lock over from the dead holder (a CAS of STATE that puts its own
+   * slot in the holder's place), poisons it, then unlocks it as its own: should that thread die
+   * in between, it is the dead holder the next one recovers from.
+   */
   private recoverDeadWriter(): boolean {
-    const owner = sys.load(this.words, OWNER);
-    if (owner === 0 || isAlive(owner)) return false;
-    // Exactly one thread wins the owner word and performs the dead writer's unlock.
-    if (sys.cas(this.words, OWNER, owner, 0) !== owner) return false;
-    sys.store(this.words, POISON, 1);
-    const s = sys.sub(this.words, STATE, WRITE_LOCKED) - WRITE_LOCKED;
-    if (hasReadersWaiting(s) || hasWritersWaiting(s)) this.wakeWriterOrReaders(s);
-    return true;
+    for (let s = sys.load(this.words, STATE); isWriteLocked(s); ) {
+      if (isAlive(writerOf(s))) return false;
+      const seen = sys.cas(this.words, STATE, s, (s & ~MASK) | mine());
+      if (seen !== s) {
+        s = seen; // flags changed, or another thread took it over first
+        continue;
+      }
+      sys.store(this.words, POISON, 1);
+      const after = sys.sub(this.words, STATE, mine()) - mine();
+      if (hasReadersWaiting(after) || hasWritersWaiting(after)) this.wakeWriterOrReaders(after);
+      return true;
+    }
+    return false;
   }
 
   /** Hand an unlocked lock on: one writer if any waits, else all readers (Rust's wake_writer_or_readers). */

@@ -3,8 +3,10 @@
  * rules, poisoning, writer preference and timeouts across workers.
  */
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { AtomicI32, DeadlockError, LockError, PoisonError, RwLock, TimeoutError, WeftError } from "../../dist/index.js";
 import { expectReject, expectThrow, handshake, op, sharedInts, sleep } from "../unit-helpers.js";
+import { fcParams } from "../prop-helpers.js";
 
 describe("RwLock: bad input", () => {
   it.each([
@@ -485,6 +487,85 @@ describe("RwLock across workers", () => {
       await h.join();
     });
   });
+
+  // Regression (twelfth session): the holder's slot was stored in a word of its own right after
+  // the CAS that took the write lock. A worker terminated between the two left the lock held by
+  // nobody known: waiters took it for a live holder's and waited for good (a review's stress hit
+  // it in 2–3 runs of 5). Now the CAS itself records the holder; word 3 is not read any more.
+  it("a write holder terminated with nothing stored after the CAS that took the lock is recovered", async () => {
+    const l = new RwLock(sharedInts());
+    for (const waiter of ["readAsync", "writeAsync"] as const) {
+      const hs = handshake();
+      const h = op("writeThenClearOwnerWord", l, hs.started, hs.release);
+      await hs.whenStarted();
+      await h.terminate();
+      const e = (await expectReject(() => l[waiter]({ timeout: 5_000 }), PoisonError, "RwLock is poisoned")) as PoisonError<any>;
+      e.guard.unlock();
+      l.clearPoison();
+    }
+    l.write().unlock();
+  });
+
+  // Regression (twelfth session): an unlock that finds writers and readers waiting leaves
+  // READERS_WAITING set and wakes one writer to take the lock. A writer that died right then left
+  // the lock free, readers flagged and nobody to hand it on: parked readers waited for good.
+  it("a writer woken to take the lock that dies before it does leaves the readers free to go", async () => {
+    const l = new RwLock(sharedInts());
+    const hs = handshake();
+    const h = op("holdRwLock", l, "read", hs.started, hs.release);
+    await hs.whenStarted();
+    const ws = handshake();
+    const writer = op<string>("wokenWriterDies", l, ws.started);
+    await ws.whenStarted();
+    await sleep(50); // parked on WRITER_NOTIFY
+    // Kept out by the waiting writer, this thread parks with READERS_WAITING set.
+    const reading = l.readAsync({ timeout: 5_000 });
+    for (const end = Date.now() + 5_000; (Atomics.load(l.words, 1) & (1 << 29)) === 0; await sleep(2)) {
+      if (Date.now() > end) throw new Error("the reader never flagged READERS_WAITING");
+    }
+    hs.letGo(); // the holder's unlock wakes the writer, which dies
+    expect(await writer.join(), "the writer was woken by the unlock (not a vacuous run)").toBe("ok");
+    await h.join();
+    const g = await reading;
+    g.unlock();
+    l.write().unlock();
+  });
+
+  it("a writer terminated anywhere in its lock/unlock loop never leaves the lock held by nobody", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 5, maxLength: 5 }), async (delays) => {
+        const data = sharedInts();
+        const l = new RwLock(data);
+        let poisoned = 0;
+        for (const ms of delays) {
+          const rounds = sharedInts();
+          const h = op("churnRwLock", l, rounds);
+          for (const end = Date.now() + 10_000; Atomics.load(rounds, 0) < 100; await sleep(1)) {
+            if (Date.now() > end) throw new Error("the churning writer never ran");
+          }
+          await sleep(ms);
+          await h.terminate();
+          // Within the recovery bound: free, or taken over from the dead holder (poisoned).
+          let g;
+          try {
+            g = await l.writeAsync({ timeout: 5_000 });
+          } catch (e) {
+            expect(e, "the lock was still held after its holder was terminated").toBeInstanceOf(PoisonError);
+            g = (e as PoisonError<any>).guard;
+            l.clearPoison();
+            poisoned++;
+          }
+          // Every round the worker completed is in the data; a holder cut off mid-round adds at most one.
+          const done = Atomics.load(rounds, 0);
+          expect(g.value[0] - done).toBeGreaterThanOrEqual(0);
+          expect(g.value[0] - done).toBeLessThanOrEqual(1);
+          g.value[0] = 0;
+          g.unlock();
+        }
+      }),
+      fcParams(3),
+    );
+  }, 90_000);
 
   it("a worker's throwing withWrite poisons the lock for this thread", async () => {
     const l = new RwLock(sharedInts());

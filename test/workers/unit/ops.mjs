@@ -79,6 +79,47 @@ const ops = {
     return "did not throw";
   },
   /** Writes 99 under the write lock, then throws inside withWrite, poisoning it. */
+  /**
+   * Takes the write lock, then zeroes word 3 (where the holder's slot used to be stored, after the
+   * CAS that took the lock: the state a holder terminated between the two left behind), signals
+   * and blocks until terminated.
+   */
+  writeThenClearOwnerWord(rw, started, release) {
+    rw.write();
+    Atomics.store(rw.words, 3, 0);
+    signal(started);
+    awaitRelease(release);
+    return "released without unlocking";
+  },
+  /**
+   * Takes and releases the write lock until terminated; `rounds[0]` counts rounds. (Write locks
+   * only: a reader that dies holding a read lock is not recovered — readers are not tracked.)
+   */
+  churnRwLock(rw, rounds) {
+    for (;;) {
+      const g = rw.write();
+      g.value[0]++;
+      g.unlock();
+      Atomics.add(rounds, 0, 1);
+    }
+  },
+  /**
+   * Stands for a writer that is woken to take the lock and dies before it does (white-box: the
+   * steps of RwLock's writeSlow on its words). Counts itself in WRITERS, answers (ROLL, ROLL_AT),
+   * flags WRITERS_WAITING (the lock must be read-locked), signals `started` and parks on
+   * WRITER_NOTIFY; once woken it returns at once — its thread then ends — without taking the lock.
+   * Returns how the park ended ("ok": woken by a notify).
+   */
+  wokenWriterDies(rw, started) {
+    const w = rw.words, STATE = 1, WRITER_NOTIFY = 2, WRITERS = 5, ROLL = 6, ROLL_AT = 7, WRITERS_WAITING = 1 << 30;
+    Atomics.store(w, ROLL_AT, Date.now() % (1 << 30));
+    Atomics.store(w, ROLL, threadSlot());
+    Atomics.add(w, WRITERS, 1);
+    Atomics.or(w, STATE, WRITERS_WAITING);
+    const seq = Atomics.load(w, WRITER_NOTIFY);
+    signal(started);
+    return Atomics.wait(w, WRITER_NOTIFY, seq, 10_000);
+  },
   poisonRwLock(rw) {
     try {
       rw.withWrite((v) => {
