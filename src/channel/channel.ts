@@ -20,6 +20,7 @@ import { TimerChan, TimerKind } from "./flavors/timer.js";
 import { Chan, RECV_EMPTY, SEND_FULL, SENT, isSentinel, type Encoded } from "./chan.js";
 import { codecByName, codecs, type AnyCodec, type FixedCodec, type StructuredCodec } from "./codec.js";
 import * as L from "./layout.js";
+import { nextChannelId } from "../thread/registry.js";
 import type { Send, Sendable } from "../types.js";
 
 /** Options of `channel()`. */
@@ -189,7 +190,10 @@ export function channel<T extends Send<T> = unknown>(opts: ChannelOptions<T> = {
   sys.store(h, L.FLAVOR, flavor);
   sys.store(h, L.CAP, flavor === L.Flavor.Array ? capacity : 0);
   sys.store(h, L.SLOT_BYTES, slot);
-  if (flavor === L.Flavor.Array) ArrayQueue.init(new Int32Array(buffer, L.HEADER_BYTES, 2 * capacity), capacity);
+  if (flavor === L.Flavor.Array) {
+    ArrayQueue.init(new Int32Array(buffer, L.HEADER_BYTES, 2 * capacity), capacity);
+    sys.store(h, L.CHAN_ID, nextChannelId());
+  }
   sys.store(h, L.SENDERS, 1);
   sys.store(h, L.RECEIVERS, 1);
   sys.store(h, L.TAG, L.CHANNEL_TAG);

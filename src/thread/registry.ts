@@ -11,13 +11,17 @@
  *   [1] ID      random non-zero id: tells two registries apart after structured clone
  *   [2] NEXT    the last slot handed out (slots start at 1; 0 means "no thread")
  *   [3] BUFFERS the last buffer id handed out (share/directory: buffers inside channel messages)
- *   [HEADER + 4·slot]     LIFE    0 never used, 1 alive, 2 dead, 4 presumed dead, or *stopping*: a wall-clock stamp
+ *   [4] CHANNELS the last channel id handed out (bounded channels name themselves in intents)
+ *   [HEADER + 8·slot]     LIFE    0 never used, 1 alive, 2 dead, 4 presumed dead, or *stopping*: a wall-clock stamp
  *                                 (`Date.now()`, Int32-wrapped) with its two low bits set, written
  *                                 when someone asked to terminate the thread (see `markStopping`)
- *   [HEADER + 4·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
- *   [HEADER + 4·slot + 2] PARK    the thread's parker: a futex word others bump to wake it (select)
- *   [HEADER + 4·slot + 3] PARENT  the slot of the thread that started it (`allocateSlot`; 0 = none or
+ *   [HEADER + 8·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
+ *   [HEADER + 8·slot + 2] PARK    the thread's parker: a futex word others bump to wake it (select)
+ *   [HEADER + 8·slot + 3] PARENT  the slot of the thread that started it (`allocateSlot`; 0 = none or
  *                                 unknown), and HAS_CHILDREN (bit 30) once it started one itself
+ *   [HEADER + 8·slot + 4…7] INTENT the bounded-channel reservation the thread last went for: channel
+ *                                 id, first position, position after it, side and run (see
+ *                                 `deadReservation` and flavors/array.ts)
  *
  * Beside it, a second growable buffer, the *pin table* (share/directory): one Int32 per buffer id,
  * indexed by id, counting the messages that name the buffer and are not decoded yet. It travels
@@ -37,8 +41,10 @@ import * as sys from "../sys/index.js";
 import { TypeTag, sharedBuffer } from "../memory/layout.js";
 import { WeftError } from "../errors.js";
 
-const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, HEADER = 4;
-const LIFE = 0, NATIVE = 1, PARK = 2, PARENT = 3, SLOT_WORDS = 4;
+const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, CHANNELS = 4, HEADER = 5;
+const LIFE = 0, NATIVE = 1, PARK = 2, PARENT = 3, INTENT = 4, SLOT_WORDS = 8;
+/** Words of a slot's INTENT: channel id, first position, position after the reservation, side and run. */
+export const I_CHAN = 0, I_START = 1, I_NEXT = 2, I_INFO = 3;
 /** In a slot's PARENT word: the slot's thread allocated slots for threads it started. */
 const HAS_CHILDREN = 1 << 30;
 /**
@@ -63,9 +69,9 @@ const isStopping = (life: number): boolean => (life & STOPPING_BITS) === STOPPIN
 export const MAX_SLOTS = (1 << 22) - 1;
 const INITIAL_BYTES = (HEADER + SLOT_WORDS * 1024) * 4;
 const MAX_BYTES = (HEADER + SLOT_WORDS * (MAX_SLOTS + 1)) * 4;
-// v2: four words per slot (PARENT). A copy of weft with the old layout keeps its own registry.
-const ENV_KEY = "weft.registry.v2";
-const PINS_KEY = "weft.pins.v2";
+// v3: eight words per slot (INTENT), CHANNELS. A copy of weft with an older layout keeps its own registry.
+const ENV_KEY = "weft.registry.v3";
+const PINS_KEY = "weft.pins.v3";
 /** The pin table starts with room for 4096 buffer ids and grows up to 2²⁶ (256 MiB reserved). */
 const PINS_INITIAL_BYTES = 4096 * 4;
 const PINS_MAX_BYTES = 2 ** 28;
@@ -79,7 +85,7 @@ interface ThreadState {
   slot: number;
 }
 
-const STATE_KEY = Symbol.for("weft.thread.v2");
+const STATE_KEY = Symbol.for("weft.thread.v3");
 const state: ThreadState = ((globalThis as any)[STATE_KEY] ??= { sab: null, words: null, id: 0, slot: 0 });
 
 const nodeProcess: any = (globalThis as any).process;
@@ -376,4 +382,76 @@ export function unpark(slot: number): void {
   // change and does not sleep.
   sys.add(words, i, 1);
   sys.notify(words, i, 1);
+}
+
+/** A new bounded channel's id (never 0), unique in this registry: what its reservations name in INTENT. */
+export function nextChannelId(): number {
+  const words = registryWords();
+  for (;;) {
+    const id = (sys.add(words, CHANNELS, 1) + 1) & 0x7fffffff;
+    if (id !== 0) return id;
+  }
+}
+
+/**
+ * The INTENT words of `slot` (I_CHAN…I_INFO), as a view of their own. The slot's thread writes
+ * them with plain stores right before each CAS that may take a reservation: the CAS orders them
+ * before anything a thread that sees its effect does. A fixed-length view: V8 11.3 makes every
+ * access through a length-tracking view of a growable buffer (`registryWords()`) a slow call,
+ * ~11 ns a store against ~0.7 here.
+ */
+export function intentWords(slot: number): Int32Array {
+  ensureCapacity(registryWords(), slot);
+  return new Int32Array(state.sab!, (HEADER + SLOT_WORDS * slot + INTENT) * 4, 4);
+}
+
+/** In I_INFO: set for a receive's reservation, clear for a send's. */
+export const INTENT_SIDE = 1 << 30;
+/** In I_INFO: the slots (free or published) the reservation found from its first on, of which it took some. */
+export const INTENT_RUN = (1 << 29) - 1;
+/** In I_INFO: recovery tasks a thread has taken on for the dead owner of the intent (see `claimIntentTask`). */
+export const TASK_SPLIT = 1 << 29, TASK_RELEASE = 1 << 31;
+const TASKS = TASK_SPLIT | TASK_RELEASE;
+
+/**
+ * The reservation on channel `chan` whose INTENT has `side` (INTENT_SIDE or 0) and, at word `key`
+ * (I_START or I_NEXT), position `pos` — if every thread whose intent matches is dead (`!isAlive`)
+ * and they all agree on it: then `[start, next, info, slot]` (slot: the first of them, where
+ * recovery tasks are claimed), else null (no match, a live thread among them, or dead ones that
+ * disagree). The thread that took the reservation wrote its intent before its CAS, so it is among
+ * the matches; a thread whose CAS for the same position failed and that died before its next
+ * attempt may be too. A scan of every slot handed out: only for threads that have been stuck
+ * behind a reservation for ~20 ms.
+ */
+export function deadReservation(chan: number, side: number, key: number, pos: number): [number, number, number, number] | null {
+  const words = registryWords();
+  const last = lastSlot(words);
+  let found: [number, number, number, number] | null = null;
+  for (let slot = 1; slot <= last; slot++) {
+    const base = HEADER + SLOT_WORDS * slot + INTENT;
+    if (sys.load(words, base + I_CHAN) !== chan) continue;
+    const info = sys.load(words, base + I_INFO);
+    if ((info & INTENT_SIDE) !== side || sys.load(words, base + key) !== pos) continue;
+    if (isAlive(slot)) return null;
+    const start = sys.load(words, base + I_START), next = sys.load(words, base + I_NEXT);
+    if (found === null) found = [start, next, info, slot];
+    else if (found[0] !== start || found[1] !== next || ((found[2] ^ info) & ~TASKS) !== 0) return null;
+  }
+  return found;
+}
+
+/**
+ * Takes recovery task `task` (TASK_SPLIT, TASK_RELEASE) of the dead reservation whose intent is in
+ * `slot`: true for exactly one caller, which then does it. (The intent's thread is dead: nothing
+ * else writes these words.)
+ */
+export function claimIntentTask(slot: number, task: number): boolean {
+  const words = registryWords();
+  const i = HEADER + SLOT_WORDS * slot + INTENT + I_INFO;
+  for (let info = sys.load(words, i); (info & task) === 0; ) {
+    const seen = sys.cas(words, i, info, info | task);
+    if (seen === info) return true;
+    info = seen;
+  }
+  return false;
 }

@@ -85,7 +85,7 @@ describe("allocateSlot", () => {
   it("gives the allocating thread no slot of its own (it can still adopt another registry)", () => {
     // Regression (review): recording the parent claimed a slot for the thread that spawned, and
     // a worker that had only spawned could then no longer revive values from another registry.
-    const state = (globalThis as any)[Symbol.for("weft.thread.v2")];
+    const state = (globalThis as any)[Symbol.for("weft.thread.v3")];
     const own = state.slot;
     try {
       state.slot = 0;
@@ -104,7 +104,7 @@ describe("markExited", () => {
     const sibling = allocateSlot();
     // Slots allocated "by" `parent`: allocateSlot records the calling thread's slot, so fake the
     // parent by allocating from a thread state whose slot is `parent`.
-    const state = (globalThis as any)[Symbol.for("weft.thread.v2")];
+    const state = (globalThis as any)[Symbol.for("weft.thread.v3")];
     const own = state.slot;
     let child: number, grandchild: number, deadChild: number;
     try {

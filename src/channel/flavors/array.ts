@@ -14,7 +14,11 @@
  * all-zero: that would make every slot look free in the first lap).
  */
 import * as sys from "../../sys/index.js";
-import { HEAD, TAIL, HEADER_BYTES, alignUp } from "../layout.js";
+import { CHAN_ID, HEAD, TAIL, HEADER_BYTES, alignUp } from "../layout.js";
+import {
+  I_CHAN, I_INFO, I_NEXT, I_START, INTENT_RUN, INTENT_SIDE, TASK_RELEASE, TASK_SPLIT,
+  claimIntentTask, deadReservation, intentWords, slotIfAny,
+} from "../../thread/registry.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_DISCONNECTED, SEND_FULL, SENT, type Encoded, type RecvAttempt } from "../chan.js";
 import type { Arena } from "../../memory/arena.js";
 import type { AnyCodec, FixedCodec } from "../codec.js";
@@ -97,6 +101,11 @@ export class ArrayQueue {
    */
   private wakeBoth = false;
 
+  /** The channel's id (header word CHAN_ID): what this queue's intents name. */
+  private readonly chanId: number;
+  /** This thread's INTENT words in the registry (null until this thread has a slot). */
+  private iw: Int32Array | null = null;
+
   constructor(
     private readonly header: Int32Array,
     /**
@@ -117,6 +126,7 @@ export class ArrayQueue {
     // stamp younger than half the cycle, so an old stamp never equals a current one.
     const cycle = 2 ** (32 - this.lapShift);
     this.refreshMask = Math.max(1, cycle / 4) - 1;
+    this.chanId = sys.load(header, CHAN_ID);
   }
 
   /** Largest capacity the position encoding allows. */
@@ -240,6 +250,7 @@ export class ArrayQueue {
         const total = this.ready(index, tail, max);
         const n = total < max ? total : max;
         const next = this.skip(tail, index, n);
+        this.intend(total, tail, next);
         const seen = sys.cas(header, TAIL, tail, next);
         if (seen === tail) {
           this.runPos = tail;
@@ -247,6 +258,7 @@ export class ArrayQueue {
           if (total > n) this.split(index + n, total - n, (tail - index) | 0);
           return n;
         }
+        this.unintend();
         tail = seen;
         continue;
       }
@@ -258,9 +270,11 @@ export class ArrayQueue {
       }
       // Otherwise the slot is in passing: a sender is publishing last lap's message there, or has
       // just taken the slots before it and is writing where the rest of their free run begins.
-      // Wait for it.
-      if (spins >= queueHooks.spinLimit) return BUSY;
-      sys.snooze(spins, RUN_SPIN);
+      // Wait for it — and, if it is a dead thread's, do what it left undone (see `recoverAtTail`).
+      if (spins >= queueHooks.spinLimit) {
+        if (!this.recoverAtTail(tail)) return BUSY;
+        spins = -1;
+      } else sys.snooze(spins, RUN_SPIN);
       tail = sys.load(header, TAIL);
     }
   }
@@ -285,6 +299,7 @@ export class ArrayQueue {
         const total = this.ready(index, first, max);
         const n = total < max ? total : max;
         const next = this.skip(head, index, n);
+        this.intend(INTENT_SIDE | total, head, next);
         const seen = sys.cas(header, HEAD, head, next);
         if (seen === head) {
           this.runPos = head;
@@ -292,6 +307,7 @@ export class ArrayQueue {
           if (total > n) this.split(index + n, total - n, (first - index) | 0);
           return n;
         }
+        this.unintend();
         head = seen;
         continue;
       }
@@ -300,8 +316,10 @@ export class ArrayQueue {
       // and is writing where the rest of their run begins: wait for it.
       const tail = sys.load(header, TAIL);
       if ((tail & ~mark) === head) return (tail & mark) !== 0 ? DISCONNECTED : EMPTY;
-      if (spins >= queueHooks.spinLimit) return BUSY;
-      sys.snooze(spins, RUN_SPIN);
+      if (spins >= queueHooks.spinLimit) {
+        if (!this.recoverAtHead(head)) return BUSY;
+        spins = -1;
+      } else sys.snooze(spins, RUN_SPIN);
       head = sys.load(header, HEAD);
     }
   }
@@ -354,12 +372,14 @@ export class ArrayQueue {
     if (stamp === tail) {
       const run = this.runAt(index);
       const next = this.skip(tail, index, 1);
+      this.intend(run > this.cap - index ? this.cap - index : run, tail, next);
       if (sys.cas(this.header, TAIL, tail, next) === tail) {
         this.nextTail = next;
         this.stamp = (tail + 1) | 0;
         if (run > 1) this.split(index + 1, run > this.cap - index ? this.cap - index - 1 : run - 1, (tail - index) | 0);
         return index;
       }
+      this.unintend();
     } else if (quick && ((stamp + this.oneLap) | 0) === ((tail + 1) | 0)) return FULL;
     const n = this.startSendMany(1);
     if (n < 0) return n;
@@ -390,12 +410,14 @@ export class ArrayQueue {
     if (stamp === ((head + 1) | 0)) {
       const run = this.runAt(index);
       const next = this.skip(head, index, 1);
+      this.intend(INTENT_SIDE | (run > this.cap - index ? this.cap - index : run), head, next);
       if (sys.cas(this.header, HEAD, head, next) === head) {
         this.nextHead = next;
         this.stamp = (head + this.oneLap) | 0;
         if (run > 1) this.split(index + 1, run > this.cap - index ? this.cap - index - 1 : run - 1, (head + 1 - index) | 0);
         return index;
       }
+      this.unintend();
     } else if (quick && stamp === head) return EMPTY;
     const n = this.startRecvMany(1);
     if (n < 0) return n;
@@ -467,6 +489,126 @@ export class ArrayQueue {
     // Marked — but HEAD / TAIL may have moved on before the mark went in (the slot taken and
     // released / published meanwhile): then it marks a slot nobody we wait for will write next.
     return sys.load(header, at) === pos;
+  }
+
+  // ------------------------------------------------------------------ threads that die in a reservation
+  //
+  // A thread terminated between the CAS that takes a reservation and the stores that end it (the
+  // publish or release of its run, and — when it took only the first slots of a run — the `split`
+  // store where the rest begins) used to leave the channel stopped at that slot for good. Now each
+  // thread writes, with plain stores right before each such CAS, its *intent* in its registry slot
+  // (thread/registry.ts): this channel's id, the first position, the position after the run and
+  // the run it found (with the side). A thread that has waited ~20 ms at a slot (SPIN_LIMIT
+  // rounds) looks for the intent that explains the wait; if every thread whose intent matches is
+  // dead, it does what the dead one left undone, once (`claimIntentTask`, or the HEAD CAS):
+  //   T1  a sender died before its split: senders wait at TAIL = its next → write the split;
+  //   T2  a sender died before its publish: receivers wait at HEAD = its start → take its slots
+  //       (HEAD CAS) and release them, unread (nothing was sent: its send never returned);
+  //   T3  a receiver died before its split: receivers wait at HEAD = its next → write the split;
+  //   T4  a receiver died before its release: senders wait at TAIL = its start a lap on →
+  //       release its slots (the messages it took are gone with it).
+  // A live thread among the matches (slow, not dead) vetoes: the wait goes on, as it always did.
+
+  /**
+   * Records in this thread's INTENT words the reservation the CAS that follows may take (see
+   * above): plain stores, ordered before the CAS. Nothing until this thread has a registry slot.
+   */
+  private intend(info: number, start: number, next: number): void {
+    let iw = this.iw;
+    if (iw === null) {
+      const slot = slotIfAny();
+      if (slot === 0) return;
+      iw = this.iw = intentWords(slot);
+    }
+    iw[I_START] = start;
+    iw[I_NEXT] = next;
+    iw[I_INFO] = info;
+    iw[I_CHAN] = this.chanId;
+  }
+
+  /** The CAS took nothing: the intent names no reservation of this thread any more. */
+  private unintend(): void {
+    if (this.iw !== null) this.iw[I_CHAN] = 0;
+  }
+
+  /** Test hook: this handle writes its intents as thread `slot`'s (a handle standing for another thread). */
+  actAs(slot: number): void {
+    this.iw = intentWords(slot);
+  }
+
+  /** Slots from position `start` to `next` (a reservation never runs past the end of the ring). */
+  private span(start: number, next: number): number {
+    const from = start & (this.mark - 1);
+    return ((next ^ start) & ~(this.oneLap - 1)) === 0 ? (next & (this.mark - 1)) - from : this.cap - from;
+  }
+
+  /**
+   * A sender waited long at TAIL `tail` (no mark): T4 or T1 (see above). Returns whether it did
+   * one (or found the slot moved on meanwhile): the caller then looks again.
+   *
+   * Each recovery re-reads the slot after it has found the dead thread, and acts only if the slot
+   * still shows that thread's work undone: the dead thread may have done it before it died, after
+   * the caller last looked.
+   */
+  private recoverAtTail(tail: number): boolean {
+    const index = tail & (this.mark - 1);
+    if (((this.stampAt(index) + this.oneLap) | 0) === ((tail + 1) | 0)) {
+      // Last lap's message is still here: T4, if a dead receiver took it. (A slot inside a run
+      // holds such a stamp too — a new ring's do, see `init` — so T1 may be what is owed instead.)
+      const start = (tail - this.oneLap) | 0;
+      const r = deadReservation(this.chanId, INTENT_SIDE, I_START, start);
+      if (r !== null && claimIntentTask(r[3], TASK_RELEASE)) {
+        if (((this.stampAt(index) + this.oneLap) | 0) === ((tail + 1) | 0)) {
+          this.publishFor(start, this.span(start, r[1]), (start + this.oneLap - index) | 0, true);
+        }
+        return true;
+      }
+    }
+    // T1: not split yet while the stamp there is older than this lap's "free".
+    return this.splitFor(0, tail, index, (tail - index) | 0, -1);
+  }
+
+  /** A receiver waited long at HEAD `head`: T3 or T2 (see above). Returns whether it did one (or the slot moved on). */
+  private recoverAtHead(head: number): boolean {
+    const index = head & (this.mark - 1);
+    // T3: not split yet while the stamp there is at most this lap's "free" (the stamp a refresh
+    // lap gives a published run's inner slots).
+    if (this.splitFor(INTENT_SIDE, head, index, (head + 1 - index) | 0, 0)) return true;
+    const r = deadReservation(this.chanId, 0, I_START, head);
+    if (r === null) return false;
+    // T2, unless it published after all. Taking its slots is the claim: one receiver's HEAD CAS.
+    if (this.stampAt(index) === ((head + 1) | 0)) return true;
+    if (sys.cas(this.header, HEAD, head, r[1]) !== head) return true;
+    this.publishFor(head, this.span(head, r[1]), (head + this.oneLap - index) | 0, true);
+    return true;
+  }
+
+  /**
+   * T1 / T3: if a dead thread's reservation ended at position `at` (slot `index`) with the rest of
+   * its run still to be marked there, marks it: the rest's length, then its first stamp (`stored`:
+   * free in this lap for a send's run, published for a receive's). Still to be marked while the
+   * slot's stamp, compared with `at`, is at most `upTo` (signed, as positions). Returns whether it
+   * did (or found it done).
+   */
+  private splitFor(side: number, at: number, index: number, stored: number, upTo: number): boolean {
+    const r = deadReservation(this.chanId, side, I_NEXT, at);
+    if (r === null) return false;
+    const rest = (r[2] & INTENT_RUN) - this.span(r[0], r[1]);
+    if (rest <= 0 || !claimIntentTask(r[3], TASK_SPLIT)) return false;
+    if (((this.stampAt(index) - at) | 0) > upTo) return true;
+    this.stamps[(index << 1) | 1] = rest;
+    sys.exchange(this.stamps, index << 1, stored);
+    this.wakeBoth = true; // whoever waits there, on either side (a WAITING mark taken or not)
+    return true;
+  }
+
+  /** Publishes or releases (`publishRun`) the run of `n` slots at position `pos` for a dead thread, then wakes both sides. */
+  private publishFor(pos: number, n: number, value: number, release: boolean): void {
+    const saved = this.runPos;
+    this.runPos = pos;
+    this.publishRun(pos & (this.mark - 1), n, value, release);
+    this.runPos = saved;
+    this.wakeBoth = true;
   }
 
   /** Messages in the channel now. */
