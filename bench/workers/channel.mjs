@@ -14,8 +14,17 @@ import { RingBuffer } from "ringbuf.js";
 import { SpscRing, Vyukov, Handoff } from "../lib/channel-baselines.mjs";
 import { loadMultithreading } from "../lib/peers.mjs";
 
-/** weft's build: dist/, or another build named by `shared.dist` (bench/micro/channel-ab.mjs). */
-const weft = (shared) => import(shared?.dist ?? "../../dist/index.js");
+/**
+ * weft's build: dist/, or another build named by `shared.dist` (bench/micro/channel-ab.mjs). The
+ * worker takes a weft thread identity (`threadSlot()`), as every worker started with `spawn` or
+ * by a pool has: a thread with one notes each bounded-channel reservation in the registry (see
+ * docs/design.md, "A thread that dies in a bounded channel's reservation"), and that is measured.
+ */
+const weft = async (shared) => {
+  const lib = await import(shared?.dist ?? "../../dist/index.js");
+  lib.threadSlot();
+  return lib;
+};
 
 export const K = 0x9e3779b1 | 0;
 /** Result words per consumer: count, sum, hash, bad. */

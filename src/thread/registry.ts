@@ -12,14 +12,15 @@
  *   [2] NEXT    the last slot handed out (slots start at 1; 0 means "no thread")
  *   [3] BUFFERS the last buffer id handed out (share/directory: buffers inside channel messages)
  *   [4] CHANNELS the last channel id handed out (bounded channels name themselves in intents)
- *   [HEADER + 8·slot]     LIFE    0 never used, 1 alive, 2 dead, 4 presumed dead, or *stopping*: a wall-clock stamp
+ *   (HEADER = 16 words, and 16 words per slot: a cache line each)
+ *   [HEADER + 16·slot]     LIFE    0 never used, 1 alive, 2 dead, 4 presumed dead, or *stopping*: a wall-clock stamp
  *                                 (`Date.now()`, Int32-wrapped) with its two low bits set, written
  *                                 when someone asked to terminate the thread (see `markStopping`)
- *   [HEADER + 8·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
- *   [HEADER + 8·slot + 2] PARK    the thread's parker: a futex word others bump to wake it (select)
- *   [HEADER + 8·slot + 3] PARENT  the slot of the thread that started it (`allocateSlot`; 0 = none or
+ *   [HEADER + 16·slot + 1] NATIVE  Node's worker `threadId` + 1 of the slot's thread (0 = unknown)
+ *   [HEADER + 16·slot + 2] PARK    the thread's parker: a futex word others bump to wake it (select)
+ *   [HEADER + 16·slot + 3] PARENT  the slot of the thread that started it (`allocateSlot`; 0 = none or
  *                                 unknown), and HAS_CHILDREN (bit 30) once it started one itself
- *   [HEADER + 8·slot + 4…7] INTENT the bounded-channel reservation the thread last went for: channel
+ *   [HEADER + 16·slot + 4…7] INTENT the bounded-channel reservation the thread last went for: channel
  *                                 id, first position, position after it, side and run (see
  *                                 `deadReservation` and flavors/array.ts)
  *
@@ -41,8 +42,11 @@ import * as sys from "../sys/index.js";
 import { TypeTag, sharedBuffer } from "../memory/layout.js";
 import { WeftError } from "../errors.js";
 
-const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, CHANNELS = 4, HEADER = 5;
-const LIFE = 0, NATIVE = 1, PARK = 2, PARENT = 3, INTENT = 4, SLOT_WORDS = 8;
+// HEADER and SLOT_WORDS are 64 bytes: each slot has a cache line of its own. Its thread writes its
+// INTENT at every bounded-channel reservation; two threads' intents on one line made a 1 → 1
+// channel 1.7× slower (the line went back and forth with every message).
+const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, CHANNELS = 4, HEADER = 16;
+const LIFE = 0, NATIVE = 1, PARK = 2, PARENT = 3, INTENT = 4, SLOT_WORDS = 16;
 /** Words of a slot's INTENT: channel id, first position, position after the reservation, side and run. */
 export const I_CHAN = 0, I_START = 1, I_NEXT = 2, I_INFO = 3;
 /** In a slot's PARENT word: the slot's thread allocated slots for threads it started. */
@@ -69,7 +73,7 @@ const isStopping = (life: number): boolean => (life & STOPPING_BITS) === STOPPIN
 export const MAX_SLOTS = (1 << 22) - 1;
 const INITIAL_BYTES = (HEADER + SLOT_WORDS * 1024) * 4;
 const MAX_BYTES = (HEADER + SLOT_WORDS * (MAX_SLOTS + 1)) * 4;
-// v3: eight words per slot (INTENT), CHANNELS. A copy of weft with an older layout keeps its own registry.
+// v3: sixteen words per slot (INTENT, a line each), CHANNELS. A copy of weft with an older layout keeps its own registry.
 const ENV_KEY = "weft.registry.v3";
 const PINS_KEY = "weft.pins.v3";
 /** The pin table starts with room for 4096 buffer ids and grows up to 2²⁶ (256 MiB reserved). */
