@@ -28,6 +28,21 @@ function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
   return -1;
 }
 
+describe("short Latin-1 strings (decoded 8 characters per call)", () => {
+  it("every length up to 80, every byte value, as values and as keys, in one message and across messages", () => {
+    const strings: string[] = [];
+    for (let n = 0; n <= 80; n++) {
+      let s = "";
+      for (let i = 0; i < n; i++) s += String.fromCharCode((n * 37 + i * 11) & 0xff);
+      strings.push(s);
+    }
+    const all = strings.join("") + String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
+    const value = { strings, all, keyed: Object.fromEntries(strings.map((s, i) => [s, i])) };
+    expect(decodeFromBytes(encodeToBytes(value))).toEqual(value);
+    for (const s of strings) expect(decodeFromBytes(encodeToBytes(s))).toBe(s);
+  });
+});
+
 describe("an ArrayBuffer's bytes start 8-aligned in the message", () => {
   it("whatever comes before them (strings of every length, nested buffers, a resizable one)", () => {
     for (let pre = 0; pre < 12; pre++) {
