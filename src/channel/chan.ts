@@ -361,6 +361,16 @@ export abstract class Chan<T> {
   /** Set while `dropRemaining` runs: messages are released instead of decoded. */
   private dropping = false;
 
+  /** Releases the message `holdVar` took, without decoding it (its arena block, its pins). */
+  protected dropHeld(): void {
+    this.dropping = true;
+    try {
+      this.decodeHeld();
+    } finally {
+      this.dropping = false;
+    }
+  }
+
   /**
    * The last receiver is gone: nobody can receive what is left, so drop it now (as crossbeam does)
    * rather than keep its memory until every sender is gone too — arena blocks freed, `len` 0, and

@@ -417,17 +417,21 @@ export const INTENT_RUN = (1 << 29) - 1;
 export const TASK_SPLIT = 1 << 29, TASK_RELEASE = 1 << 31;
 const TASKS = TASK_SPLIT | TASK_RELEASE;
 
+/** `deadReservation`'s answer when a live thread's intent matches: whoever waits must go on waiting. */
+export const LIVE = "live" as const;
+
 /**
  * The reservation on channel `chan` whose INTENT has `side` (INTENT_SIDE or 0) and, at word `key`
- * (I_START or I_NEXT), position `pos` — if every thread whose intent matches is dead (`!isAlive`)
- * and they all agree on it: then `[start, next, info, slot]` (slot: the first of them, where
- * recovery tasks are claimed), else null (no match, a live thread among them, or dead ones that
- * disagree). The thread that took the reservation wrote its intent before its CAS, so it is among
- * the matches; a thread whose CAS for the same position failed and that died before its next
- * attempt may be too. A scan of every slot handed out: only for threads that have been stuck
- * behind a reservation for ~20 ms.
+ * (I_START or I_NEXT), position `pos`. Only intents whose CAS took the reservation count: a thread
+ * marks its intent won (I_CHAN = the channel id; it is `~id` until then) right after that CAS, so
+ * threads that lost the race, or died before their CAS, are not matched. If the thread that took
+ * it has exited (`hasExited`: its exit was seen, so it runs no more — a thread only asked to
+ * terminate may still be running, and would then write into slots given to others), returns
+ * `[start, next, info, slot]`; `LIVE` if it has not; null if no intent matches (completed
+ * reservations clear theirs). A scan of every slot handed out: only for threads that have been
+ * stuck behind a reservation for ~20 ms.
  */
-export function deadReservation(chan: number, side: number, key: number, pos: number): [number, number, number, number] | null {
+export function deadReservation(chan: number, side: number, key: number, pos: number): [number, number, number, number] | typeof LIVE | null {
   const words = registryWords();
   const last = lastSlot(words);
   let found: [number, number, number, number] | null = null;
@@ -436,10 +440,10 @@ export function deadReservation(chan: number, side: number, key: number, pos: nu
     if (sys.load(words, base + I_CHAN) !== chan) continue;
     const info = sys.load(words, base + I_INFO);
     if ((info & INTENT_SIDE) !== side || sys.load(words, base + key) !== pos) continue;
-    if (isAlive(slot)) return null;
-    const start = sys.load(words, base + I_START), next = sys.load(words, base + I_NEXT);
-    if (found === null) found = [start, next, info, slot];
-    else if (found[0] !== start || found[1] !== next || ((found[2] ^ info) & ~TASKS) !== 0) return null;
+    if (!hasExited(slot)) return LIVE;
+    // Two won intents for one position: one is from 2^32 positions ago. Leave both alone.
+    if (found !== null) return LIVE;
+    found = [sys.load(words, base + I_START), sys.load(words, base + I_NEXT), info, slot];
   }
   return found;
 }

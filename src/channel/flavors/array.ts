@@ -17,7 +17,7 @@ import * as sys from "../../sys/index.js";
 import { CHAN_ID, HEAD, TAIL, HEADER_BYTES, alignUp } from "../layout.js";
 import {
   I_CHAN, I_INFO, I_NEXT, I_START, INTENT_RUN, INTENT_SIDE, TASK_RELEASE, TASK_SPLIT,
-  claimIntentTask, deadReservation, intentWords, slotIfAny,
+  LIVE, claimIntentTask, deadReservation, intentWords, slotIfAny,
 } from "../../thread/registry.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_DISCONNECTED, SEND_FULL, SENT, type Encoded, type RecvAttempt } from "../chan.js";
 import type { Arena } from "../../memory/arena.js";
@@ -253,6 +253,7 @@ export class ArrayQueue {
         this.intend(total, tail, next);
         const seen = sys.cas(header, TAIL, tail, next);
         if (seen === tail) {
+          this.won();
           this.runPos = tail;
           this.nextTail = next;
           if (total > n) this.split(index + n, total - n, (tail - index) | 0);
@@ -282,7 +283,9 @@ export class ArrayQueue {
   /** Publishes `n` slots reserved by startSendMany; true if a receiver waits to be woken. */
   endSendMany(n: number): boolean {
     const index = this.runPos & (this.mark - 1);
-    return this.publishRun(index, n, (this.runPos + 1 - index) | 0, false);
+    const waiting = this.publishRun(index, n, (this.runPos + 1 - index) | 0, false);
+    this.unintend();
+    return waiting;
   }
 
   /**
@@ -302,6 +305,7 @@ export class ArrayQueue {
         this.intend(INTENT_SIDE | total, head, next);
         const seen = sys.cas(header, HEAD, head, next);
         if (seen === head) {
+          this.won();
           this.runPos = head;
           this.nextHead = next;
           if (total > n) this.split(index + n, total - n, (first - index) | 0);
@@ -327,7 +331,9 @@ export class ArrayQueue {
   /** Releases `n` slots reserved by startRecvMany (payloads read); true if a sender waits. */
   endRecvMany(n: number): boolean {
     const index = this.runPos & (this.mark - 1);
-    return this.publishRun(index, n, (this.runPos + this.oneLap - index) | 0, true);
+    const waiting = this.publishRun(index, n, (this.runPos + this.oneLap - index) | 0, true);
+    this.unintend();
+    return waiting;
   }
 
   /**
@@ -374,6 +380,7 @@ export class ArrayQueue {
       const next = this.skip(tail, index, 1);
       this.intend(run > this.cap - index ? this.cap - index : run, tail, next);
       if (sys.cas(this.header, TAIL, tail, next) === tail) {
+        this.won();
         this.nextTail = next;
         this.stamp = (tail + 1) | 0;
         if (run > 1) this.split(index + 1, run > this.cap - index ? this.cap - index - 1 : run - 1, (tail - index) | 0);
@@ -394,7 +401,9 @@ export class ArrayQueue {
   endSend(index: number): boolean {
     // The exchange is the release: a receiver that sees the stamp sees the payload before it.
     this.stamps[(index << 1) | 1] = 1;
-    return (sys.exchange(this.stamps, index << 1, (this.stamp - index) | 0) & this.mark) !== 0;
+    const waiting = (sys.exchange(this.stamps, index << 1, (this.stamp - index) | 0) & this.mark) !== 0;
+    this.unintend();
+    return waiting;
   }
 
   /**
@@ -412,6 +421,7 @@ export class ArrayQueue {
       const next = this.skip(head, index, 1);
       this.intend(INTENT_SIDE | (run > this.cap - index ? this.cap - index : run), head, next);
       if (sys.cas(this.header, HEAD, head, next) === head) {
+        this.won();
         this.nextHead = next;
         this.stamp = (head + this.oneLap) | 0;
         if (run > 1) this.split(index + 1, run > this.cap - index ? this.cap - index - 1 : run - 1, (head + 1 - index) | 0);
@@ -428,7 +438,9 @@ export class ArrayQueue {
   /** Releases the slot reserved by startRecv (payload read); true if a sender waits on it. */
   endRecv(index: number): boolean {
     this.stamps[(index << 1) | 1] = 1;
-    return (sys.exchange(this.stamps, index << 1, (this.stamp - index) | 0) & this.mark) !== 0;
+    const waiting = (sys.exchange(this.stamps, index << 1, (this.stamp - index) | 0) & this.mark) !== 0;
+    this.unintend();
+    return waiting;
   }
 
   /**
@@ -500,14 +512,18 @@ export class ArrayQueue {
   // (thread/registry.ts): this channel's id, the first position, the position after the run and
   // the run it found (with the side). A thread that has waited ~20 ms at a slot (SPIN_LIMIT
   // rounds) looks for the intent that explains the wait; if every thread whose intent matches is
-  // dead, it does what the dead one left undone, once (`claimIntentTask`, or the HEAD CAS):
+  // dead (its exit seen), it does what the dead one left undone, once (`claimIntentTask`, or the
+  // HEAD CAS):
   //   T1  a sender died before its split: senders wait at TAIL = its next → write the split;
   //   T2  a sender died before its publish: receivers wait at HEAD = its start → take its slots
   //       (HEAD CAS) and release them, unread (nothing was sent: its send never returned);
   //   T3  a receiver died before its split: receivers wait at HEAD = its next → write the split;
   //   T4  a receiver died before its release: senders wait at TAIL = its start a lap on →
   //       release its slots (the messages it took are gone with it).
-  // A live thread among the matches (slow, not dead) vetoes: the wait goes on, as it always did.
+  // Only the intent of the thread whose CAS won counts (it marks it won right after: `won`), and
+  // it is cleared when the reservation ends (`unintend`), so it cannot outlive it and match a
+  // position 2^32 on. If that thread is alive (slow, or asked to terminate but not seen to stop),
+  // every task is off: the wait goes on, as it always did.
 
   /**
    * Records in this thread's INTENT words the reservation the CAS that follows may take (see
@@ -523,10 +539,15 @@ export class ArrayQueue {
     iw[I_START] = start;
     iw[I_NEXT] = next;
     iw[I_INFO] = info;
-    iw[I_CHAN] = this.chanId;
+    iw[I_CHAN] = ~this.chanId; // pending: `won` marks it this thread's after the CAS
   }
 
-  /** The CAS took nothing: the intent names no reservation of this thread any more. */
+  /** The CAS took the reservation: the intent names it (what `deadReservation` matches). */
+  private won(): void {
+    if (this.iw !== null) this.iw[I_CHAN] = this.chanId;
+  }
+
+  /** The CAS took nothing, or the reservation ended: the intent names nothing of this thread any more. */
   private unintend(): void {
     if (this.iw !== null) this.iw[I_CHAN] = 0;
   }
@@ -557,6 +578,7 @@ export class ArrayQueue {
       // holds such a stamp too — a new ring's do, see `init` — so T1 may be what is owed instead.)
       const start = (tail - this.oneLap) | 0;
       const r = deadReservation(this.chanId, INTENT_SIDE, I_START, start);
+      if (r === LIVE) return false; // a live receiver reads it: wait on
       if (r !== null && claimIntentTask(r[3], TASK_RELEASE)) {
         if (((this.stampAt(index) + this.oneLap) | 0) === ((tail + 1) | 0)) {
           this.publishFor(start, this.span(start, r[1]), (start + this.oneLap - index) | 0, true);
@@ -565,7 +587,7 @@ export class ArrayQueue {
       }
     }
     // T1: not split yet while the stamp there is older than this lap's "free".
-    return this.splitFor(0, tail, index, (tail - index) | 0, -1);
+    return this.splitFor(0, tail, index, (tail - index) | 0, -1) === true;
   }
 
   /** A receiver waited long at HEAD `head`: T3 or T2 (see above). Returns whether it did one (or the slot moved on). */
@@ -573,9 +595,10 @@ export class ArrayQueue {
     const index = head & (this.mark - 1);
     // T3: not split yet while the stamp there is at most this lap's "free" (the stamp a refresh
     // lap gives a published run's inner slots).
-    if (this.splitFor(INTENT_SIDE, head, index, (head + 1 - index) | 0, 0)) return true;
+    const split = this.splitFor(INTENT_SIDE, head, index, (head + 1 - index) | 0, 0);
+    if (split !== false) return split === true;
     const r = deadReservation(this.chanId, 0, I_START, head);
-    if (r === null) return false;
+    if (r === null || r === LIVE) return false;
     // T2, unless it published after all. Taking its slots is the claim: one receiver's HEAD CAS.
     if (this.stampAt(index) === ((head + 1) | 0)) return true;
     if (sys.cas(this.header, HEAD, head, r[1]) !== head) return true;
@@ -590,15 +613,15 @@ export class ArrayQueue {
    * slot's stamp, compared with `at`, is at most `upTo` (signed, as positions). Returns whether it
    * did (or found it done).
    */
-  private splitFor(side: number, at: number, index: number, stored: number, upTo: number): boolean {
+  private splitFor(side: number, at: number, index: number, stored: number, upTo: number): boolean | typeof LIVE {
     const r = deadReservation(this.chanId, side, I_NEXT, at);
-    if (r === null) return false;
+    if (r === null || r === LIVE) return r === LIVE ? LIVE : false;
     const rest = (r[2] & INTENT_RUN) - this.span(r[0], r[1]);
     if (rest <= 0 || !claimIntentTask(r[3], TASK_SPLIT)) return false;
     if (((this.stampAt(index) - at) | 0) > upTo) return true;
     this.stamps[(index << 1) | 1] = rest;
     sys.exchange(this.stamps, index << 1, stored);
-    this.wakeBoth = true; // whoever waits there, on either side (a WAITING mark taken or not)
+    this.recovered(); // whoever waits there, on either side (a WAITING mark taken or not)
     return true;
   }
 
@@ -608,8 +631,21 @@ export class ArrayQueue {
     this.runPos = pos;
     this.publishRun(pos & (this.mark - 1), n, value, release);
     this.runPos = saved;
-    this.wakeBoth = true;
+    this.recovered();
   }
+
+  /**
+   * After a recovery: wakes sleepers of both sides now (`onRecover`, set by the channel), even if
+   * the call that did it then finds the channel full or empty; without a channel, at this
+   * handle's next reservation (`takeWake`).
+   */
+  private recovered(): void {
+    if (this.onRecover !== null) this.onRecover();
+    else this.wakeBoth = true;
+  }
+
+  /** Wakes both sides' sleepers (ArrayChan sets it). */
+  onRecover: (() => void) | null = null;
 
   /** Messages in the channel now. */
   len(): number {
@@ -664,6 +700,7 @@ export class ArrayChan<T> extends Chan<T> {
     this.cap = cap;
     const payloadAt = alignUp(HEADER_BYTES + 8 * cap, 8);
     this.queue = new ArrayQueue(this.header, new Int32Array(buffer, HEADER_BYTES, 2 * cap), cap);
+    this.queue.onRecover = () => this.wakeBoth();
     if (codec.fixedBytes > 0) {
       this.fixed = new (codec as FixedCodec<T>).view(buffer, payloadAt, cap);
       this.doubles = !(this.fixed instanceof BigInt64Array || this.fixed instanceof BigUint64Array);

@@ -6,8 +6,10 @@
  * packet is one shared slot, and senders take turns offering it:
  *
  * Words (header flavor region):
- *   [80] ZLOCK     1 while a sender owns the packet (others park on it)
- *   [81] ZSTATE    EMPTY 0 · OFFERED 1 (payload written) · CLAIMED 2 (a receiver is reading) · TAKEN 3
+ *   [80] ZLOCK     0, or the owner of the packet while a sender owns it (others park on it): its
+ *                  thread slot, or -1 for a thread without one
+ *   [81] ZSTATE    EMPTY 0 · OFFERED 1 (payload written) · CLAIMED 2 (a receiver is reading; the
+ *                  receiver's thread slot × 4 above, 0 for one without) · TAKEN 3
  *   [82] ZWAITING  receivers parked in recv: `trySend` succeeds only if one is there
  *   [83] ZDISC     1 once disconnected
  * Payload after the header: one slot (fixed codec value, or len/ref/inline bytes).
@@ -16,6 +18,14 @@
  * ZLOCK. A sender that times out withdraws its offer with CAS OFFERED→EMPTY; if that fails a
  * receiver already claimed it, so the send did happen and completes.
  * Receiver: CAS OFFERED→CLAIMED → read → TAKEN → wake the sender.
+ *
+ * Owners are recorded so that a thread terminated mid-handoff does not stop the channel for
+ * good (twelfth session; before, a sender terminated while its offer waited — most of the time
+ * of a sender in a loop — left ZLOCK taken, and 9 of 10 such terminations stopped every other
+ * sender): a sender that finds ZLOCK held by a thread whose exit was seen takes it over, withdraws that thread's
+ * offer (its send never returned; the payload is released) or lets a receiver that claimed it
+ * finish, and goes on with its own. A sender that waits for TAKEN from a receiver that died
+ * after claiming its offer counts the message as taken (it went with that receiver).
  */
 import * as sys from "../../sys/index.js";
 import { SendError } from "../../errors.js";
@@ -24,9 +34,16 @@ import type { AnyCodec, FixedCodec } from "../codec.js";
 import type { SlowPath } from "../../sync/park.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_DISCONNECTED, SEND_FULL, SENT, type Encoded, type RecvAttempt } from "../chan.js";
 import { FLAVOR_WORDS, HEADER_BYTES, SEL_TX } from "../layout.js";
+import { hasExited, slotIfAny } from "../../thread/registry.js";
 
 const ZLOCK = FLAVOR_WORDS, ZSTATE = FLAVOR_WORDS + 1, ZWAITING = FLAVOR_WORDS + 2, ZDISC = FLAVOR_WORDS + 3;
 const EMPTY = 0, OFFERED = 1, CLAIMED = 2, TAKEN = 3;
+/** A ZSTATE that says CLAIMED (by the receiver whose slot is above the low two bits). */
+const isClaimed = (s: number): boolean => (s & 3) === CLAIMED;
+/** Whether ZSTATE `s` says a receiver claimed the offer and then died before taking it. */
+const claimerDied = (s: number): boolean => isClaimed(s) && s >>> 2 !== 0 && hasExited(s >>> 2);
+/** What this thread writes in ZLOCK / ZSTATE as its name: its slot, or -1 / 0 without one. */
+const lockName = (): number => slotIfAny() || -1;
 /**
  * How long `trySend` (and a `select` send arm) lets a waiting receiver take its offer before
  * withdrawing it (ms). The receiver is parked and must be woken and scheduled: on a loaded 2-core
@@ -76,10 +93,47 @@ export class ZeroChan<T> extends Chan<T> {
     sys.notifyAll(this.header, ZLOCK);
   }
 
-  /** Waits (briefly, spinning) for a receiver that claimed our offer to finish reading it. */
+  /**
+   * Waits (briefly, spinning) for a receiver that claimed our offer to finish reading it — or to
+   * be found dead (the message went with it).
+   */
   private awaitTaken(): void {
-    for (let spins = 0; sys.load(this.header, ZSTATE) !== TAKEN; spins++) sys.snooze(spins);
+    for (let spins = 0; ; spins++) {
+      const s = sys.load(this.header, ZSTATE);
+      if (s === TAKEN || ((spins & 255) === 255 && claimerDied(s))) return;
+      sys.snooze(spins);
+    }
   }
+
+  /**
+   * Takes the packet for a send: true if ZLOCK was free, or held by a dead thread — then its
+   * handoff is ended first (see the class comment). False if a live sender owns it; `owner` is
+   * then what ZLOCK held (to park on).
+   */
+  private acquire(): boolean {
+    const h = this.header;
+    const me = lockName();
+    for (;;) {
+      const owner = sys.cas(h, ZLOCK, 0, me);
+      if (owner === 0) return true;
+      this.owner = owner;
+      // Only once its exit was seen: a thread asked to terminate may still be running.
+      if (owner < 0 || !hasExited(owner)) return false;
+      if (sys.cas(h, ZLOCK, owner, me) !== owner) continue;
+      // Ours now. The dead sender's offer: withdrawn, unless a receiver claimed it first.
+      if (sys.cas(h, ZSTATE, OFFERED, EMPTY) === OFFERED) {
+        if (this.fixed === null) {
+          this.holdVar(this.lens!, 0, this.lens!, 1, this.inline!, 0);
+          this.dropHeld();
+        }
+      } else if (sys.load(h, ZSTATE) !== EMPTY) this.awaitTaken();
+      sys.store(h, ZSTATE, EMPTY);
+      return true;
+    }
+  }
+
+  /** What ZLOCK held when `acquire` last failed. */
+  private owner = 0;
 
   /**
    * This thread's receivers among ZWAITING (async `recvAsync` / `selectAsync` pending here): they
@@ -91,12 +145,12 @@ export class ZeroChan<T> extends Chan<T> {
   trySendEncoded(v: T, e: Encoded | null): number {
     if (this.isDisconnected) return SEND_DISCONNECTED;
     if (sys.load(this.header, ZWAITING) <= this.localWaiting) return SEND_FULL;
-    if (sys.cas(this.header, ZLOCK, 0, 1) !== 0) return SEND_FULL;
+    if (!this.acquire()) return SEND_FULL;
     this.offer(v, e);
     const deadline = sys.now() + TRY_HANDOFF_MS;
     for (let spins = 0; ; spins++) {
       const s = sys.load(this.header, ZSTATE);
-      if (s === TAKEN) break;
+      if (s === TAKEN || ((spins & 255) === 255 && claimerDied(s))) break;
       if (s === OFFERED && (sys.now() > deadline || this.isDisconnected)) {
         if (sys.cas(this.header, ZSTATE, OFFERED, EMPTY) === OFFERED) {
           this.finish();
@@ -116,7 +170,7 @@ export class ZeroChan<T> extends Chan<T> {
    * another sender owns the packet. Follow with `retractOffer`.
    */
   override postOffer(v: T, e: Encoded | null): boolean {
-    if (this.isDisconnected || sys.cas(this.header, ZLOCK, 0, 1) !== 0) return false;
+    if (this.isDisconnected || !this.acquire()) return false;
     this.offer(v, e);
     return true;
   }
@@ -134,9 +188,9 @@ export class ZeroChan<T> extends Chan<T> {
     // 1. Own the packet.
     for (;;) {
       if (this.isDisconnected) throw new SendError(v);
-      if (sys.cas(h, ZLOCK, 0, 1) === 0) break;
+      if (this.acquire()) break;
       this.park.index = ZLOCK;
-      this.park.value = 1;
+      this.park.value = this.owner;
       yield this.park;
     }
     // 2. Offer it and wait for a receiver to take it.
@@ -145,7 +199,7 @@ export class ZeroChan<T> extends Chan<T> {
       this.offer(v, e);
       for (;;) {
         const s = sys.load(h, ZSTATE);
-        if (s === TAKEN) {
+        if (s === TAKEN || claimerDied(s)) {
           done = true;
           return;
         }
@@ -174,7 +228,7 @@ export class ZeroChan<T> extends Chan<T> {
 
   tryRecv(): RecvAttempt<T> {
     const h = this.header;
-    if (sys.cas(h, ZSTATE, OFFERED, CLAIMED) === OFFERED) {
+    if (sys.cas(h, ZSTATE, OFFERED, CLAIMED | (slotIfAny() << 2)) === OFFERED) {
       // The value out of the packet (a variable-size one is decoded after: see holdVar), then
       // TAKEN: the send is complete.
       let v: T | undefined;
