@@ -31,6 +31,7 @@ const cases: [example: string, keyLines: RegExp[]][] = [
   ["once-init.mjs", [/^the table was built 1 time\(s\)/m, /^OK$/m]],
   ["async-main-thread.mjs", [/gave up: Mutex.lockAsync timed out after 100 ms$/m, /result 42 arrived/m, /^OK$/m]],
   ["dead-worker-poison.mjs", [/: PoisonError: Mutex is poisoned/m, /^isPoisoned false, A\+B = 100$/m, /^OK$/m]],
+  ["dead-worker-channel.mjs", [/^capacity 64: the dead producer's values 0…\d+ \(each once, in order, none missing\), then \d+ from the survivor/m, /^capacity 0: /m, /^OK$/m]],
   ["pipeline/main.mjs", [/^transform 1 handled \d+ records/m, /^OK: every item arrived exactly once/m]],
   ["channel-worker-to-worker.mjs", [/^consumer received 100000 numbers/m, /^OK$/m]],
   ["channel-typed-batches.mjs", [/^received 1000000 numbers in \d+ batches, in order: true$/m, /^OK$/m]],
