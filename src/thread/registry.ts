@@ -448,6 +448,16 @@ export function deadReservation(chan: number, side: number, key: number, pos: nu
   return found;
 }
 
+/** The I_INFO word of `slot`'s intent (task bits included). */
+export function intentInfo(slot: number): number {
+  return sys.load(registryWords(), HEADER + SLOT_WORDS * slot + INTENT + I_INFO);
+}
+
+/** Clears the won intent on channel `chan` of dead thread `slot` once its reservation owes nothing more. */
+export function retireIntent(slot: number, chan: number): void {
+  sys.cas(registryWords(), HEADER + SLOT_WORDS * slot + INTENT + I_CHAN, chan, 0);
+}
+
 /**
  * Takes recovery task `task` (TASK_SPLIT, TASK_RELEASE) of the dead reservation whose intent is in
  * `slot`: true for exactly one caller, which then does it. (The intent's thread is dead: nothing

@@ -14,7 +14,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ArrayQueue, SPIN_LIMIT, queueHooks } from "../../src/channel/flavors/array.js";
-import { I_CHAN, I_INFO, I_NEXT, I_START, allocateSlot, hasExited, intentWords, isAlive, markDead, markStopping } from "../../src/thread/registry.js";
+import { I_CHAN, I_INFO, I_NEXT, I_START, allocateSlot, hasExited, intentWords, isAlive, markDead, markStopping, slotIfAny } from "../../src/thread/registry.js";
 import { channel as srcChannel, chanOf } from "../../src/channel/channel.js";
 import { codecs as srcCodecs } from "../../src/channel/codec.js";
 import { CHAN_ID, HEAD, HEADER_BYTES, TAIL, TX_SEQ, TX_SLEEPERS } from "../../src/channel/layout.js";
@@ -421,6 +421,73 @@ describe("recovery never touches a reservation that may still be in use", () => 
       queueHooks.spinLimit = SPIN_LIMIT;
     }
   }, 120_000);
+});
+
+// Regressions from the second review (twelfth session).
+describe("recovery, second review", () => {
+  it("a dead reservation finished by recovery (T2) leaves no intent to match a live sender 2^32 positions on", () => {
+    expect(slotIfAny(), "this thread has no registry slot (the live sender below can write no intent)").toBe(0);
+    const cap = 1 << 16;
+    const [tx, rx] = srcChannel<number>({ capacity: cap, codec: srcCodecs.f64 });
+    const h = chanOf(tx, "test").header;
+    const S = otherThread(tx, cap), R = otherThread(rx, cap), D = otherThread(tx, cap);
+    const d = allocateSlot();
+    D.actAs(d);
+    expect(D.startSend()).toBe(0); // dead at position 0, never published
+    markDead(d);
+    S.startSendMany(1);
+    S.endSendMany(1);
+    queueHooks.spinLimit = 3;
+    try {
+      expect(R.startRecvMany(1)).toBe(1); // T2 skips position 0, takes 1
+    } finally {
+      queueHooks.spinLimit = SPIN_LIMIT;
+    }
+    R.endRecvMany(1);
+    expect(intentWords(d)[I_CHAN], "the recovered intent is retired").toBe(0);
+    for (let prev = Atomics.load(h, TAIL) >>> 0; ; ) {
+      const n = S.startSendMany(cap);
+      S.endSendMany(n);
+      expect(R.startRecvMany(cap)).toBe(n);
+      R.endRecvMany(n);
+      const t = Atomics.load(h, TAIL) >>> 0;
+      if (t < prev) break;
+      prev = t;
+    }
+    expect([Atomics.load(h, HEAD), Atomics.load(h, TAIL)]).toEqual([0, 0]);
+    const L = otherThread(tx, cap); // slot-less, live, not published yet
+    expect(L.startSendMany(1)).toBe(1);
+    const L2 = otherThread(tx, cap);
+    expect(L2.startSendMany(1)).toBe(1);
+    L2.endSendMany(1);
+    queueHooks.spinLimit = 3;
+    try {
+      const n = R.startRecvMany(1);
+      expect({ n, index: R.runIndex() }, "a receiver took the live sender's unpublished slot").not.toEqual({ n: 1, index: 0 });
+    } finally {
+      queueHooks.spinLimit = SPIN_LIMIT;
+    }
+  }, 120_000);
+
+  it("rendezvous: a dead owner's offer claimed by a receiver not seen to exit — senders still time out, not spin", () => {
+    const [tx] = srcChannel<number>({ capacity: 0, codec: srcCodecs.f64 });
+    const h = chanOf(tx, "test").header;
+    const ZLOCK = 80, ZSTATE = 81, ZWAITING = 82, CLAIMED = 2;
+    const owner = allocateSlot();
+    markDead(owner);
+    const claimer = allocateSlot();
+    markStopping(claimer); // asked to terminate; its exit never seen
+    Atomics.store(h, ZLOCK, owner);
+    Atomics.store(h, ZSTATE, CLAIMED | (claimer << 2));
+    Atomics.store(h, ZWAITING, 1);
+    const t0 = performance.now();
+    expect(() => tx.send(1, { timeout: 50 })).toThrow(SendTimeoutError);
+    expect(() => tx.trySend(2)).toThrow(TrySendError);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    // A claimer without a slot: the same.
+    Atomics.store(h, ZSTATE, CLAIMED);
+    expect(() => tx.send(3, { timeout: 50 })).toThrow(SendTimeoutError);
+  });
 });
 
 describe("rendezvous: a thread that dies in the middle of a handoff", () => {

@@ -17,7 +17,7 @@ import * as sys from "../../sys/index.js";
 import { CHAN_ID, HEAD, TAIL, HEADER_BYTES, alignUp } from "../layout.js";
 import {
   I_CHAN, I_INFO, I_NEXT, I_START, INTENT_RUN, INTENT_SIDE, TASK_RELEASE, TASK_SPLIT,
-  LIVE, claimIntentTask, deadReservation, intentWords, slotIfAny,
+  LIVE, claimIntentTask, deadReservation, intentInfo, intentWords, retireIntent, slotIfAny,
 } from "../../thread/registry.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_DISCONNECTED, SEND_FULL, SENT, type Encoded, type RecvAttempt } from "../chan.js";
 import type { Arena } from "../../memory/arena.js";
@@ -583,6 +583,7 @@ export class ArrayQueue {
         if (((this.stampAt(index) + this.oneLap) | 0) === ((tail + 1) | 0)) {
           this.publishFor(start, this.span(start, r[1]), (start + this.oneLap - index) | 0, true);
         }
+        this.retire(r[3], r);
         return true;
       }
     }
@@ -598,12 +599,42 @@ export class ArrayQueue {
     const split = this.splitFor(INTENT_SIDE, head, index, (head + 1 - index) | 0, 0);
     if (split !== false) return split === true;
     const r = deadReservation(this.chanId, 0, I_START, head);
-    if (r === null || r === LIVE) return false;
-    // T2, unless it published after all. Taking its slots is the claim: one receiver's HEAD CAS.
+    if (r === null || r === LIVE || (r[2] & TASK_RELEASE) !== 0) return false;
+    // T2, unless it published after all. Taking its slots is the claim: one receiver's HEAD CAS —
+    // under an intent of this thread's own, as for any receive (should it die before the release,
+    // senders a lap on do T4 for it).
     if (this.stampAt(index) === ((head + 1) | 0)) return true;
-    if (sys.cas(this.header, HEAD, head, r[1]) !== head) return true;
-    this.publishFor(head, this.span(head, r[1]), (head + this.oneLap - index) | 0, true);
+    const n = this.span(head, r[1]);
+    this.intend(INTENT_SIDE | n, head, r[1]);
+    if (sys.cas(this.header, HEAD, head, r[1]) !== head) {
+      this.unintend();
+      return true;
+    }
+    this.won();
+    claimIntentTask(r[3], TASK_RELEASE); // T2 done (TASK_RELEASE stands for it on a send's intent)
+    this.publishFor(head, n, (head + this.oneLap - index) | 0, true);
+    this.unintend();
+    this.retire(r[3], r);
     return true;
+  }
+
+  /**
+   * After a task for the dead reservation whose intent is in `slot` (`r`, as `deadReservation`
+   * found it): once it owes nothing more — its split done or not needed (TASK_SPLIT), its publish
+   * or release done (TASK_RELEASE) — clears its intent, which would otherwise stand for good and,
+   * 2^32 positions on, match a live thread's reservation.
+   */
+  private retire(slot: number, r: [number, number, number, number]): void {
+    const info = intentInfo(slot);
+    if ((info & TASK_RELEASE) === 0) return;
+    const rest = (info & INTENT_RUN) - this.span(r[0], r[1]);
+    // The split: owed only if the run went on past the reservation; done by a recovery
+    // (TASK_SPLIT), or by the thread itself before it died — then the stamp where the rest
+    // begins is at least that rest's (free, for a send's run; published, for a receive's).
+    const next = r[1];
+    const splitDone =
+      rest <= 0 || (info & TASK_SPLIT) !== 0 || ((this.stampAt(next & (this.mark - 1)) - next) | 0) >= ((info & INTENT_SIDE) !== 0 ? 1 : 0);
+    if (splitDone) retireIntent(slot, this.chanId);
   }
 
   /**
@@ -618,10 +649,12 @@ export class ArrayQueue {
     if (r === null || r === LIVE) return r === LIVE ? LIVE : false;
     const rest = (r[2] & INTENT_RUN) - this.span(r[0], r[1]);
     if (rest <= 0 || !claimIntentTask(r[3], TASK_SPLIT)) return false;
-    if (((this.stampAt(index) - at) | 0) > upTo) return true;
-    this.stamps[(index << 1) | 1] = rest;
-    sys.exchange(this.stamps, index << 1, stored);
-    this.recovered(); // whoever waits there, on either side (a WAITING mark taken or not)
+    if (((this.stampAt(index) - at) | 0) <= upTo) {
+      this.stamps[(index << 1) | 1] = rest;
+      sys.exchange(this.stamps, index << 1, stored);
+      this.recovered(); // whoever waits there, on either side (a WAITING mark taken or not)
+    }
+    this.retire(r[3], r);
     return true;
   }
 

@@ -119,6 +119,11 @@ export class ZeroChan<T> extends Chan<T> {
       this.owner = owner;
       // Only once its exit was seen: a thread asked to terminate may still be running.
       if (owner < 0 || !hasExited(owner)) return false;
+      // A receiver that claimed its offer and may still be reading (its exit not seen): leave the
+      // packet until it is done, as for a live owner (waiting for it here would ignore the
+      // caller's timeout and signal).
+      const st = sys.load(h, ZSTATE);
+      if (isClaimed(st) && !claimerDied(st)) return false;
       if (sys.cas(h, ZLOCK, owner, me) !== owner) continue;
       // Ours now. The dead sender's offer: withdrawn, unless a receiver claimed it first.
       if (sys.cas(h, ZSTATE, OFFERED, EMPTY) === OFFERED) {
@@ -288,7 +293,7 @@ export class ZeroChan<T> extends Chan<T> {
   }
 
   override version(): number {
-    return sys.load(this.header, ZSTATE) | (sys.load(this.header, ZWAITING) << 2);
+    return (sys.load(this.header, ZSTATE) & 3) | (sys.load(this.header, ZWAITING) << 2);
   }
 
   override readyToSend(): boolean {
