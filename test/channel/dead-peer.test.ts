@@ -303,6 +303,24 @@ describe("a worker terminated at any moment of its sends or receives leaves a bo
   }, 180_000);
 });
 
+/**
+ * A live sender `L` (its slot taken, not published yet) with a published message behind it; then a
+ * receive at the head: it must not take L's slot at `index` (position `index` of this lap).
+ */
+function expectLiveSlotKept(tx: Parameters<typeof chanOf>[0], R: ArrayQueue, cap: number, L: ArrayQueue, index: number): void {
+  expect(L.startSendMany(1)).toBe(1);
+  const L2 = otherThread(tx, cap);
+  expect(L2.startSendMany(1)).toBe(1);
+  L2.endSendMany(1);
+  queueHooks.spinLimit = 3;
+  try {
+    const n = R.startRecvMany(1);
+    expect({ n, index: R.runIndex() }, "a receiver took the live sender's unpublished slot").not.toEqual({ n: 1, index });
+  } finally {
+    queueHooks.spinLimit = SPIN_LIMIT;
+  }
+}
+
 // Regressions from a review of the recovery (twelfth session): each failed on its first version.
 describe("recovery never touches a reservation that may still be in use", () => {
   it("a thread asked to terminate but not seen to stop (presumed dead) is waited for, not recovered", async () => {
@@ -409,17 +427,7 @@ describe("recovery never touches a reservation that may still be in use", () => 
     R.endRecvMany(1); // HEAD at position 1 again
     const L = otherThread(tx, cap);
     L.actAs(allocateSlot()); // live
-    expect(L.startSendMany(1)).toBe(1); // not published yet
-    const L2 = otherThread(tx, cap);
-    expect(L2.startSendMany(1)).toBe(1);
-    L2.endSendMany(1);
-    queueHooks.spinLimit = 3;
-    try {
-      const n = R.startRecvMany(1);
-      expect({ n, index: R.runIndex() }, "a receiver took the live sender's unpublished slot").not.toEqual({ n: 1, index: 1 });
-    } finally {
-      queueHooks.spinLimit = SPIN_LIMIT;
-    }
+    expectLiveSlotKept(tx, R, cap, L, 1);
   }, 120_000);
 });
 
@@ -455,18 +463,7 @@ describe("recovery, second review", () => {
       prev = t;
     }
     expect([Atomics.load(h, HEAD), Atomics.load(h, TAIL)]).toEqual([0, 0]);
-    const L = otherThread(tx, cap); // slot-less, live, not published yet
-    expect(L.startSendMany(1)).toBe(1);
-    const L2 = otherThread(tx, cap);
-    expect(L2.startSendMany(1)).toBe(1);
-    L2.endSendMany(1);
-    queueHooks.spinLimit = 3;
-    try {
-      const n = R.startRecvMany(1);
-      expect({ n, index: R.runIndex() }, "a receiver took the live sender's unpublished slot").not.toEqual({ n: 1, index: 0 });
-    } finally {
-      queueHooks.spinLimit = SPIN_LIMIT;
-    }
+    expectLiveSlotKept(tx, R, cap, otherThread(tx, cap), 0); // a slot-less live sender
   }, 120_000);
 
   it("rendezvous: a dead owner's offer claimed by a receiver not seen to exit — senders still time out, not spin", () => {
