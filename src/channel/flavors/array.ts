@@ -600,20 +600,17 @@ export class ArrayQueue {
     if (split !== false) return split === true;
     const r = deadReservation(this.chanId, 0, I_START, head);
     if (r === null || r === LIVE || (r[2] & TASK_RELEASE) !== 0) return false;
-    // T2, unless it published after all. Taking its slots is the claim: one receiver's HEAD CAS —
-    // under an intent of this thread's own, as for any receive (should it die before the release,
-    // senders a lap on do T4 for it).
-    if (this.stampAt(index) === ((head + 1) | 0)) return true;
-    const n = this.span(head, r[1]);
-    this.intend(INTENT_SIDE | n, head, r[1]);
-    if (sys.cas(this.header, HEAD, head, r[1]) !== head) {
-      this.unintend();
+    // T2, unless it published after all (it died right after: its intent is obsolete). Taking its
+    // slots is the claim: one receiver's HEAD CAS. (This thread writes no intent for it: should it
+    // die between that CAS and the release, the slots stay held — a second death in a window of
+    // a few stores, not covered.)
+    if (this.stampAt(index) === ((head + 1) | 0)) {
+      retireIntent(r[3], this.chanId);
       return true;
     }
-    this.won();
+    if (sys.cas(this.header, HEAD, head, r[1]) !== head) return true;
     claimIntentTask(r[3], TASK_RELEASE); // T2 done (TASK_RELEASE stands for it on a send's intent)
-    this.publishFor(head, n, (head + this.oneLap - index) | 0, true);
-    this.unintend();
+    this.publishFor(head, this.span(head, r[1]), (head + this.oneLap - index) | 0, true);
     this.retire(r[3], r);
     return true;
   }
