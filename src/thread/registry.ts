@@ -397,6 +397,9 @@ export function nextChannelId(): number {
   }
 }
 
+/** Index of `slot`'s first INTENT word in the registry's words. */
+const intentAt = (slot: number): number => HEADER + SLOT_WORDS * slot + INTENT;
+
 /**
  * The INTENT words of `slot` (I_CHAN…I_INFO), as a view of their own. The slot's thread writes
  * them with plain stores right before each CAS that may take a reservation: the CAS orders them
@@ -406,7 +409,7 @@ export function nextChannelId(): number {
  */
 export function intentWords(slot: number): Int32Array {
   ensureCapacity(registryWords(), slot);
-  return new Int32Array(state.sab!, (HEADER + SLOT_WORDS * slot + INTENT) * 4, 4);
+  return new Int32Array(state.sab!, intentAt(slot) * 4, 4);
 }
 
 /** In I_INFO: set for a receive's reservation, clear for a send's. */
@@ -436,7 +439,7 @@ export function deadReservation(chan: number, side: number, key: number, pos: nu
   const last = lastSlot(words);
   let found: [number, number, number, number] | null = null;
   for (let slot = 1; slot <= last; slot++) {
-    const base = HEADER + SLOT_WORDS * slot + INTENT;
+    const base = intentAt(slot);
     if (sys.load(words, base + I_CHAN) !== chan) continue;
     const info = sys.load(words, base + I_INFO);
     if ((info & INTENT_SIDE) !== side || sys.load(words, base + key) !== pos) continue;
@@ -450,12 +453,12 @@ export function deadReservation(chan: number, side: number, key: number, pos: nu
 
 /** The I_INFO word of `slot`'s intent (task bits included). */
 export function intentInfo(slot: number): number {
-  return sys.load(registryWords(), HEADER + SLOT_WORDS * slot + INTENT + I_INFO);
+  return sys.load(registryWords(), intentAt(slot) + I_INFO);
 }
 
 /** Clears the won intent on channel `chan` of dead thread `slot` once its reservation owes nothing more. */
 export function retireIntent(slot: number, chan: number): void {
-  sys.cas(registryWords(), HEADER + SLOT_WORDS * slot + INTENT + I_CHAN, chan, 0);
+  sys.cas(registryWords(), intentAt(slot) + I_CHAN, chan, 0);
 }
 
 /**
@@ -465,7 +468,7 @@ export function retireIntent(slot: number, chan: number): void {
  */
 export function claimIntentTask(slot: number, task: number): boolean {
   const words = registryWords();
-  const i = HEADER + SLOT_WORDS * slot + INTENT + I_INFO;
+  const i = intentAt(slot) + I_INFO;
   for (let info = sys.load(words, i); (info & task) === 0; ) {
     const seen = sys.cas(words, i, info, info | task);
     if (seen === info) return true;
