@@ -218,10 +218,15 @@ export abstract class Chan<T> {
     return true;
   }
   /**
-   * Rendezvous only (`selectAsync`): offer `v` and leave the offer up while parked; false where
-   * the flavor has no such offer (buffered flavors never need one) or it cannot be made now.
+   * Rendezvous only (a parking `select` / `selectAsync`): offer `v` and leave the offer up while
+   * parked; false where the flavor has no such offer (buffered flavors never need one) or it
+   * cannot be made now.
    */
   postOffer(_v: T, _e: Encoded | null): boolean {
+    return false;
+  }
+  /** Rendezvous only: whether a receiver of this thread is waiting here (see `postOffer`). */
+  hasLocalReceiver(): boolean {
     return false;
   }
   /** Takes back what `postOffer` posted: true if withdrawn, false if it was taken (sent). */
@@ -644,6 +649,7 @@ export abstract class Chan<T> {
         this.park.index = L.TX_SEQ;
         this.park.value = seq;
         this.park.until = marked ? undefined : sys.now() + UNMARKED_PARK_MS;
+        this.park.slice = undefined;
         yield this.park;
       }
     } catch (err) {
@@ -691,6 +697,11 @@ export abstract class Chan<T> {
     return parkAsync(this.recvSlow(), d, what);
   }
 
+  /** The longest single park of a blocked receive (`Park.slice`; undefined: the liveness slice). */
+  protected get recvSlice(): number | undefined {
+    return undefined;
+  }
+
   protected *recvSlow(): SlowPath<T> {
     sys.add(this.header, L.RX_SLEEPERS, 1);
     let counted = true;
@@ -716,6 +727,7 @@ export abstract class Chan<T> {
         this.park.index = L.RX_SEQ;
         this.park.value = seq;
         this.park.until = marked ? undefined : sys.now() + UNMARKED_PARK_MS;
+        this.park.slice = this.recvSlice;
         yield this.park;
       }
     } catch (err) {

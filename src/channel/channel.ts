@@ -190,10 +190,8 @@ export function channel<T extends Send<T> = unknown>(opts: ChannelOptions<T> = {
   sys.store(h, L.FLAVOR, flavor);
   sys.store(h, L.CAP, flavor === L.Flavor.Array ? capacity : 0);
   sys.store(h, L.SLOT_BYTES, slot);
-  if (flavor === L.Flavor.Array) {
-    ArrayQueue.init(new Int32Array(buffer, L.HEADER_BYTES, 2 * capacity), capacity);
-    sys.store(h, L.CHAN_ID, nextChannelId());
-  }
+  if (flavor === L.Flavor.Array) ArrayQueue.init(new Int32Array(buffer, L.HEADER_BYTES, 2 * capacity), capacity);
+  sys.store(h, L.CHAN_ID, nextChannelId());
   sys.store(h, L.SENDERS, 1);
   sys.store(h, L.RECEIVERS, 1);
   sys.store(h, L.TAG, L.CHANNEL_TAG);

@@ -7,8 +7,9 @@
  *   [3]  SENDERS      live Sender handles, in every thread (a shared handle counts)
  *   [4]  RECEIVERS    live Receiver handles
  *   [5]  SLOT_BYTES   inline bytes per slot for variable-size codecs
- *   [6]  CHAN_ID      the channel's id in the thread registry (bounded: what reservations name in
- *                     their threads' INTENT words; see flavors/array.ts)
+ *   [6]  CHAN_ID      the channel's id, unique in the thread registry (bounded: what reservations
+ *                     name in their threads' INTENT words, see flavors/array.ts; rendezvous: what a
+ *                     thread counts its own waiting receivers by, see flavors/zero.ts)
  *   [16] TAIL         (byte 64, own cache line) next position to write; DISCONNECTED mark bit
  *   [32] HEAD         (byte 128, own cache line) next position to read
  *   [48] RX_SEQ       (byte 192) event count receivers park on: bumped when a message arrives

@@ -34,11 +34,16 @@ export const sendArm = <T, V extends T>(sender: Sender<T>, value: V & Sendable<V
 /** An arm of `select`: a Receiver (receive from it) or a `sendArm(tx, value)`. */
 export type SelectArm = Receiver<any> | SendArm<any>;
 
-/** What `select` did: which arm (its index in the array) and its outcome. */
+/**
+ * What `select` did: which arm (its index in the array) and its outcome. Every variant declares
+ * `value` and `error`, so `r.value` reads without narrowing first (undefined for a send arm, or a
+ * receive that found the channel disconnected); `r.kind === "recv" && r.error === undefined`
+ * narrows it to the value received.
+ */
 export type Selected =
   | { readonly index: number; readonly kind: "recv"; readonly value: unknown; readonly error?: undefined }
   | { readonly index: number; readonly kind: "recv"; readonly error: RecvError; readonly value?: undefined }
-  | { readonly index: number; readonly kind: "send"; readonly error?: SendError }
+  | { readonly index: number; readonly kind: "send"; readonly error?: SendError; readonly value?: undefined }
   ;
 
 interface Prepared {
@@ -125,13 +130,15 @@ function attempt(ps: Prepared[]): Selected | null {
 }
 
 /**
- * The waiting part of select. `offering` (selectAsync): before parking, a rendezvous send arm
- * posts its offer and leaves it up, so that a receiver pending on this same thread — which can
- * run only once we yield to the event loop — can take it; on waking (or timeout/abort) the offer
- * is retracted, and if a receiver took it meanwhile, that send arm is the one that completed.
- * One arm at a time holds an offer (two taken offers would be two completed arms).
+ * The waiting part of select. Before parking, a rendezvous send arm posts its offer
+ * and leaves it up, as a blocked `send` does, so that a receiver that does not wait — `tryRecv`,
+ * `trySelect`, or one pending on this same thread, which can run only once a `selectAsync`
+ * yields to the event loop — can take it (crossbeam pairs a `try_recv` with a sender blocked in
+ * `select!`; without the offer the two never met). On waking (or timeout/abort) the offer is
+ * retracted, and if a receiver took it meanwhile, that send arm is the one that completed. One
+ * arm at a time holds an offer (two taken offers would be two completed arms).
  */
-function* selectSlow(ps: Prepared[], offering: boolean): SlowPath<Selected> {
+function* selectSlow(ps: Prepared[]): SlowPath<Selected> {
   const slot = currentSlot();
   const pk = parker();
   const park: Park = { words: pk.words, index: pk.index, value: 0 };
@@ -159,16 +166,19 @@ function* selectSlow(ps: Prepared[], offering: boolean): SlowPath<Selected> {
       }
       const r = attempt(ps);
       if (r !== null) return r;
-      if (offering) {
-        // From a random start: always offering on the first send arm that can post made a
-        // receiving select on the other side see that arm alone, select after select
-        // (crossbeam's zero.rs fairness test: one arm 44 of 200 times, under 50).
-        const n = ps.length;
-        const first = Math.floor(Math.random() * n);
+      // From a random start: always offering on the first send arm that can post made a
+      // receiving select on the other side see that arm alone, select after select
+      // (crossbeam's zero.rs fairness test: one arm 44 of 200 times, under 50). First on an arm
+      // a receiver of this thread waits on (a selectAsync's: it takes the offer once we yield),
+      // which `attempt` cannot hand to; else an offer on an arm nobody receives from held the
+      // select until its next liveness slice, 100 ms (Go's powser1: seconds per series).
+      const n = ps.length;
+      const first = Math.floor(Math.random() * n);
+      for (let pass = 0; pass < 2 && offered < 0; pass++) {
         for (let j = 0; j < n && offered < 0; j++) {
           const k = (first + j) % n;
           const p = ps[k]!;
-          if (!p.recv && p.chan.postOffer(p.value, p.enc)) offered = k;
+          if (!p.recv && (pass === 1 || p.chan.hasLocalReceiver()) && p.chan.postOffer(p.value, p.enc)) offered = k;
         }
       }
       if (polling) {
@@ -269,7 +279,7 @@ export function select(...args: unknown[]): Selected {
     return parkSync(noArms(), d, "select", "selectAsync");
   }
   try {
-    const r = attempt(ps) ?? parkSync(selectSlow(ps, false), d, "select", "selectAsync");
+    const r = attempt(ps) ?? parkSync(selectSlow(ps), d, "select", "selectAsync");
     return finish(ps, r);
   } catch (e) {
     release(ps);
@@ -315,7 +325,7 @@ export async function selectAsync(...args: unknown[]): Promise<Selected> {
     return parkAsync(noArms(), d, "selectAsync");
   }
   try {
-    const r = attempt(ps) ?? (await parkAsync(selectSlow(ps, true), d, "selectAsync"));
+    const r = attempt(ps) ?? (await parkAsync(selectSlow(ps), d, "selectAsync"));
     return finish(ps, r);
   } catch (e) {
     release(ps);

@@ -466,7 +466,15 @@ export class Executor {
     try {
       if (many) P.encodeResults(w, value as unknown[]);
       else P.encodeResult(w, value);
-      this.complete(p, i, L.Outcome.Ok, w, ending);
+      // Channel ends in the result move to the caller (the bytes hold their own reference of
+      // each): this worker's handles are closed with the call's argument ends, as a Rust task's
+      // return value moves — else an end made by the task and returned would be a reference
+      // nobody closes, and its channel would never disconnect.
+      const moved = w.ends.length === 0 ? null : w.ends.slice();
+      this.complete(p, i, L.Outcome.Ok, w, moved === null ? ending : () => {
+        ending?.();
+        for (const end of moved) end.close();
+      });
     } catch (e) {
       releasePins(w); // not published (an encode failure gave its own back already)
       P.releaseWriter(w);

@@ -23,11 +23,17 @@ export interface Park {
    * (a timer channel's due time). Unlike the deadline, reaching it is not a timeout.
    */
   until?: number;
+  /**
+   * The longest single park (ms), where not `LIVENESS_SLICE_MS`: for a waiter that watches for no
+   * dead thread. Each slice's end re-parks the waiter behind those that parked since, and
+   * `Atomics.notify(…, 1)` wakes the longest parked: a long slice keeps waiters in arrival order.
+   */
+  slice?: number;
 }
 
 /** The longest a park may last now: the deadline's slice, cut at the park's own `until`. */
 const parkSlice = (p: Park, d: Deadline): number => {
-  const slice = sys.sliceOf(d.at, sys.LIVENESS_SLICE_MS);
+  const slice = sys.sliceOf(d.at, p.slice ?? sys.LIVENESS_SLICE_MS);
   return p.until === undefined ? slice : Math.max(0, Math.min(slice, p.until - sys.now()));
 };
 

@@ -19,8 +19,12 @@
  * All-zero is a valid unlocked RwLock.
  *
  * Writer preference: once a writer waits (WRITERS_WAITING), new readers queue behind it, so a
- * stream of readers cannot starve writers. A thread that already holds a read lock may take
- * another (it could never make progress otherwise). Readers are not tracked across threads, so a
+ * stream of readers cannot starve writers. A blocking `read()` on a thread that already holds a
+ * read lock may take another past waiting writers (it would otherwise wait for itself forever).
+ * `readAsync` and `tryRead` do not: the read locks on a thread are counted per thread, not per
+ * task, so async tasks of one thread reading in turn, each starting before the last one ended,
+ * would keep a writer out for good (as tokio's, an async read queues behind a waiting writer, so
+ * a task that awaits a second read lock while holding one can wait for itself). Readers are not tracked across threads, so a
  * reader that dies holding a read lock is not recovered (writers would wait for it): use `Mutex`
  * or write locks around code that may be terminated.
  */
@@ -167,7 +171,7 @@ export class RwLock<T = void> implements SharedPrimitive {
   /** Takes a read lock if that needs no waiting; `null` otherwise. */
   tryRead(): RwLockReadGuard<T> | null {
     const g = new RwLockReadGuard(this);
-    if (this.tryReadFast() || (this.evictDeadWriters() && this.tryReadFast())) return this.readGuard(g);
+    if (this.tryReadFast(false) || (this.evictDeadWriters() && this.tryReadFast(false))) return this.readGuard(g);
     return null;
   }
 
@@ -175,7 +179,7 @@ export class RwLock<T = void> implements SharedPrimitive {
   async readAsync(opts?: WaitOptions): Promise<RwLockReadGuard<T>> {
     const d = deadlineOf("RwLock.readAsync", opts);
     const g = new RwLockReadGuard(this);
-    if (!this.tryReadFast()) await parkAsync(this.readSlow(false), d, "RwLock.readAsync");
+    if (!this.tryReadFast(false)) await parkAsync(this.readSlow(false), d, "RwLock.readAsync");
     return this.readGuard(g);
   }
 
@@ -190,10 +194,12 @@ export class RwLock<T = void> implements SharedPrimitive {
     }
   }
 
-  private tryReadFast(): boolean {
+  /** `reentrant`: a blocking read, which may pass waiting writers if this thread reads already. */
+  private tryReadFast(reentrant = true): boolean {
     // Retry while the lock stays read-lockable: another reader changing the count is no reason
     // to give up (Rust's try_read loops the same way).
-    for (let s = sys.load(this.words, STATE); isReadLockable(s) || (this.local.reads > 0 && (s & MASK) < MAX_READERS); ) {
+    const mayPass = reentrant && this.local.reads > 0;
+    for (let s = sys.load(this.words, STATE); isReadLockable(s) || (mayPass && (s & MASK) < MAX_READERS); ) {
       const seen = sys.cas(this.words, STATE, s, s + 1);
       if (seen === s) {
         this.local.reads++;
@@ -208,7 +214,7 @@ export class RwLock<T = void> implements SharedPrimitive {
     let s = this.spinRead();
     for (;;) {
       if (isWriteLocked(s)) this.checkWriter(s, sync, "RwLock.read");
-      const lockable = isReadLockable(s) || (this.local.reads > 0 && (s & MASK) < MAX_READERS);
+      const lockable = isReadLockable(s) || (sync && this.local.reads > 0 && (s & MASK) < MAX_READERS);
       if (lockable) {
         if (sys.cas(this.words, STATE, s, s + 1) === s) {
           this.local.reads++;

@@ -30,6 +30,12 @@ import { isDetachedCloneError } from "../share/transfer.js";
 import { describeValue } from "../memory/layout.js";
 import type { ModuleRef, Sendable, TaskArgs, TaskResult, WorkerModule } from "../types.js";
 
+/**
+ * How long (ms) join() waits for a worker's exit after its function's outcome arrived before it
+ * settles anyway (a worker whose event loop keeps it running: see `start`).
+ */
+const LINGER_MS = 250;
+
 /** Key of weft's data in a spawned worker's `workerData` and messages. */
 export const SPAWN_KEY = "\u0000weft.spawn";
 
@@ -197,16 +203,41 @@ function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): W
   });
   // A join() nobody awaits must not become an unhandled rejection by itself.
   joined.catch(() => {});
+  // The outcome settles join() once the thread has exited, as Rust's join() returns once the
+  // thread has finished: by then its slot is marked dead, so a lock it still held reads as
+  // poisoned at once (settled on the message, a tryLock() right after join() found the lock
+  // held by a thread not yet known dead, and a lock() waited for the exit to be noticed). A
+  // worker whose event loop keeps it alive after its function returned (a timer left running)
+  // is not waited for: its outcome settles LINGER_MS after it came.
+  let outcome: (() => void) | null = null;
+  let lingering: ReturnType<typeof setTimeout> | undefined;
+  const settle = () => {
+    if (settled || outcome === null) return;
+    settled = true;
+    if (lingering !== undefined) clearTimeout(lingering);
+    outcome();
+  };
+  const arrived = (then: () => void) => {
+    if (settled || outcome !== null) return;
+    outcome = then;
+    if (exited) return settle();
+    lingering = setTimeout(settle, LINGER_MS);
+    // A lingering worker keeps the process alive by itself; this timer must not.
+    (lingering as { unref?: () => void }).unref?.();
+  };
+  let exited = false;
   worker.on("message", (msg: any) => {
     const m = msg?.[SPAWN_KEY];
-    if (m === undefined || settled) return;
-    settled = true;
+    if (m === undefined) return;
     if (m.ok) {
+      // Revived now (the references it holds are taken while the worker still holds its own).
+      let value: R;
       try {
-        resolveJoin(revive(m.value as Wire<R>));
+        value = revive(m.value as Wire<R>);
       } catch (e) {
-        rejectJoin(e);
+        return arrived(() => rejectJoin(e));
       }
+      arrived(() => resolveJoin(value));
     } else {
       // The record comes shared (weft primitives on the error revived over the same memory) unless
       // sharing it failed (see worker-entry).
@@ -216,17 +247,16 @@ function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): W
       } catch {
         record = { name: "Error", message: "spawn: the worker's error could not be revived", props: {} };
       }
-      rejectJoin(deserializeError(record as ErrorRecord));
+      const error = deserializeError(record as ErrorRecord);
+      arrived(() => rejectJoin(error));
     }
   });
-  worker.on("error", (err: unknown) => {
-    if (settled) return;
-    settled = true;
-    rejectJoin(err);
-  });
+  worker.on("error", (err: unknown) => arrived(() => rejectJoin(err)));
   worker.on("exit", (code: number) => {
+    exited = true;
     markExited(slot);
     releaseEnds();
+    if (outcome !== null) return settle();
     if (settled) return;
     settled = true;
     rejectJoin(

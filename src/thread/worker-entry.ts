@@ -30,13 +30,19 @@ async function main(d: SpawnData): Promise<void> {
     const closeEnds = () => ends.forEach((end) => end.close());
     // On process.exit() or an uncaught error the function never finishes: release them then.
     (globalThis as any).process.on("exit", closeEnds);
-    let result: unknown;
+    let wire: unknown;
     try {
-      result = await fn(...args);
+      const result = await fn(...args);
+      // Shared before the argument ends are closed: the function may return one of them.
+      wire = share(result);
+      // Ends in the result move to the joiner, as a Rust thread's return value does: the wire
+      // holds its own reference of each, and the worker's handles are closed (else an end made
+      // here and returned — `return tx.clone()` — would be a reference nobody ever closes).
+      for (const end of collectLeasables(result)) end.close();
     } finally {
       closeEnds();
     }
-    port.postMessage({ [SPAWN_KEY]: { ok: true, value: share(result) } });
+    port.postMessage({ [SPAWN_KEY]: { ok: true, value: wire } });
   } catch (e) {
     // Shared, so that a weft primitive on the error (a property, its cause) arrives over the same
     // memory; a record share() refuses (a class instance among its properties) goes as it is.

@@ -70,6 +70,19 @@ describe("channel ends in a pool task's arguments", () => {
     expect(await drain(rx)).toEqual([5]);
   });
 
+  // Regression (found by a helper's port of Rust's mpsc tests, thirteenth session): an end the
+  // task made and returned stayed open in the worker as well as in the caller's hands, so the
+  // channel never disconnected after the caller closed what it got back. Ends in a result move.
+  it("an end the task makes and returns moves to the caller (the worker's handle is closed)", async () => {
+    const pool = newPool(1);
+    const [tx, rx] = channel<number>();
+    const back = await pool.run<{ tx: typeof tx }>(tasks, "giveClone", tx);
+    tx.close();
+    back.tx.send(4);
+    back.tx.close();
+    expect(await drain(rx)).toEqual([4]); // disconnected: no handle left open in the worker
+  });
+
   it("a clone made in the task outlives it", async () => {
     const pool = newPool(1);
     const [tx, rx] = channel<number>();

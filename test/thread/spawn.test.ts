@@ -12,6 +12,7 @@ import {
   PoisonError,
   TimeoutError,
   WeftError,
+  RecvError,
   WorkerExitError,
   channel,
   spawn,
@@ -52,6 +53,44 @@ describe("spawn: arguments and results", () => {
       expect(e.message).toMatch(/^spawn: an argument cannot be copied to the worker: /);
       expect(e.cause?.name).toBe("DataCloneError");
     }
+  });
+
+  // Regressions (found by a helper's port of Rust's mpsc tests, issue_39364, thirteenth session):
+  // the worker closed its argument ends *before* it encoded its result, so returning the Sender it
+  // was given failed join() with ClosedError (and, that being the last reference, disconnected the
+  // channel); and an end it made and returned stayed open in the worker too, so the channel never
+  // disconnected. Ends in a result move to the joiner.
+  for (const how of ["same", "clone"] as const) {
+    it(`a worker may return a channel end (${how === "same" ? "the one it was given" : "a clone it made"}): it moves to the joiner`, async () => {
+      const [tx, rx] = channel<number>();
+      const h = spawn(workerUrl("give-back.mjs"), tx, how);
+      tx.close();
+      const back = (await h.join()) as any;
+      const sender = how === "same" ? back : back.tx;
+      expect(() => rx.tryRecv()).toThrow(expect.objectContaining({ kind: "empty" })); // a sender lives: ours
+      sender.send(3);
+      sender.close();
+      expect(rx.recv({ timeout: 5000 })).toBe(3);
+      expect(() => rx.recv({ timeout: 5000 })).toThrow(RecvError); // no handle left open in the worker
+    });
+  }
+
+  // Regression (found by a helper's port of Rust's lock tests, test_mutex_arc_poison, thirteenth
+  // session): join() settled on the worker's result message, before its 'exit' event marked its
+  // slot dead, so right after join() a lock it died holding read as held by a live thread —
+  // tryLock() gave null, and a blocking lock() waited ~1 s for the exit to be noticed.
+  it("join() settles once the worker has exited: a lock it died holding reads poisoned at once", async () => {
+    const m = new Mutex(sharedInts(1));
+    const err = await spawn(workerUrl("throw-holding.mjs"), m).join().catch((e: unknown) => e);
+    expect((err as Error).message).toBe("died holding the lock");
+    let tried: unknown;
+    try {
+      tried = m.tryLock();
+    } catch (e) {
+      tried = e;
+    }
+    expect(tried).toBeInstanceOf(PoisonError);
+    (tried as PoisonError<any>).guard.unlock();
   });
 
   it("plain args are copied faithfully", async () => {

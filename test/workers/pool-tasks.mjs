@@ -201,6 +201,9 @@ export function sendOnCause(err, v) {
 /** Returns the Sender it was given (the result carries it back to the caller). */
 export const giveBack = (tx) => tx;
 
+/** Returns a clone of the Sender it was given: the clone moves to the caller with the result. */
+export const giveClone = (tx) => ({ tx: tx.clone() });
+
 /** Sends one value, then dies (process.exit) without closing `tx`. */
 export function sendThenExit(tx, code) {
   tx.send(1);

@@ -33,7 +33,7 @@ import type { Arena } from "../../memory/arena.js";
 import type { AnyCodec, FixedCodec } from "../codec.js";
 import type { SlowPath } from "../../sync/park.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_DISCONNECTED, SEND_FULL, SENT, type Encoded, type RecvAttempt } from "../chan.js";
-import { FLAVOR_WORDS, HEADER_BYTES, SEL_TX } from "../layout.js";
+import { CHAN_ID, FLAVOR_WORDS, HEADER_BYTES, SEL_TX } from "../layout.js";
 import { hasExited, slotIfAny } from "../../thread/registry.js";
 
 const ZLOCK = FLAVOR_WORDS, ZSTATE = FLAVOR_WORDS + 1, ZWAITING = FLAVOR_WORDS + 2, ZDISC = FLAVOR_WORDS + 3;
@@ -51,14 +51,24 @@ const lockName = (): number => slotIfAny() || -1;
  */
 const TRY_HANDOFF_MS = 25;
 
+/** The longest single park of a receiver blocked on a rendezvous channel (ms; see `recvSlice`). */
+const RECV_SLICE_MS = 2_000;
+
+/** This thread's receivers waiting on each rendezvous channel, by CHAN_ID (see `localWaiting`). */
+const localWaiting = new Map<number, number>();
+
 export class ZeroChan<T> extends Chan<T> {
   readonly cap = 0;
   private readonly fixed: { [i: number]: any } | null;
   private readonly lens: Int32Array | null;
   private readonly inline: Uint8Array | null;
 
+  /** The channel's CHAN_ID. */
+  private readonly id: number;
+
   constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena | null) {
     super(buffer, codec, arena);
+    this.id = sys.load(this.header, CHAN_ID);
     if (codec.fixedBytes > 0) {
       this.fixed = new (codec as FixedCodec<T>).view(buffer, HEADER_BYTES, 1);
       this.lens = this.inline = null;
@@ -142,9 +152,26 @@ export class ZeroChan<T> extends Chan<T> {
 
   /**
    * This thread's receivers among ZWAITING (async `recvAsync` / `selectAsync` pending here): they
-   * cannot take an offer while this thread spins, so they do not count for `trySend`.
+   * cannot take an offer while this thread spins, so they do not count for `trySend`. Counted per
+   * channel (its CHAN_ID) for the whole thread, not per handle: a worker given both ends, or an
+   * end revived from a message, holds a Chan of its own for each, and a count kept on the
+   * instance left the sender's blind to the receiver's — every same-thread async send then spun
+   * TRY_HANDOFF_MS for a receiver that could not run (a helper's port of Go's channel tests).
    */
-  private localWaiting = 0;
+  private get localWaiting(): number {
+    return localWaiting.get(this.id) ?? 0;
+  }
+
+  private countLocal(d: 1 | -1): void {
+    const n = (localWaiting.get(this.id) ?? 0) + d;
+    if (n === 0) localWaiting.delete(this.id);
+    else localWaiting.set(this.id, n);
+  }
+
+  /** Whether a receiver of this thread waits here (a parking select offers on such an arm first). */
+  override hasLocalReceiver(): boolean {
+    return this.localWaiting > 0;
+  }
 
   /** Succeeds only if a receiver (on another thread) is waiting and takes the message within a moment. */
   trySendEncoded(v: T, e: Encoded | null): number {
@@ -170,8 +197,9 @@ export class ZeroChan<T> extends Chan<T> {
   }
 
   /**
-   * For a parking `selectAsync`: offers the message and leaves the offer up while the select
-   * parks (a receiver pending on this very thread can take it once the event loop runs). False if
+   * For a parking `select` / `selectAsync`: offers the message and leaves the offer up while the
+   * select parks (a `tryRecv` on any thread, or a receiver pending on this very thread once the
+   * event loop runs, can take it). False if
    * another sender owns the packet. Follow with `retractOffer`.
    */
   override postOffer(v: T, e: Encoded | null): boolean {
@@ -196,6 +224,7 @@ export class ZeroChan<T> extends Chan<T> {
       if (this.acquire()) break;
       this.park.index = ZLOCK;
       this.park.value = this.owner;
+      this.park.slice = undefined; // watching the owner: it may die
       yield this.park;
     }
     // 2. Offer it and wait for a receiver to take it.
@@ -214,6 +243,7 @@ export class ZeroChan<T> extends Chan<T> {
         }
         this.park.index = ZSTATE;
         this.park.value = s;
+        this.park.slice = undefined; // watching the claimer: it may die
         yield this.park;
       }
     } catch (err) {
@@ -243,7 +273,7 @@ export class ZeroChan<T> extends Chan<T> {
       } finally {
         sys.store(h, ZSTATE, TAKEN);
         sys.notifyAll(h, ZSTATE);
-        // A parked selectAsync may own the offer (postOffer): it waits on its parker.
+        // A parked select may own the offer (postOffer): it waits on its parker.
         this.wakeSender();
       }
       return this.fixed !== null ? (v as T) : this.decodeHeld();
@@ -259,14 +289,25 @@ export class ZeroChan<T> extends Chan<T> {
     // Say a receiver is waiting, so trySend may hand over to us (and a select with a send arm
     // on this channel wakes to try).
     sys.add(this.header, ZWAITING, 1);
-    this.localWaiting++;
+    this.countLocal(1);
     this.wakeSender();
     try {
       return yield* super.recvSlow();
     } finally {
-      this.localWaiting--;
+      this.countLocal(-1);
       sys.sub(this.header, ZWAITING, 1);
     }
+  }
+
+  /**
+   * Receivers blocked here watch no thread that may die (an offer is taken as it is, whoever
+   * posted it), so they park in long slices and stay in arrival order: a sender's wake-up goes to
+   * the receiver that has waited longest, as crossbeam's handoff does (its zero.rs `recv_in_send`
+   * depends on it). With the 100 ms liveness slice each receiver re-parked behind later ones every
+   * 100 ms, and which one took a message depended on who had re-parked last.
+   */
+  protected override get recvSlice(): number {
+    return RECV_SLICE_MS;
   }
 
   /** A `select` with a receive arm here is a waiting receiver too: trySend may hand over to it. */
@@ -274,7 +315,7 @@ export class ZeroChan<T> extends Chan<T> {
     const entry = super.registerSelect(recv, slot);
     if (recv && entry >= 0) {
       sys.add(this.header, ZWAITING, 1);
-      this.localWaiting++;
+      this.countLocal(1);
       this.wakeSender();
     }
     return entry;
@@ -282,7 +323,7 @@ export class ZeroChan<T> extends Chan<T> {
 
   override unregisterSelect(recv: boolean, entry: number): void {
     if (recv) {
-      this.localWaiting--;
+      this.countLocal(-1);
       sys.sub(this.header, ZWAITING, 1);
     }
     super.unregisterSelect(recv, entry);
