@@ -24,9 +24,10 @@
  * `readAsync` and `tryRead` do not: the read locks on a thread are counted per thread, not per
  * task, so async tasks of one thread reading in turn, each starting before the last one ended,
  * would keep a writer out for good (as tokio's, an async read queues behind a waiting writer, so
- * a task that awaits a second read lock while holding one can wait for itself). Readers are not tracked across threads, so a
- * reader that dies holding a read lock is not recovered (writers would wait for it): use `Mutex`
- * or write locks around code that may be terminated.
+ * a task that awaits a second read lock while holding one can wait for itself). Readers are
+ * counted, not named: a worker gives back the read locks it still holds as it ends (`held`), but a
+ * reader terminated holding one is not recovered (writers would wait for it): use `Mutex` or write
+ * locks around code that may be terminated.
  */
 import * as sys from "../sys/index.js";
 import type { Shareable } from "../types.js";
@@ -87,16 +88,68 @@ const isReadLockable = (s: number) => (s & MASK) < MAX_READERS && !hasReadersWai
 
 let placing: Int32Array | null = null;
 
+/** This thread's read locks on one lock: how many, and whether `held` lists it. */
+interface LocalReads {
+  reads: number;
+  listed: boolean;
+}
+
 // Per thread: read guards held on each lock, keyed by buffer and offset, so two views of one lock
 // in this thread (`RwLock.at` twice over the same buffer) agree. (Copies revived from separate
 // wires hold distinct buffer objects and are not matched.)
-const readsByBuffer = new WeakMap<SharedArrayBuffer, Map<number, { reads: number }>>();
-function localReadsOf(buffer: SharedArrayBuffer, byteOffset: number): { reads: number } {
+const readsByBuffer = new WeakMap<SharedArrayBuffer, Map<number, LocalReads>>();
+function localReadsOf(buffer: SharedArrayBuffer, byteOffset: number): LocalReads {
   let byOffset = readsByBuffer.get(buffer);
   if (byOffset === undefined) readsByBuffer.set(buffer, (byOffset = new Map()));
   let local = byOffset.get(byteOffset);
-  if (local === undefined) byOffset.set(byteOffset, (local = { reads: 0 }));
+  if (local === undefined) byOffset.set(byteOffset, (local = { reads: 0, listed: false }));
   return local;
+}
+
+/**
+ * Per thread: the locks this thread has held read locks on (listed at a first read lock, pruned of
+ * those it holds none of as the list grows), so that the read locks a worker still holds when it
+ * ends are given back — as a Rust thread's guards are dropped when it returns or panics. Readers
+ * are counted, not named, in shared memory, so nobody else can give them back: a worker that
+ * threw holding a read guard kept writers out for good (a port of Rust's
+ * `test_rw_arc_no_poison_rw`). Runs on the worker's `process` 'exit' event, which Node emits when
+ * its function's event loop runs dry, on an uncaught error and on `process.exit()` — not on
+ * `terminate()`, where no JavaScript runs.
+ */
+const held: { lock: RwLock<any>; local: LocalReads }[] = [];
+let heldPrunedAt = 16;
+let exitHooked = false;
+
+function listHeld(lock: RwLock<any>, local: LocalReads): void {
+  local.listed = true;
+  held.push({ lock, local });
+  if (held.length > heldPrunedAt) {
+    let k = 0;
+    for (const e of held) {
+      if (e.local.reads > 0) held[k++] = e;
+      else e.local.listed = false;
+    }
+    held.length = k;
+    heldPrunedAt = Math.max(16, 2 * k);
+  }
+  if (!exitHooked) {
+    exitHooked = true;
+    const proc = (globalThis as any).process;
+    if (typeof proc?.on === "function" && proc.getBuiltinModule?.("node:worker_threads")?.isMainThread === false) {
+      proc.on("exit", releaseHeldReads);
+    }
+  }
+}
+
+/** Gives back every read lock this thread still holds (it is ending: see `held`). */
+function releaseHeldReads(): void {
+  for (const { lock, local } of held) {
+    const n = local.reads;
+    if (n === 0) continue;
+    local.reads = 0;
+    lock.releaseReads(n);
+  }
+  held.length = 0;
 }
 
 /**
@@ -113,7 +166,7 @@ export class RwLock<T = void> implements SharedPrimitive {
   /** @internal */
   readonly data: T;
   /** @internal Read guards this thread holds on this lock, shared by this thread's views of it. */
-  private readonly local: { reads: number };
+  private readonly local: LocalReads;
   private readonly park: Park;
 
   /**
@@ -202,7 +255,7 @@ export class RwLock<T = void> implements SharedPrimitive {
     for (let s = sys.load(this.words, STATE); isReadLockable(s) || (mayPass && (s & MASK) < MAX_READERS); ) {
       const seen = sys.cas(this.words, STATE, s, s + 1);
       if (seen === s) {
-        this.local.reads++;
+        if (this.local.reads++ === 0 && !this.local.listed) listHeld(this, this.local);
         return true;
       }
       s = seen;
@@ -217,7 +270,7 @@ export class RwLock<T = void> implements SharedPrimitive {
       const lockable = isReadLockable(s) || (sync && this.local.reads > 0 && (s & MASK) < MAX_READERS);
       if (lockable) {
         if (sys.cas(this.words, STATE, s, s + 1) === s) {
-          this.local.reads++;
+          if (this.local.reads++ === 0 && !this.local.listed) listHeld(this, this.local);
           return;
         }
         s = sys.load(this.words, STATE);
@@ -263,8 +316,15 @@ export class RwLock<T = void> implements SharedPrimitive {
 
   /** @internal */
   readUnlock(): void {
+    // 0: given back already, as the thread ended (an exit listener unlocking after ours ran).
+    if (this.local.reads === 0) return;
     this.local.reads--;
-    const s = sys.sub(this.words, STATE, 1) - 1;
+    this.releaseReads(1);
+  }
+
+  /** @internal Gives back `n` read locks (this thread's count already lowered). */
+  releaseReads(n: number): void {
+    const s = sys.sub(this.words, STATE, n) - n;
     // A reader can only be parked on a read-locked lock if a writer is parked too; so the last
     // reader out wakes a writer (or, failing that, the readers).
     if (isUnlocked(s) && hasWritersWaiting(s)) this.wakeWriterOrReaders(s);

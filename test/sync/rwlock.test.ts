@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { AtomicI32, DeadlockError, LockError, PoisonError, RwLock, TimeoutError, WeftError } from "../../dist/index.js";
+import { AtomicI32, DeadlockError, LockError, PoisonError, RwLock, TimeoutError, WeftError, spawn } from "../../dist/index.js";
+import { workerUrl } from "../helpers.js";
 import { expectReject, expectThrow, handshake, op, sharedInts, sleep } from "../unit-helpers.js";
 import { fcParams } from "../prop-helpers.js";
 
@@ -250,6 +251,27 @@ describe("RwLock on one thread", () => {
 });
 
 describe("RwLock across workers", () => {
+  // Regression (a helper's port of Rust's test_rw_arc_no_poison_rw, thirteenth session): readers
+  // are counted, not named, so a worker that ended holding a read guard — by throwing (a Rust
+  // panic, which drops the guard), returning, or process.exit — kept writers out for good. A
+  // worker's read locks are now given back when it ends (not when it is terminated: no JavaScript
+  // runs then).
+  for (const how of ["throw", "return", "exit"] as const) {
+    it(`a worker that ends holding a read lock (${how}) gives it back: write() gets in, unpoisoned`, async () => {
+      const l = new RwLock(sharedInts());
+      const flag = sharedInts(2);
+      const h = spawn(workerUrl("read-and-end.mjs"), l, how, flag);
+      while (Atomics.load(flag, 0) === 0) await sleep(2);
+      expect(l.tryWrite()).toBeNull(); // the worker reads
+      Atomics.store(flag, 1, 1);
+      Atomics.notify(flag, 1);
+      await h.join().catch(() => undefined);
+      const w = await l.writeAsync({ timeout: 5000 });
+      expect(l.isPoisoned).toBe(false); // a reader never poisons (Rust: test_rw_arc_no_poison_rw)
+      w.unlock();
+    });
+  }
+
   it("a worker's read lock lets this thread read but not write; write() blocks until it leaves", async () => {
     const l = new RwLock(sharedInts());
     const hs = handshake();
