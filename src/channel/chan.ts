@@ -138,6 +138,8 @@ export abstract class Chan<T> {
   /** Inline bytes per slot for variable-size codecs. */
   readonly slotBytes: number;
   protected readonly park: Park;
+  /** The channel's CHAN_ID: the same for every handle of it, in every thread. */
+  readonly id: number;
 
   constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena | null) {
     this.header = new Int32Array(buffer, 0, L.HEADER_BYTES >> 2);
@@ -145,6 +147,7 @@ export abstract class Chan<T> {
     this.arena = arena;
     this.slotBytes = sys.load(this.header, L.SLOT_BYTES);
     this.park = { words: this.header, index: 0, value: 0 };
+    this.id = sys.load(this.header, L.CHAN_ID);
   }
 
   /** Capacity: a number for bounded, `Infinity` unbounded, `0` rendezvous. */

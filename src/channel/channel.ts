@@ -310,6 +310,18 @@ interface Lease {
 
 const claimLease = (lease: Lease | null): boolean => lease === null || sys.exchange(lease.words, lease.index, 1) === 0;
 
+/** A signal that aborts when either does (with its reason). */
+function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  const any = (AbortSignal as { any?: (signals: AbortSignal[]) => AbortSignal }).any;
+  if (typeof any === "function") return any([a, b]);
+  const c = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) c.abort(s.reason);
+    else s.addEventListener("abort", () => c.abort(s.reason), { once: true });
+  }
+  return c.signal;
+}
+
 /** @internal The channel behind an open end (select). Throws ClosedError for a closed end. */
 export let chanOf: (end: Sender<any> | Receiver<any>, where: string) => Chan<any>;
 
@@ -323,6 +335,10 @@ abstract class ChannelEnd<T> implements SharedPrimitive, Disposable {
   #lease: Lease | null = null;
   readonly #side: number;
   readonly #name: string;
+  /** Aborted by `close()`: the signal of this handle's async waits (made at the first). */
+  #closing: AbortController | null = null;
+  /** The deadline of an async wait with no options (one per handle: no allocation per call). */
+  #untilClosed: Deadline | null = null;
 
   static {
     chanOf = (end, where) => {
@@ -359,11 +375,28 @@ abstract class ChannelEnd<T> implements SharedPrimitive, Disposable {
     return chan;
   }
 
+  /**
+   * The deadline of an async call on this handle: `opts`' timeout and signal, and this handle's
+   * close — as a Rust or tokio future borrows its handle, closing (dropping) a handle ends the
+   * calls still waiting on it, with ClosedError. Before, they went on: a pending `recvAsync` of a
+   * closed clone took a message meant for the open ones, and held a Node process open for good
+   * when none came (a helper's port of tokio's tests, thirteenth session).
+   */
+  protected asyncDeadline(where: string, opts: WaitOptions | undefined): Deadline {
+    const d = deadlineOf(where, opts);
+    if (typeof AbortController !== "function") return d;
+    const closing = (this.#closing ??= new AbortController());
+    if (d.signal !== undefined) return { at: d.at, timeout: d.timeout, signal: eitherSignal(d.signal, closing.signal) };
+    if (d.at === Infinity) return (this.#untilClosed ??= { at: Infinity, timeout: Infinity, signal: closing.signal });
+    return { at: d.at, timeout: d.timeout, signal: closing.signal };
+  }
+
   /** Releases this handle; the last handle of a side closing disconnects the channel. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     if (claimLease(this.#lease)) release(this.#chan as Chan<unknown>, this.#side);
+    this.#closing?.abort(new ClosedError(`${this.#name}: this ${this.#name} was closed while a call on it waited`));
   }
 
   [Symbol.dispose](): void {
@@ -455,7 +488,7 @@ export class Sender<in out T> extends ChannelEnd<T> {
     // every send. Errors thrown here still come back as a rejected promise.
     try {
       const chan = this.open("sendAsync");
-      return chan.sendAsync(value, deadlineOf("Sender.sendAsync", opts), "Sender.sendAsync");
+      return chan.sendAsync(value, this.asyncDeadline("Sender.sendAsync", opts), "Sender.sendAsync");
     } catch (e) {
       return Promise.reject(e);
     }
@@ -509,7 +542,7 @@ export class Sender<in out T> extends ChannelEnd<T> {
   sendManyAsync<V extends T>(values: Iterable<V & Sendable<V>>, opts?: WaitOptions): Promise<void> {
     try {
       const chan = this.open("sendManyAsync");
-      const d = deadlineOf("Sender.sendManyAsync", opts);
+      const d = this.asyncDeadline("Sender.sendManyAsync", opts);
       const list = listOf(chan, values);
       return sendManyAsync(chan, list, checkMany(chan, list), chan.codec.fixedBytes > 0, d);
     } catch (e) {
@@ -560,7 +593,7 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
   recvAsync(opts?: WaitOptions): Promise<T> {
     try {
       const chan = this.open("recvAsync");
-      return chan.recvAsync(deadlineOf("Receiver.recvAsync", opts), "Receiver.recvAsync");
+      return chan.recvAsync(this.asyncDeadline("Receiver.recvAsync", opts), "Receiver.recvAsync");
     } catch (e) {
       return Promise.reject(e);
     }
@@ -588,7 +621,7 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
   async recvManyAsync(max: number, opts?: WaitOptions): Promise<T[]> {
     checkCount("Receiver.recvManyAsync", "max", max, 1, 0x7fffffff);
     const chan = this.open("recvManyAsync");
-    const d = deadlineOf("Receiver.recvManyAsync", opts);
+    const d = this.asyncDeadline("Receiver.recvManyAsync", opts);
     const r = chan.tryTakeMany(max);
     if (typeof r !== "number") return r;
     const out: T[] = [await chan.recvAsync(d, "Receiver.recvManyAsync")];
@@ -633,7 +666,7 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
   async recvIntoAsync(target: RecvTarget<T>, opts?: WaitOptions): Promise<number> {
     const chan = this.open("recvIntoAsync");
     checkTarget("Receiver.recvIntoAsync", chan.codec as AnyCodec<unknown>, target);
-    const d = deadlineOf("Receiver.recvIntoAsync", opts);
+    const d = this.asyncDeadline("Receiver.recvIntoAsync", opts);
     const into = target as unknown as T[];
     const r = chan.tryRecvInto(into, 0);
     if (r > 0) return r;
@@ -706,7 +739,7 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
       const r = chan.tryRecv();
       if (!isSentinel(r)) return Promise.resolve({ value: r, done: false });
       if (r !== RECV_EMPTY) return Promise.resolve(end());
-      const p = chan.recvAsync(deadlineOf("Receiver.recvAsync", undefined), "Receiver.recvAsync").then(
+      const p = chan.recvAsync(this.asyncDeadline("Receiver.recvAsync", undefined), "Receiver.recvAsync").then(
         (value): IteratorResult<T> => ({ value, done: false }),
         (e: unknown): IteratorResult<T> => {
           const result = end();

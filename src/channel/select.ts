@@ -159,10 +159,17 @@ function* selectSlow(ps: Prepared[]): SlowPath<Selected> {
     let polling = false;
     let unmarked = false;
     try {
-      for (const p of ps) {
-        p.entry = p.chan.registerSelect(p.recv, slot);
-        if (p.entry < 0) polling = true;
-        else if (!p.chan.markWaiting(p.recv)) unmarked = true;
+      // Receive arms first: registering one on a rendezvous channel wakes the selects that send
+      // there (a receiver now waits for them), and with this select's own send arm on the same
+      // channel already registered it woke itself, every time round: a core spun for as long as
+      // it waited (a helper's review).
+      for (let pass = 0; pass < 2; pass++) {
+        for (const p of ps) {
+          if (p.recv !== (pass === 0)) continue;
+          p.entry = p.chan.registerSelect(p.recv, slot);
+          if (p.entry < 0) polling = true;
+          else if (!p.chan.markWaiting(p.recv)) unmarked = true;
+        }
       }
       const r = attempt(ps);
       if (r !== null) return r;
@@ -178,7 +185,8 @@ function* selectSlow(ps: Prepared[]): SlowPath<Selected> {
         for (let j = 0; j < n && offered < 0; j++) {
           const k = (first + j) % n;
           const p = ps[k]!;
-          if (!p.recv && (pass === 1 || p.chan.hasLocalReceiver()) && p.chan.postOffer(p.value, p.enc)) offered = k;
+          if (p.recv || receivesFrom(ps, p.chan.id)) continue;
+          if ((pass === 1 || p.chan.hasLocalReceiver()) && p.chan.postOffer(p.value, p.enc)) offered = k;
         }
       }
       if (polling) {
@@ -210,6 +218,17 @@ function* selectSlow(ps: Prepared[]): SlowPath<Selected> {
       }
     }
   }
+}
+
+/**
+ * Whether a receive arm of this select is on channel `id`. A select does not offer on a channel it
+ * also receives from: it cannot pair with itself (as Go's, whose select never sends to its own
+ * receive case), and its offer's wake-up reached its own registration — the select woke, retracted,
+ * offered again and woke again, spinning a core until its timeout (a helper's review).
+ */
+function receivesFrom(ps: Prepared[], id: number): boolean {
+  for (const q of ps) if (q.recv && q.chan.id === id) return true;
+  return false;
 }
 
 // Made on first use, so importing weft works where there is no SharedArrayBuffer (see sys).

@@ -314,7 +314,8 @@ async function reduce(
 
 /**
  * Sorts `data` in place, in parallel, in numeric order with NaNs last and -0 before +0 — the
- * order of `Float64Array.prototype.sort` (`descending: true` reverses it, NaNs still last).
+ * order of `Float64Array.prototype.sort` (`descending: true` reverses it, NaNs still last), but for
+ * the order among NaNs of different bit patterns (each keeps its bits; they come grouped by pattern).
  * Resolves with `data`. An LSD radix sort on the elements' bit patterns (see docs/design.md);
  * memory: one scratch SharedArrayBuffer of `data.byteLength` for the duration of the sort.
  * Arrays up to 65 536 elements (and no `chunkSize`) are sorted in one task.

@@ -127,6 +127,18 @@ export abstract class Submitter {
   private backlogHead = 0;
   /** Records handed out and not yet back. */
   outstanding = 0;
+  /**
+   * Records among `outstanding` whose task was settled already (aborted by its signal while it
+   * ran: its promise rejected, its result will be dropped), by index. While only those are left,
+   * nothing anyone awaits depends on the pool, and it must not keep a Node process alive for them
+   * — a task that never ended kept it alive for good (a helper's audit, thirteenth session).
+   */
+  private readonly abandoned = new Set<number>();
+
+  /** Whether every task still outstanding is one whose promise was settled already. */
+  get onlyAbandoned(): boolean {
+    return this.abandoned.size > 0 && this.pending === this.abandoned.size;
+  }
 
   /** Tasks submitted from this thread and not settled: in records, or waiting for one. */
   get pending(): number {
@@ -417,6 +429,7 @@ export abstract class Submitter {
     if (this.mine[i] === 1) {
       this.mine[i] = 0;
       this.outstanding--;
+      this.abandoned.delete(i);
     }
   }
 
@@ -497,6 +510,7 @@ export abstract class Submitter {
     if (reject === undefined) return;
     this.forget(i);
     if (this.tryCancel(i)) this.pump();
+    else if (this.mine[i] === 1) this.abandoned.add(i); // running: its result will be dropped
     reject(reason);
   }
 
@@ -514,7 +528,7 @@ export abstract class Submitter {
     if (m.done) return;
     m.done = true;
     this.unwatch(m);
-    for (const i of m.records) if (this.many[i] === m) this.tryCancel(i);
+    for (const i of m.records) if (this.many[i] === m && !this.tryCancel(i) && this.mine[i] === 1) this.abandoned.add(i);
     for (const d of m.deferred) {
       d.dead = true;
       if (d.leased !== null) P.releaseLeases(d.leased);
@@ -702,6 +716,7 @@ export abstract class Submitter {
     if (this.mine[i] === 1) {
       this.mine[i] = 0;
       this.outstanding--;
+      this.abandoned.delete(i);
     }
     if (m !== undefined) {
       if (m.done) return;

@@ -16,7 +16,7 @@ import { splitKey } from "./functions.js";
 import { PoolShared, type PoolBuffers } from "./shared.js";
 import { Submitter } from "./submitter.js";
 import { Writer as CodecWriter, codecs, releasePins, type Writer } from "../channel/codec.js";
-import type { Leasable } from "../share/index.js";
+import { collectLeasables, type Leasable } from "../share/index.js";
 import { settleBuffers, settleIdle } from "../share/directory.js";
 import * as P from "./payload.js";
 import * as Q from "./queues.js";
@@ -479,7 +479,14 @@ export class Executor {
       releasePins(w); // not published (an encode failure gave its own back already)
       P.releaseWriter(w);
       const msg = e instanceof Error ? e.message : String(e);
-      return this.fail(p, i, new DataCloneError(`ThreadPool: the task's result cannot be sent back: ${msg}`), ending);
+      // The ends the result held move nowhere: this worker's handles of them are closed too (an
+      // end the task made and returned beside something unsendable was a reference nobody closed).
+      const made = collectLeasables(value);
+      const close = made.length === 0 ? ending : () => {
+        ending?.();
+        for (const end of made) end.close();
+      };
+      return this.fail(p, i, new DataCloneError(`ThreadPool: the task's result cannot be sent back: ${msg}`), close);
     }
     P.releaseWriter(w);
   }

@@ -175,12 +175,14 @@ function waitAsyncImpl(
   expected: number | bigint,
   timeoutMs: number,
   signal?: AbortSignal,
+  keepAlive = true,
 ): Promise<AsyncWaitResult> {
   if (signal?.aborted) return Promise.resolve("aborted");
   const t = timeoutMs < 0 ? 0 : timeoutMs;
   if (nativeWaitAsync === undefined) return pollWait(a, i, expected, t, signal);
   const r = nativeWaitAsync(a, i, expected, t);
   if (!r.async) return Promise.resolve(r.value as WaitResult);
+  if (!keepAlive) return r.value as Promise<WaitResult>;
   holdProcess();
   if (signal === undefined) {
     return (r.value as Promise<WaitResult>).then((v) => {
@@ -258,7 +260,8 @@ function pollWait(
 
 /**
  * Async twin of `wait`: never blocks the event loop. Resolves `"aborted"` as soon as `signal`
- * aborts. Keeps a Node process alive while pending (and only then).
+ * aborts. Keeps a Node process alive while pending (and only then), unless `keepAlive` is false
+ * (a wait nobody's promise depends on; with a `signal`, it is kept alive regardless).
  */
 export function waitAsync(
   a: Int32Array,
@@ -266,8 +269,9 @@ export function waitAsync(
   expected: number,
   timeoutMs: number,
   signal?: AbortSignal,
+  keepAlive = true,
 ): Promise<AsyncWaitResult> {
-  return waitAsyncImpl(a, i, expected, timeoutMs, signal);
+  return waitAsyncImpl(a, i, expected, timeoutMs, signal, keepAlive || signal !== undefined);
 }
 
 // ---------------------------------------------------------------------------------------------

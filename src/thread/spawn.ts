@@ -27,7 +27,8 @@ import { RELEASE_FOR, collectLeasables, isWire, revive, share, type Wire } from 
 import { deserializeError, type ErrorRecord } from "./error-wire.js";
 import { DataCloneError, MovedError, UnsupportedError, WorkerExitError } from "../errors.js";
 import { isDetachedCloneError } from "../share/transfer.js";
-import { describeValue } from "../memory/layout.js";
+import { describeValue, requireSharedMemory } from "../memory/layout.js";
+import { isNoStack, stackSizeOf } from "./stack.js";
 import type { ModuleRef, Sendable, TaskArgs, TaskResult, WorkerModule } from "../types.js";
 
 /**
@@ -98,7 +99,10 @@ export function moduleHref(moduleUrl: unknown, what = "spawn"): string {
 export interface SpawnOptions {
   /** A name for the worker (shows in debuggers). */
   name?: string;
-  /** Worker stack size in MiB. */
+  /**
+   * Worker stack size in MiB: above 0, at most 2^43; as Rust's `Builder::stack_size`, less than the
+   * minimum (0.5) gets the minimum. A stack the system will not give is a RangeError.
+   */
   stackSizeMb?: number;
 }
 
@@ -151,7 +155,10 @@ function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): W
         'Worker yourself (new Worker(url, { type: "module" })) and hand it weft primitives with share() and revive()',
     );
   }
+  // Named, not a bare ReferenceError from deep inside (a helper's audit, thirteenth session).
+  requireSharedMemory();
   const url = moduleHref(moduleUrl);
+  const stackSizeMb = stackSizeOf("spawn", options.stackSizeMb);
   const slot = allocateSlot();
   // Channel ends passed to the worker are owned by it: it releases them when its function ends;
   // if it dies first, we release them for it (the lease makes that exactly once).
@@ -177,7 +184,7 @@ function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): W
     worker = new workerThreads.Worker(new URL("./worker.js", import.meta.url), {
       workerData: { [SPAWN_KEY]: data },
       name: options.name,
-      resourceLimits: options.stackSizeMb !== undefined ? { stackSizeMb: options.stackSizeMb } : undefined,
+      resourceLimits: stackSizeMb !== undefined ? { stackSizeMb } : undefined,
     });
   } catch (e) {
     // No worker started (e.g. an argument structured clone cannot copy): give back what we took.
@@ -190,6 +197,9 @@ function start<R>(options: SpawnOptions, moduleUrl: unknown, args: unknown[]): W
     // weft's DataCloneError, as for everything else that cannot cross, with Node's as the cause.
     if (e instanceof Error && e.name === "DataCloneError" && !(e instanceof DataCloneError)) {
       throw new DataCloneError(`spawn: an argument cannot be copied to the worker: ${e.message}`, { cause: e });
+    }
+    if (stackSizeMb !== undefined && isNoStack(e)) {
+      throw new RangeError(`spawn: could not start a worker thread with stackSizeMb ${stackSizeMb} (${(e as Error).message}): the system would not give a thread that stack`, { cause: e });
     }
     throw e;
   }

@@ -133,19 +133,27 @@ describe("crossbeam tests/select_macro.rs", () => {
 
   it("send_timeout", async () => {
     const [s, r] = channel<number>({ capacity: 0 });
+    // Both clocks start together (a flag): a worker that started 0.5 U later than the other met
+    // its receive with the send of 7 under load.
+    const go = new Int32Array(new SharedArrayBuffer(4));
     const a = thread((w, e, h) => {
+      Atomics.wait(e.go, 0, 0);
       h.eq(h.err(() => w.select([w.sendArm(e.s, 7)], { timeout: e.U })).name, "TimeoutError", "7");
       const x = w.select([w.sendArm(e.s, 8)], { timeout: e.U });
       h.eq(x.error, undefined, "8");
       const y = w.select([w.sendArm(e.s, 9)], { timeout: e.U });
       h.eq([y.error?.name, y.error?.value], ["SendError", 9], "9");
-    }, { s, U });
+    }, { s, U, go });
     const b = thread((w, e, h) => {
+      Atomics.wait(e.go, 0, 0);
       h.sleep(e.U * 1.5);
       h.eq(w.select([e.r]).value, 8);
-    }, { r, U });
+    }, { r, U, go });
     s.close();
     r.close();
+    await new Promise((res) => setTimeout(res, 300)); // both workers started and waiting
+    Atomics.store(go, 0, 1);
+    Atomics.notify(go, 0);
     await scope([a, b]);
   });
 

@@ -162,8 +162,13 @@ describe("ThreadPool: errors", () => {
   it("bad options to the constructor throw typed errors", () => {
     expect(() => new ThreadPool({ threads: 0 })).toThrow(RangeError);
     expect(() => new ThreadPool({ threads: 1.5 })).toThrow(/threads must be an integer/);
-    expect(() => new ThreadPool({ stackSizeMb: -1 })).toThrow(/stackSizeMb must be a number of MiB ≥ 0.5/);
-    expect(() => new ThreadPool({ stackSizeMb: 0.1 })).toThrow(RangeError);
+    expect(() => new ThreadPool({ stackSizeMb: -1 })).toThrow(/ThreadPool: stackSizeMb must be a number of MiB above 0 and at most 2\^43, got number -1/);
+    expect(() => new ThreadPool({ stackSizeMb: 0 })).toThrow(RangeError);
+    expect(() => new ThreadPool({ stackSizeMb: NaN })).toThrow(RangeError);
+    expect(() => new ThreadPool({ stackSizeMb: "4" as any })).toThrow(RangeError);
+    // Regression (a helper's port of rayon's tests, thirteenth session): from 2^44 MiB the byte
+    // count overflowed in Node, and the whole process aborted (exit code 6) as the worker started.
+    expect(() => new ThreadPool({ stackSizeMb: 2 ** 44 })).toThrow(/at most 2\^43/);
     expect(() => new ThreadPool({ name: 3 as any })).toThrow(TypeError);
     expect(() => new ThreadPool({ idleTimeoutMs: NaN })).toThrow(/idleTimeoutMs/);
     expect(() => new ThreadPool(null as any)).toThrow(/options must be an object/);

@@ -3,6 +3,7 @@
  * share/revive, errors rebuilt with name/message/stack/properties, exits, terminate, bad modules
  * and bad module URLs.
  */
+import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
@@ -420,5 +421,33 @@ describe("spawn: bad modules and module URLs", () => {
     ["an object", { href: "file:///x.mjs" }, "Object"],
   ])("moduleUrl that is %s → TypeError at once, naming it", (_what, bad, shown) => {
     expectThrow(() => spawn(bad as any), TypeError, "spawn", "moduleUrl", shown, "new URL");
+  });
+});
+
+// Regressions (a helper's port of rayon's and std's thread tests, thirteenth session): a stack too
+// small for a worker's start-up (spawnWith had no check at all), or one whose byte count overflows
+// (≥ 2^44 MiB, which ThreadPool let through), made Node abort the whole process — exit code 6,
+// nothing to catch. Each case runs in a child process, which such an abort would kill.
+describe("stack sizes", () => {
+  const probe = (how: string, mb: number): { ok?: unknown; error?: string; message?: string } => {
+    const r = spawnSync(process.execPath, [fileURLToPath(workerUrl("stack-probe.mjs")), how, String(mb)], { encoding: "utf8", timeout: 30_000 });
+    expect(r.status, `exit status (stderr: ${r.stderr})`).toBe(0);
+    return JSON.parse(r.stdout.trim().split("\n").pop()!);
+  };
+  it("a stack below the minimum gets the minimum, as Rust's stack_size: the worker runs", () => {
+    expect(probe("spawn", 0.1)).toEqual({ ok: [5] });
+    expect(probe("pool", 0.1)).toEqual({ ok: 5 });
+  });
+  it("a stack of 2^44 MiB or more is a RangeError, not an abort", () => {
+    expect(probe("spawn", 2 ** 44)).toMatchObject({ error: "RangeError", message: expect.stringMatching(/^spawn: stackSizeMb must be .* at most 2\^43/) });
+    expect(probe("pool", 2 ** 44)).toMatchObject({ error: "RangeError", message: expect.stringMatching(/^ThreadPool: stackSizeMb must be .* at most 2\^43/) });
+  });
+  it("a stack the system will not give is a RangeError naming stackSizeMb (not Node's raw EAGAIN)", () => {
+    expect(probe("spawn", 1e12)).toMatchObject({ error: "RangeError", message: expect.stringMatching(/^spawn: could not start a worker thread with stackSizeMb 1000000000000 \(.+\): the system would not give a thread that stack$/) });
+  });
+  it("a stack that is not a positive number is a RangeError", () => {
+    for (const bad of [0, -1, NaN, Infinity, "8"]) {
+      expect(() => spawnWith({ stackSizeMb: bad as any }, url, "args")).toThrow(RangeError);
+    }
   });
 });

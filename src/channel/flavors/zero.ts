@@ -33,7 +33,7 @@ import type { Arena } from "../../memory/arena.js";
 import type { AnyCodec, FixedCodec } from "../codec.js";
 import type { SlowPath } from "../../sync/park.js";
 import { Chan, RECV_DISCONNECTED, RECV_EMPTY, SEND_DISCONNECTED, SEND_FULL, SENT, type Encoded, type RecvAttempt } from "../chan.js";
-import { CHAN_ID, FLAVOR_WORDS, HEADER_BYTES, SEL_TX } from "../layout.js";
+import { FLAVOR_WORDS, HEADER_BYTES, RX_SEQ, SEL_TX } from "../layout.js";
 import { hasExited, slotIfAny } from "../../thread/registry.js";
 
 const ZLOCK = FLAVOR_WORDS, ZSTATE = FLAVOR_WORDS + 1, ZWAITING = FLAVOR_WORDS + 2, ZDISC = FLAVOR_WORDS + 3;
@@ -52,7 +52,7 @@ const lockName = (): number => slotIfAny() || -1;
 const TRY_HANDOFF_MS = 25;
 
 /** The longest single park of a receiver blocked on a rendezvous channel (ms; see `recvSlice`). */
-const RECV_SLICE_MS = 2_000;
+const RECV_SLICE_MS = 1_000;
 
 /** This thread's receivers waiting on each rendezvous channel, by CHAN_ID (see `localWaiting`). */
 const localWaiting = new Map<number, number>();
@@ -63,12 +63,8 @@ export class ZeroChan<T> extends Chan<T> {
   private readonly lens: Int32Array | null;
   private readonly inline: Uint8Array | null;
 
-  /** The channel's CHAN_ID. */
-  private readonly id: number;
-
   constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena | null) {
     super(buffer, codec, arena);
-    this.id = sys.load(this.header, CHAN_ID);
     if (codec.fixedBytes > 0) {
       this.fixed = new (codec as FixedCodec<T>).view(buffer, HEADER_BYTES, 1);
       this.lens = this.inline = null;
@@ -231,7 +227,7 @@ export class ZeroChan<T> extends Chan<T> {
     let done = false;
     try {
       this.offer(v, e);
-      for (;;) {
+      for (let parked = false; ; parked = true) {
         const s = sys.load(h, ZSTATE);
         if (s === TAKEN || claimerDied(s)) {
           done = true;
@@ -240,6 +236,13 @@ export class ZeroChan<T> extends Chan<T> {
         if (s === OFFERED && this.isDisconnected && sys.cas(h, ZSTATE, OFFERED, EMPTY) === OFFERED) {
           done = true;
           throw new SendError(v);
+        }
+        // Still on offer after a slice: the wake-up may have gone to a receiver that cannot run
+        // (a `recvAsync` of a thread now blocked), and while it stays PENDING no other is sent;
+        // receivers park in long slices (`recvSlice`), so wake the next one ourselves.
+        if (parked && s === OFFERED) {
+          sys.store(h, RX_SEQ + 2, 0);
+          this.wakeReceiver(true);
         }
         this.park.index = ZSTATE;
         this.park.value = s;
