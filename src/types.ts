@@ -104,7 +104,24 @@ export type Sendable<T> =
   IsAny<T> extends true ? T
   : [T] extends [never] ? T
   : IsUnknown<T> extends true ? T
-  : [Extract<T, MovedBrand>] extends [never] ? ([T] extends [Settled] ? T : SendableParts<T>)
+  : [Extract<T, MovedBrand>] extends [never] ? ([T] extends [Settled] ? T : SendableParts<T, []>)
+  : MovedMessage;
+
+/**
+ * How deep `Sendable` checks part by part: below that a part is taken as it is (the run-time codec
+ * still checks it). A recursive type outside the `Settled` fast path — one holding a buffer or a
+ * typed array (`type Json = … | Uint8Array | Json[] | { [k: string]: Json }`), or `SendableValue`
+ * itself — otherwise unfolded without end: TS2589, "excessively deep" (a helper's type tests,
+ * thirteenth session).
+ */
+type MaxDepth = 12;
+
+/** `Sendable` at nesting depth `D["length"]` (`Sendable` is depth 0, spelled out for its error messages). */
+type SendableAt<T, D extends readonly unknown[]> =
+  IsAny<T> extends true ? T
+  : [T] extends [never] ? T
+  : IsUnknown<T> extends true ? T
+  : [Extract<T, MovedBrand>] extends [never] ? ([T] extends [Settled] ? T : D["length"] extends MaxDepth ? T : SendableParts<T, D>)
   : MovedMessage;
 
 /**
@@ -122,11 +139,11 @@ type Settled =
   | { readonly [key: string]: Settled };
 
 /** Distributes over unions: each member is checked on its own. */
-type SendableParts<T> =
+type SendableParts<T, D extends readonly unknown[]> =
   T extends Plain | Sync | ByValue ? T
-  : T extends ReadonlyMap<infer K, infer V> ? ReadonlyMap<Sendable<K>, Sendable<V>>
-  : T extends ReadonlySet<infer V> ? ReadonlySet<Sendable<V>>
-  : [Refused<T>] extends [never] ? (T extends object ? { [K in keyof T]: Sendable<T[K]> } : T)
+  : T extends ReadonlyMap<infer K, infer V> ? ReadonlyMap<SendableAt<K, [...D, 0]>, SendableAt<V, [...D, 0]>>
+  : T extends ReadonlySet<infer V> ? ReadonlySet<SendableAt<V, [...D, 0]>>
+  : [Refused<T>] extends [never] ? (T extends object ? { [K in keyof T]: SendableAt<T[K], [...D, 0]> } : T)
   : Refused<T>;
 
 /** `true` when `Sendable<T>` accepts `T`. */

@@ -48,7 +48,8 @@ export interface ChannelOptions<T> {
  * `Receiver<number>` one of the number typed arrays, for `Receiver<bigint>` a `BigInt64Array` or
  * `BigUint64Array` — at run time it must be exactly the channel codec's own type (a
  * `Float64Array` for `codecs.f64`, an `Int32Array` for `codecs.i32`, …). Other message types have
- * none: `recvInto` does not compile for them.
+ * none: `recvInto` does not compile for them. (The codec is not part of the type: a
+ * `Receiver<number>` of the structured codec compiles, and throws TypeError at run time.)
  */
 export type RecvTarget<T> = [T] extends [bigint]
   ? BigInt64Array | BigUint64Array

@@ -393,3 +393,22 @@ share({ lock: mutex, f() {} });
 share(new WeakMap());
 
 export { intoCount, got, m, sv, svBad, kept, n, report, wrongResult, h2, h3, w1, w2, sq, rep, s1, s2, s3, s4 };
+
+// Regressions (a helper's type tests, thirteenth session): a recursive type outside Sendable's fast
+// path — one holding a buffer or a typed array — and SendableValue itself unfolded without end:
+// TS2589 "Type instantiation is excessively deep and possibly infinite" at the first send of one.
+// Sendable now checks part by part to a fixed depth (MaxDepth in src/types.ts) and takes what
+// lies deeper as it is (the codec still checks it at run time).
+{
+  type Json = string | number | boolean | null | Uint8Array | Json[] | { [key: string]: Json };
+  const [jtx] = channel<Json>();
+  const j = { a: [1, "x", new Uint8Array(2), { b: null }] } as Json;
+  jtx.send(j);
+  share(j);
+  const [anyTx] = channel();
+  const logValue = (v: SendableValue): void => anyTx.send(v);
+  logValue({ when: new Date(0), bytes: new Uint8Array(1), list: [1, 2] });
+  // Still refused within the checked depth: a function in a nested part.
+  // @ts-expect-error a function three levels down, at `c`: `a function cannot cross`
+  anyTx.send({ a: { b: { c: () => 1 } } });
+}
