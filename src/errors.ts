@@ -43,13 +43,21 @@ export class ClosedError extends WeftError {}
 
 /** A blocking call was made where blocking is impossible (a browser's main thread). */
 export class BlockingNotAllowedError extends WeftError {
-  constructor(what: string, asyncTwin: string) {
+  constructor(what: string, asyncTwin: string, options?: { cause?: unknown }) {
     super(
       `${what}() would block, and this thread cannot block (Atomics.wait is not allowed on a ` +
         `browser's main thread); use ${asyncTwin}() instead`,
+      options,
     );
   }
 }
+
+/**
+ * `e` as the caller named it: a BlockingNotAllowedError from a blocking call made inside another
+ * (`withLock`'s `lock()`) names the outer call and its twin, which is what the user wrote.
+ */
+export const asCalled = (e: unknown, what: string, asyncTwin: string): unknown =>
+  e instanceof BlockingNotAllowedError ? new BlockingNotAllowedError(what, asyncTwin, { cause: e }) : e;
 
 /**
  * This runtime lacks what the call needs: `spawn`, `ThreadPool`, the parallel helpers and `track`

@@ -9,7 +9,7 @@
  */
 import * as sys from "../sys/index.js";
 import { claimTag, placeWords, sharedBuffer } from "../memory/layout.js";
-import { PoisonError } from "../errors.js";
+import { PoisonError, asCalled } from "../errors.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import { checkCallback, deadlineOf, type Deadline, type WaitOptions } from "./options.js";
 import { detachGuard, reattachGuard, type Mutex, type MutexGuard } from "./mutex.js";
@@ -91,7 +91,11 @@ export class Condvar implements SharedPrimitive {
     while (condition(guard.value)) {
       const left = sys.remaining(d.at);
       if (left <= 0) return false;
-      this.wait(guard, { timeout: left, signal: d.signal });
+      try {
+        this.wait(guard, { timeout: left, signal: d.signal });
+      } catch (e) {
+        throw asCalled(e, "Condvar.waitWhile", "Condvar.waitWhileAsync");
+      }
     }
     return true;
   }

@@ -14,7 +14,7 @@ import * as sys from "../sys/index.js";
 import type { Shareable } from "../types.js";
 import { claimTag, describeValue, placeWords, sharedBuffer } from "../memory/layout.js";
 import { currentSlot, isAlive } from "../thread/registry.js";
-import { DeadlockError, LockError, PoisonError, TimeoutError } from "../errors.js";
+import { DeadlockError, LockError, PoisonError, TimeoutError, asCalled } from "../errors.js";
 import { SHARE, findUnshareable, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import { checkCallback, deadlineOf, expired, type Deadline, type WaitOptions } from "./options.js";
 
@@ -167,7 +167,7 @@ export class Mutex<T = void> implements SharedPrimitive {
       guard = this.lock(opts);
     } catch (e) {
       if (e instanceof PoisonError) (e.guard as MutexGuard<T>).unlock();
-      throw e;
+      throw asCalled(e, "Mutex.withLock", "Mutex.withLockAsync");
     }
     let ok = false;
     try {
