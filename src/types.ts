@@ -192,7 +192,7 @@ export type SendableValue =
  */
 export type Moved<T> =
   T extends Plain | Sync | SharedArrayBuffer | ArrayBufferView<SharedArrayBuffer> ? T
-  : { [K in keyof T]: never } & MovedBrand;
+  : { [K in keyof T as K]: never } & MovedBrand;
 
 // ---------------------------------------------------------------------------------------------
 // Shareable: what a lock may guard.

@@ -412,3 +412,20 @@ export { intoCount, got, m, sv, svBad, kept, n, report, wrongResult, h2, h3, w1,
   // @ts-expect-error a function three levels down, at `c`: `a function cannot cross`
   anyTx.send({ a: { b: { c: () => 1 } } });
 }
+
+// Regression (a helper's type tests, thirteenth session): Moved<T> mapped an array type as an
+// array (a homomorphic mapped type keeps arrays arrays), so a moved array could still be iterated,
+// and its methods called. Mapped as an object now, every member is `never`. (Spreading one,
+// `[...arr]`, still compiles: TypeScript does not check it the same way. The run time does:
+// the buffers inside were detached.)
+{
+  const [atx] = channel<Float64Array[]>();
+  const arr = [new Float64Array(2)];
+  send(atx, arr);
+  // @ts-expect-error iterating a moved array: `[Symbol.iterator]()`
+  for (const x of arr) void x;
+  // @ts-expect-error calling a moved array's method: `not callable`
+  arr.map((x: unknown) => x);
+  // @ts-expect-error pushing onto a moved array: `not callable`
+  arr.push(new Float64Array(1));
+}
