@@ -121,7 +121,10 @@ type SendableAt<T, D extends readonly unknown[]> =
   IsAny<T> extends true ? T
   : [T] extends [never] ? T
   : IsUnknown<T> extends true ? T
-  : [Extract<T, MovedBrand>] extends [never] ? ([T] extends [Settled] ? T : D["length"] extends MaxDepth ? T : SendableParts<T, D>)
+  : [Extract<T, MovedBrand>] extends [never]
+    ? [T] extends [Settled] ? T
+      : D["length"] extends MaxDepth ? ([Refused<T>] extends [never] ? T : Refused<T>)
+      : SendableParts<T, D>
   : MovedMessage;
 
 /**

@@ -228,9 +228,9 @@ export abstract class Chan<T> {
   postOffer(_v: T, _e: Encoded | null): boolean {
     return false;
   }
-  /** Rendezvous only: whether a receiver of this thread is waiting here (see `postOffer`). */
-  hasLocalReceiver(): boolean {
-    return false;
+  /** Rendezvous only: receivers of this thread waiting here, selects' included (see `postOffer`). */
+  localReceivers(): number {
+    return 0;
   }
   /** Takes back what `postOffer` posted: true if withdrawn, false if it was taken (sent). */
   retractOffer(): boolean {

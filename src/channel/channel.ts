@@ -311,18 +311,6 @@ interface Lease {
 
 const claimLease = (lease: Lease | null): boolean => lease === null || sys.exchange(lease.words, lease.index, 1) === 0;
 
-/** A signal that aborts when either does (with its reason). */
-function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  const any = (AbortSignal as { any?: (signals: AbortSignal[]) => AbortSignal }).any;
-  if (typeof any === "function") return any([a, b]);
-  const c = new AbortController();
-  for (const s of [a, b]) {
-    if (s.aborted) c.abort(s.reason);
-    else s.addEventListener("abort", () => c.abort(s.reason), { once: true });
-  }
-  return c.signal;
-}
-
 /** @internal The channel behind an open end (select). Throws ClosedError for a closed end. */
 export let chanOf: (end: Sender<any> | Receiver<any>, where: string) => Chan<any>;
 
@@ -387,9 +375,11 @@ abstract class ChannelEnd<T> implements SharedPrimitive, Disposable {
     const d = deadlineOf(where, opts);
     if (typeof AbortController !== "function") return d;
     const closing = (this.#closing ??= new AbortController());
-    if (d.signal !== undefined) return { at: d.at, timeout: d.timeout, signal: eitherSignal(d.signal, closing.signal) };
-    if (d.at === Infinity) return (this.#untilClosed ??= { at: Infinity, timeout: Infinity, signal: closing.signal });
-    return { at: d.at, timeout: d.timeout, signal: closing.signal };
+    if (d.signal === undefined && d.at === Infinity) return (this.#untilClosed ??= { at: Infinity, timeout: Infinity, signal: undefined, closing: closing.signal });
+    // A second signal of the deadline, listened to only while a wait is parked: combining it with
+    // the caller's (AbortSignal.any) left an entry on the caller's signal for every call, for good
+    // on Node 20 (a helper's review: 10 000 calls, 10 000 entries).
+    return { at: d.at, timeout: d.timeout, signal: d.signal, closing: closing.signal };
   }
 
   /** Releases this handle; the last handle of a side closing disconnects the channel. */

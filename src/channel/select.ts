@@ -138,7 +138,7 @@ function attempt(ps: Prepared[]): Selected | null {
  * retracted, and if a receiver took it meanwhile, that send arm is the one that completed. One
  * arm at a time holds an offer (two taken offers would be two completed arms).
  */
-function* selectSlow(ps: Prepared[]): SlowPath<Selected> {
+function* selectSlow(ps: Prepared[], async: boolean): SlowPath<Selected> {
   const slot = currentSlot();
   const pk = parker();
   const park: Park = { words: pk.words, index: pk.index, value: 0 };
@@ -185,8 +185,13 @@ function* selectSlow(ps: Prepared[]): SlowPath<Selected> {
         for (let j = 0; j < n && offered < 0; j++) {
           const k = (first + j) % n;
           const p = ps[k]!;
-          if (p.recv || receivesFrom(ps, p.chan.id)) continue;
-          if ((pass === 1 || p.chan.hasLocalReceiver()) && p.chan.postOffer(p.value, p.enc)) offered = k;
+          if (p.recv) continue;
+          // On a channel this select also receives from, only for another receiver of this
+          // thread (a selectAsync's pending `recvAsync`, which runs once it yields): the select
+          // cannot pair with itself, and its offer would wake its own receive registration.
+          const own = receivesFrom(ps, p.chan.id);
+          if (own > 0 && !(async && p.chan.localReceivers() > own)) continue;
+          if ((pass === 1 || p.chan.localReceivers() > own) && p.chan.postOffer(p.value, p.enc)) offered = k;
         }
       }
       if (polling) {
@@ -221,14 +226,17 @@ function* selectSlow(ps: Prepared[]): SlowPath<Selected> {
 }
 
 /**
- * Whether a receive arm of this select is on channel `id`. A select does not offer on a channel it
- * also receives from: it cannot pair with itself (as Go's, whose select never sends to its own
- * receive case), and its offer's wake-up reached its own registration — the select woke, retracted,
- * offered again and woke again, spinning a core until its timeout (a helper's review).
+ * How many receive arms of this select are on channel `id`. A select offers on a channel it also
+ * receives from only for another receiver of this thread (a pending `recvAsync`, which a
+ * `selectAsync` lets run): it cannot pair with itself (as Go's, whose select never sends to its
+ * own receive case), and its offer's wake-up reached its own registration — the select woke,
+ * retracted, offered again and woke again, spinning a core until its timeout (a helper's review).
+ * Counted, as its own registrations are among the thread's `localReceivers()`.
  */
-function receivesFrom(ps: Prepared[], id: number): boolean {
-  for (const q of ps) if (q.recv && q.chan.id === id) return true;
-  return false;
+function receivesFrom(ps: Prepared[], id: number): number {
+  let n = 0;
+  for (const q of ps) if (q.recv && q.chan.id === id) n++;
+  return n;
 }
 
 // Made on first use, so importing weft works where there is no SharedArrayBuffer (see sys).
@@ -298,7 +306,7 @@ export function select(...args: unknown[]): Selected {
     return parkSync(noArms(), d, "select", "selectAsync");
   }
   try {
-    const r = attempt(ps) ?? parkSync(selectSlow(ps), d, "select", "selectAsync");
+    const r = attempt(ps) ?? parkSync(selectSlow(ps, false), d, "select", "selectAsync");
     return finish(ps, r);
   } catch (e) {
     release(ps);
@@ -344,7 +352,7 @@ export async function selectAsync(...args: unknown[]): Promise<Selected> {
     return parkAsync(noArms(), d, "selectAsync");
   }
   try {
-    const r = attempt(ps) ?? (await parkAsync(selectSlow(ps), d, "selectAsync"));
+    const r = attempt(ps) ?? (await parkAsync(selectSlow(ps, true), d, "selectAsync"));
     return finish(ps, r);
   } catch (e) {
     release(ps);

@@ -89,6 +89,9 @@ class OwnerSubmitter extends Submitter {
 
   protected submitted(): void {
     this.onSubmit();
+    // The collector may be in a wait that holds no keep-alive (only abandoned tasks were left):
+    // wake it, so that it waits again holding one, for this task.
+    if (this.unrefWait) sys.notify(this.port.words, L.SEQ, 1);
     if (!this.collecting) {
       this.collecting = true;
       // Started after the current synchronous burst of submissions, not in the middle of it: its
@@ -131,8 +134,14 @@ class OwnerSubmitter extends Submitter {
         if (!this.hasCompletion() && this.pending > 0) {
           // The pending wait holds the process open (sys.waitAsync keeps a ref'd handle meanwhile)
           // — unless only tasks whose promises were settled already (aborted while running) are
-          // left: nobody awaits those.
-          await sys.waitAsync(port.words, L.SEQ, seq, this.overflow.length > 0 ? 1 : 1000, undefined, !this.onlyAbandoned);
+          // left, and nobody waits for the pool to be idle (close()): nobody awaits those. A task
+          // submitted or a close() begun meanwhile wakes this wait (`unrefWait`).
+          this.unrefWait = this.onlyAbandoned && this.idleWaiters.length === 0;
+          try {
+            await sys.waitAsync(port.words, L.SEQ, seq, this.overflow.length > 0 ? 1 : 1000, undefined, !this.unrefWait);
+          } finally {
+            this.unrefWait = false;
+          }
           lastTurn = sys.now();
         }
         port.endSleep();
@@ -148,8 +157,12 @@ class OwnerSubmitter extends Submitter {
   /** Resolves once nothing submitted from this thread is pending. */
   whenIdle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
+    if (this.unrefWait) sys.notify(this.port.words, L.SEQ, 1); // see submitted()
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
+
+  /** Whether the collector's wait holds no keep-alive now (see collect). */
+  private unrefWait = false;
 
   /** Rejects every pending task (terminate). */
   rejectAll(error: Error): void {

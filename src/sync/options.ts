@@ -19,6 +19,11 @@ export interface Deadline {
   /** The timeout as given, for error messages. */
   readonly timeout: number;
   readonly signal: AbortSignal | undefined;
+  /**
+   * A second signal ending an async wait (a channel handle's close): listened to only while the
+   * wait is parked, so a call that completes at once leaves nothing on it.
+   */
+  readonly closing?: AbortSignal;
 }
 
 const NO_DEADLINE: Deadline = { at: Infinity, timeout: Infinity, signal: undefined };

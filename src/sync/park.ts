@@ -79,7 +79,7 @@ export async function parkAsync<R>(gen: SlowPath<R>, d: Deadline, what: string):
       r = gen.throw(new TimeoutError(what, d.timeout));
       continue;
     }
-    const res = await sys.waitAsync(p.words, p.index, p.value, parkSlice(p, d), d.signal);
+    const res = await sys.waitAsync(p.words, p.index, p.value, parkSlice(p, d), d.signal, true, d.closing);
     // A wait that returns at once resumes us in a microtask. If that keeps happening (the word
     // keeps changing — e.g. two selects of this thread share its parker and one's offer wakes
     // both), the chain of microtasks would starve every task of the event loop, including the
@@ -88,7 +88,7 @@ export async function parkAsync<R>(gen: SlowPath<R>, d: Deadline, what: string):
       immediate = 0;
       await sys.yieldToEventLoop();
     } else if (res !== "not-equal") immediate = 0;
-    r = res === "aborted" ? gen.throw(d.signal!.reason) : gen.next();
+    r = res === "aborted" ? gen.throw(d.signal?.aborted ? d.signal.reason : d.closing!.reason) : gen.next();
   }
   return r.value;
 }

@@ -176,15 +176,16 @@ function waitAsyncImpl(
   timeoutMs: number,
   signal?: AbortSignal,
   keepAlive = true,
+  other?: AbortSignal,
 ): Promise<AsyncWaitResult> {
-  if (signal?.aborted) return Promise.resolve("aborted");
+  if (signal?.aborted || other?.aborted) return Promise.resolve("aborted");
   const t = timeoutMs < 0 ? 0 : timeoutMs;
-  if (nativeWaitAsync === undefined) return pollWait(a, i, expected, t, signal);
+  if (nativeWaitAsync === undefined) return pollWait(a, i, expected, t, signal, other);
   const r = nativeWaitAsync(a, i, expected, t);
   if (!r.async) return Promise.resolve(r.value as WaitResult);
   if (!keepAlive) return r.value as Promise<WaitResult>;
   holdProcess();
-  if (signal === undefined) {
+  if (signal === undefined && other === undefined) {
     return (r.value as Promise<WaitResult>).then((v) => {
       releaseProcess();
       return v;
@@ -195,6 +196,8 @@ function waitAsyncImpl(
     const onAbort = () => {
       if (settled) return;
       settled = true;
+      signal?.removeEventListener("abort", onAbort);
+      other?.removeEventListener("abort", onAbort);
       releaseProcess();
       // A native async wait cannot be cancelled: left queued, it would count as a waiter and could
       // swallow a notify(…, 1) meant for a live one. Wake every waiter on the word instead — ours
@@ -203,9 +206,11 @@ function waitAsyncImpl(
       Atomics.notify(a as Int32Array, i);
       resolve("aborted");
     };
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
+    other?.addEventListener("abort", onAbort, { once: true });
     (r.value as Promise<WaitResult>).then((v) => {
-      signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
+      other?.removeEventListener("abort", onAbort);
       if (settled) return;
       settled = true;
       releaseProcess();
@@ -241,12 +246,13 @@ function pollWait(
   expected: number | bigint,
   timeoutMs: number,
   signal?: AbortSignal,
+  other?: AbortSignal,
 ): Promise<AsyncWaitResult> {
   const deadline = performance.now() + timeoutMs;
   return new Promise((resolve) => {
     let delay = 0.5;
     const tick = () => {
-      if (signal?.aborted) return resolve("aborted");
+      if (signal?.aborted || other?.aborted) return resolve("aborted");
       if (Atomics.load(a as any, i) !== expected) return resolve("ok");
       const left = deadline - performance.now();
       if (left <= 0) return resolve("timed-out");
@@ -259,9 +265,10 @@ function pollWait(
 }
 
 /**
- * Async twin of `wait`: never blocks the event loop. Resolves `"aborted"` as soon as `signal`
- * aborts. Keeps a Node process alive while pending (and only then), unless `keepAlive` is false
- * (a wait nobody's promise depends on; with a `signal`, it is kept alive regardless).
+ * Async twin of `wait`: never blocks the event loop. Resolves `"aborted"` as soon as `signal` (or
+ * `other`: a second signal, listened to only while the wait is pending) aborts. Keeps a Node
+ * process alive while pending (and only then), unless `keepAlive` is false (a wait nobody's
+ * promise depends on; with a signal, it is kept alive regardless).
  */
 export function waitAsync(
   a: Int32Array,
@@ -270,8 +277,9 @@ export function waitAsync(
   timeoutMs: number,
   signal?: AbortSignal,
   keepAlive = true,
+  other?: AbortSignal,
 ): Promise<AsyncWaitResult> {
-  return waitAsyncImpl(a, i, expected, timeoutMs, signal, keepAlive || signal !== undefined);
+  return waitAsyncImpl(a, i, expected, timeoutMs, signal, keepAlive || signal !== undefined || other !== undefined, other);
 }
 
 // ---------------------------------------------------------------------------------------------

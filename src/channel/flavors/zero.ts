@@ -164,9 +164,9 @@ export class ZeroChan<T> extends Chan<T> {
     else localWaiting.set(this.id, n);
   }
 
-  /** Whether a receiver of this thread waits here (a parking select offers on such an arm first). */
-  override hasLocalReceiver(): boolean {
-    return this.localWaiting > 0;
+  /** Receivers of this thread waiting here (a parking select offers on such an arm first). */
+  override localReceivers(): number {
+    return this.localWaiting;
   }
 
   /** Succeeds only if a receiver (on another thread) is waiting and takes the message within a moment. */
