@@ -314,6 +314,9 @@ const claimLease = (lease: Lease | null): boolean => lease === null || sys.excha
 /** @internal The channel behind an open end (select). Throws ClosedError for a closed end. */
 export let chanOf: (end: Sender<any> | Receiver<any>, where: string) => Chan<any>;
 
+/** @internal The signal `close()` of this end aborts (a `selectAsync` waiting on it ends too). */
+export let closingOf: (end: Sender<any> | Receiver<any>) => AbortSignal | undefined;
+
 /**
  * What both ends share: the channel, the closed flag, the lease, and the counted reference
  * (`side` is SENDERS or RECEIVERS) that `clone`, sharing and `close` move.
@@ -333,6 +336,11 @@ abstract class ChannelEnd<T> implements SharedPrimitive, Disposable {
     chanOf = (end, where) => {
       if (!(end instanceof ChannelEnd)) throw new TypeError(`${where}: not a channel end`);
       return (end as ChannelEnd<unknown>).open(where) as Chan<any>;
+    };
+    closingOf = (end) => {
+      const e = end as ChannelEnd<unknown>;
+      if (typeof AbortController !== "function") return undefined;
+      return (e.#closing ??= new AbortController()).signal;
     };
   }
 

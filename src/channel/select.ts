@@ -15,7 +15,7 @@ import { deadlineOf, type Deadline, type WaitOptions } from "../sync/options.js"
 import { sharedBuffer } from "../memory/layout.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
 import { RECV_EMPTY, SENT, SEND_DISCONNECTED, UNMARKED_PARK_MS, isSentinel, type Chan, type Encoded } from "./chan.js";
-import { chanOf, Receiver, Sender } from "./channel.js";
+import { chanOf, closingOf, Receiver, Sender } from "./channel.js";
 import type { Sendable } from "../types.js";
 
 /** Type-only brand (nothing has it at run time): a `SendArm` comes from `sendArm`, which checks its value. */
@@ -337,6 +337,27 @@ export function trySelect(...args: unknown[]): Selected | null {
 }
 
 /**
+ * Aborts `c` (with the handle's reason) when the handle of any arm is closed; returns the function
+ * that stops watching. (Listeners on the handles' close signals, removed when the select ends.)
+ */
+function watchClosing(arms: readonly SelectArm[], c: AbortController): () => void {
+  const signals: AbortSignal[] = [];
+  const onAbort = (ev: Event): void => c.abort((ev.target as AbortSignal).reason);
+  for (const a of arms) {
+    const s = closingOf(a instanceof Receiver ? a : (a as SendArm<unknown>).sender);
+    if (s === undefined || signals.includes(s)) continue;
+    if (s.aborted) c.abort(s.reason);
+    else {
+      s.addEventListener("abort", onAbort, { once: true });
+      signals.push(s);
+    }
+  }
+  return () => {
+    for (const s of signals) s.removeEventListener("abort", onAbort);
+  };
+}
+
+/**
  * Async twin of `select`: never blocks the event loop (arms as for `select`). With no arms it
  * settles only by its timeout or signal; with neither it rejects with DeadlockError.
  */
@@ -351,11 +372,20 @@ export async function selectAsync(...args: unknown[]): Promise<Selected> {
     checkNoArms("selectAsync", d, true);
     return parkAsync(noArms(), d, "selectAsync");
   }
+  let unwatch: (() => void) | undefined;
   try {
-    const r = attempt(ps) ?? (await parkAsync(selectSlow(ps, true), d, "selectAsync"));
+    let r = attempt(ps);
+    if (r === null) {
+      // Closing one of the arms' handles ends the select, as it ends that handle's own calls.
+      const c = new AbortController();
+      unwatch = watchClosing(arms, c);
+      r = await parkAsync(selectSlow(ps, true), { at: d.at, timeout: d.timeout, signal: d.signal, closing: c.signal }, "selectAsync");
+    }
     return finish(ps, r);
   } catch (e) {
     release(ps);
     throw e;
+  } finally {
+    unwatch?.();
   }
 }
