@@ -16,9 +16,26 @@ export type ThreadFn = (w: any, e: any, h: H) => unknown;
 
 const url = new URL("../workers/acc2-eval.mjs", import.meta.url);
 
+/**
+ * The threads made in one synchronous run of a test start their closures together: crossbeam's
+ * timings (a sleep of 1.5 U in one thread against U in another) assume threads that start at once,
+ * and workers start tens of ms apart on a loaded 2-core machine. Each group is words
+ * [registered, arrived] over shared memory: the test registers its threads synchronously (a
+ * worker takes ≥ 10 ms to start, so none arrives before the last is registered), and each worker
+ * waits (at most 2 s) until all have arrived. A group is sealed at the end of the synchronous run.
+ */
+let group: Int32Array | null = null;
+
 /** crossbeam's `scope.spawn(closure)`: the closure runs in a new worker with `ends`. */
 export function thread(fn: ThreadFn, ends: Record<string, unknown> = {}): WorkerHandle<any> {
-  return spawn(url, fn.toString(), ends as any);
+  if (group === null) {
+    const g = (group = new Int32Array(new SharedArrayBuffer(8)));
+    queueMicrotask(() => {
+      if (group === g) group = null;
+    });
+  }
+  Atomics.add(group, 0, 1);
+  return spawn(url, fn.toString(), ends as any, group);
 }
 
 /** Joins all handles (crossbeam's `scope` end), rejecting on the first failure or after `ms` (workers terminated). */

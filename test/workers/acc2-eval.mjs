@@ -49,7 +49,16 @@ const h = {
   now: () => performance.now(),
 };
 
-export default async function (src, ends) {
+export default async function (src, ends, group) {
   const fn = (0, eval)(`(${src})`);
+  if (group !== undefined) {
+    // Start together with the other threads of the group (see acc2-lib.ts `thread`).
+    Atomics.add(group, 1, 1);
+    Atomics.notify(group, 1);
+    const until = performance.now() + 2000;
+    for (let seen; (seen = Atomics.load(group, 1)) < Atomics.load(group, 0) && performance.now() < until; ) {
+      Atomics.wait(group, 1, seen, 50);
+    }
+  }
   return await fn(weft, ends, h);
 }
