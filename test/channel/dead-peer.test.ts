@@ -21,7 +21,7 @@ import { CHAN_ID, HEAD, HEADER_BYTES, TAIL, TX_SEQ, TX_SLEEPERS } from "../../sr
 import { SendTimeoutError, TimeoutError, TryRecvError, TrySendError } from "../../src/errors.js";
 import fc from "fast-check";
 import { TrySendError as DistTrySendError, TimeoutError as DistTimeoutError, channel, codecs, spawn } from "../../dist/index.js";
-import { fcParams } from "../prop-helpers.js";
+import { fcParams, timeoutFor } from "../prop-helpers.js";
 import { workerUrl } from "../helpers.js";
 import { joinAll, within } from "./util.js";
 
@@ -300,7 +300,8 @@ describe("a worker terminated at any moment of its sends or receives leaves a bo
       ),
       fcParams(6),
     );
-  }, 180_000);
+    // Scaled with the run count (npm run soak runs it ×20: a fixed 180 s cut the soak short).
+  }, timeoutFor(6, 30_000));
 });
 
 /**

@@ -195,8 +195,8 @@ export class ZeroChan<T> extends Chan<T> {
   /**
    * For a parking `select` / `selectAsync`: offers the message and leaves the offer up while the
    * select parks (a `tryRecv` on any thread, or a receiver pending on this very thread once the
-   * event loop runs, can take it). False if
-   * another sender owns the packet. Follow with `retractOffer`.
+   * event loop runs, can take it). False if another sender owns the packet. Follow with
+   * `retractOffer`.
    */
   override postOffer(v: T, e: Encoded | null): boolean {
     if (this.isDisconnected || !this.acquire()) return false;
