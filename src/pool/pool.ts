@@ -89,9 +89,7 @@ class OwnerSubmitter extends Submitter {
 
   protected submitted(): void {
     this.onSubmit();
-    // The collector may be in a wait that holds no keep-alive (only abandoned tasks were left):
-    // wake it, so that it waits again holding one, for this task.
-    if (this.unrefWait) sys.notify(this.port.words, L.SEQ, 1);
+    this.rearmKeepAlive();
     if (!this.collecting) {
       this.collecting = true;
       // Started after the current synchronous burst of submissions, not in the middle of it: its
@@ -157,12 +155,20 @@ class OwnerSubmitter extends Submitter {
   /** Resolves once nothing submitted from this thread is pending. */
   whenIdle(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();
-    if (this.unrefWait) sys.notify(this.port.words, L.SEQ, 1); // see submitted()
+    this.rearmKeepAlive();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Whether the collector's wait holds no keep-alive now (see collect). */
   private unrefWait = false;
+
+  /**
+   * Something is awaited again (a task submitted, a close() begun) while the collector may wait
+   * without keep-alive (only abandoned tasks were left): wake it, so that it waits again holding one.
+   */
+  private rearmKeepAlive(): void {
+    if (this.unrefWait) sys.notify(this.port.words, L.SEQ, 1);
+  }
 
   /** Rejects every pending task (terminate). */
   rejectAll(error: Error): void {

@@ -37,8 +37,8 @@ export function checkCount(where: string, name: string, n: unknown, min = 0, max
 }
 
 /** Validates options and turns the timeout into a deadline. Throws `signal.reason` if already aborted. */
-export function deadlineOf(where: string, opts: WaitOptions | undefined): Deadline {
-  if (opts === undefined) return NO_DEADLINE;
+export function deadlineOf(where: string, opts: WaitOptions | undefined, closing?: AbortSignal): Deadline {
+  if (opts === undefined) return closing === undefined ? NO_DEADLINE : { at: Infinity, timeout: Infinity, signal: undefined, closing };
   if (opts === null || typeof opts !== "object") {
     throw new TypeError(`${where}: options must be an object like { timeout, signal }, got ${describeValue(opts)}`);
   }
@@ -51,7 +51,7 @@ export function deadlineOf(where: string, opts: WaitOptions | undefined): Deadli
   }
   signal?.throwIfAborted();
   const t = timeout ?? Infinity;
-  return { at: sys.deadlineAfter(t), timeout: t, signal };
+  return { at: sys.deadlineAfter(t), timeout: t, signal, closing };
 }
 
 const isAbortSignal = (s: unknown): s is AbortSignal =>

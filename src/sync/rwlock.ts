@@ -32,7 +32,7 @@
 import * as sys from "../sys/index.js";
 import type { Shareable } from "../types.js";
 import { claimTag, placeWords, sharedBuffer } from "../memory/layout.js";
-import { MAX_SLOTS, currentSlot, isAlive } from "../thread/registry.js";
+import { MAX_SLOTS, currentSlot, isAlive, onWorkerExit } from "../thread/registry.js";
 import { DeadlockError, LockError, PoisonError } from "../errors.js";
 import { checkGuarded } from "./mutex.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
@@ -134,10 +134,7 @@ function listHeld(lock: RwLock<any>, local: LocalReads): void {
   }
   if (!exitHooked) {
     exitHooked = true;
-    const proc = (globalThis as any).process;
-    if (typeof proc?.on === "function" && proc.getBuiltinModule?.("node:worker_threads")?.isMainThread === false) {
-      proc.on("exit", releaseHeldReads);
-    }
+    onWorkerExit(releaseHeldReads);
   }
 }
 

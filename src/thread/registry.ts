@@ -240,13 +240,21 @@ export const registryId = (): number => {
   return state.id;
 };
 
-function onThisThreadExit(slot: number): void {
+/**
+ * Runs `fn` on this worker's `process` 'exit' event — which Node emits when the worker's event
+ * loop runs dry, on process.exit(), an uncaught throw and an unhandled rejection, not on
+ * terminate(). Nothing on a main thread, or where there is no Node `process`.
+ */
+export function onWorkerExit(fn: () => void): void {
   if (workerThreads === undefined || workerThreads.isMainThread) return;
-  // Runs on process.exit(), an uncaught throw and an unhandled rejection in this worker (not on
-  // terminate(): that is handled by the parent, see spawn). Stopping, not dead: exit listeners
+  nodeProcess.on("exit", fn);
+}
+
+function onThisThreadExit(slot: number): void {
+  // (terminate() is handled by the parent, see spawn.) Stopping, not dead: exit listeners
   // registered after this one still run JavaScript here. Whoever started this thread marks it
   // dead on its 'exit' event (spawn, pools, track); else it counts as dead STOP_GRACE_MS later.
-  nodeProcess.on("exit", () => markStopping(slot));
+  onWorkerExit(() => markStopping(slot));
 }
 
 /** Takes on a slot allocated by the parent (used by the spawn worker entry). */
