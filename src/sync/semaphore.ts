@@ -3,14 +3,27 @@
  *
  * Word layout (Int32, from byteOffset):
  *   [0] TAG      TypeTag.Semaphore
- *   [1] PERMITS  permits available now (bits 0..29) and CLOSED (bit 30, set by close(): waiters and
- *                later acquires fail with ClosedError). One word, so an acquire is a load and a CAS
- *                that sees both (tokio keeps its closed flag in the permits word for the same reason).
+ *   [1] PERMITS  permits available now (bits 0..29), CLOSED (bit 30, set by close(): waiters and
+ *                later acquires fail with ClosedError) and HEAD (bit 31: a waiter is at the head of
+ *                the line, see below). One word, so an acquire is a load and a CAS that sees all
+ *                three (tokio keeps its closed flag in the permits word for the same reason).
  *                Waiters park on it.
  *   [2] MAX      1 + the most permits it may hold (the initial count): release past it is a
  *                RangeError. 0 = not set up yet (a thread may attach before the creator). Written
  *                once, so each view caches it.
  *   [3] WAITERS  threads parked (or about to park): release skips the notify at 0
+ *   [4] HEAD_N   permits the head waiter asks for (valid while HEAD is set)
+ *   [5] OWNER    thread slot of the head waiter (or of a waiter about to become it); 0 = none
+ *
+ * Fairness (tokio's, for the head of the line): a waiter that finds too few permits becomes the
+ * head if there is none — claims OWNER, writes HEAD_N, sets HEAD. While HEAD is set, the others
+ * (waiting or not, `tryAcquire` too) may take only what is left above HEAD_N, so permits pile up
+ * for the head and a large `acquire(n)` is never starved by a stream of small ones; a later
+ * `acquire(1)` waits behind a queued `acquire(3)` even if a permit is there. The head clears HEAD
+ * in the CAS that takes its permits (or when it times out, is aborted or sees CLOSED), then
+ * OWNER, then wakes the rest; one of them becomes the next head. The order among the waiters
+ * behind the head is not kept. A head whose thread died is replaced by the waiter that sees it
+ * (every waiter re-checks after each LIVENESS_SLICE_MS park).
  * All-zero is a valid (empty, ceiling 0) semaphore; `at(buffer, offset, permits)` sets it up.
  */
 import * as sys from "../sys/index.js";
@@ -19,17 +32,26 @@ import { ClosedError } from "../errors.js";
 import { SHARE, registerKind, type PrimitiveWire, type SharedPrimitive } from "../share/index.js";
 import { checkCount, deadlineOf, type WaitOptions } from "./options.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "./park.js";
+import { currentSlot, isAlive } from "../thread/registry.js";
 
-const TAG = 0, PERMITS = 1, MAX = 2, WAITERS = 3;
-const LIMIT = 0x3fffffff, COUNT = 0x3fffffff, CLOSED = 0x40000000;
+const TAG = 0, PERMITS = 1, MAX = 2, WAITERS = 3, HEAD_N = 4, OWNER = 5;
+const LIMIT = 0x3fffffff, COUNT = 0x3fffffff, CLOSED = 0x40000000, HEAD = 1 << 31;
+/** The longest park of a waiter that sees a head being set up or stepping down (OWNER set, HEAD not yet / no longer). */
+const HANDOVER_SLICE_MS = 1;
 
 /**
  * A counting semaphore: `acquire(n)` takes n permits (waiting for them), `release(n)` gives them
  * back. `close()` makes waiters and later acquires fail with `ClosedError`.
+ *
+ * Fair to the head of the line, as tokio's: the first waiter that finds too few permits becomes
+ * the head, and permits released meanwhile are kept for it — no other acquire, `tryAcquire`
+ * included, takes from its share — so a large `acquire(n)` is not starved by a stream of small
+ * ones. A head that times out, is aborted, or whose worker dies gives the place up. The waiters
+ * behind the head are not served in arrival order.
  */
 export class Semaphore implements SharedPrimitive {
   /** Bytes a Semaphore occupies in a buffer. */
-  static readonly BYTE_LENGTH = 16;
+  static readonly BYTE_LENGTH = 24;
   readonly buffer: SharedArrayBuffer;
   readonly byteOffset: number;
   private readonly words: Int32Array;
@@ -73,9 +95,13 @@ export class Semaphore implements SharedPrimitive {
     return new Semaphore(permits as number, { buffer, byteOffset });
   }
 
-  /** Permits available right now (a snapshot). */
+  /**
+   * Permits an acquire could take right now (a snapshot): those there are, less the ones piling up
+   * for a waiter at the head of the line (as tokio's `available_permits`, where they are assigned
+   * to it).
+   */
   get available(): number {
-    return sys.load(this.words, PERMITS) & COUNT;
+    return Math.max(0, this.free(sys.load(this.words, PERMITS)));
   }
 
   /** The ceiling: the most permits this semaphore can hold. */
@@ -93,14 +119,21 @@ export class Semaphore implements SharedPrimitive {
     return this.max >= 0 ? this.max : (this.max = sys.load(this.words, MAX) - 1);
   }
 
-  /** Blocks until `n` permits (default 1) are taken. @throws ClosedError, TimeoutError, RangeError. */
+  /**
+   * Blocks until `n` permits (default 1) are taken: at once if that many are there beyond a waiting
+   * head's share, else as the head of the line (or behind it). `n = 0` never waits.
+   * @throws ClosedError, TimeoutError, RangeError.
+   */
   acquire(n = 1, opts?: WaitOptions): void {
     this.checkN("Semaphore.acquire", n);
     const d = deadlineOf("Semaphore.acquire", opts);
     if (!this.take(n)) parkSync(this.acquireSlow(n), d, "Semaphore.acquire", "Semaphore.acquireAsync");
   }
 
-  /** Takes `n` permits if available now. @returns whether it did. @throws ClosedError. */
+  /**
+   * Takes `n` permits if that many are there now beyond a waiting head's share.
+   * @returns whether it did. @throws ClosedError.
+   */
   tryAcquire(n = 1): boolean {
     this.checkN("Semaphore.tryAcquire", n);
     return this.take(n);
@@ -145,30 +178,100 @@ export class Semaphore implements SharedPrimitive {
     if (max >= 0 && n > max) throw new RangeError(`${where}(${n}): the semaphore never holds more than ${max} permits, so this would wait forever`);
   }
 
+  /** Permits a caller other than the head may take, given PERMITS word `p` (negative: none). */
+  private free(p: number): number {
+    return (p & HEAD) === 0 ? p & COUNT : (p & COUNT) - sys.load(this.words, HEAD_N);
+  }
+
+  /** Takes `n` permits if there are that many above the head's share; false if not. */
   private take(n: number): boolean {
     for (let p = sys.load(this.words, PERMITS); ; ) {
       if ((p & CLOSED) !== 0) throw new ClosedError("Semaphore is closed");
-      if (p < n) return false;
+      if (n > 0 && this.free(p) < n) return false;
       const seen = sys.cas(this.words, PERMITS, p, p - n);
       if (seen === p) return true;
       p = seen;
     }
   }
 
+  /**
+   * Makes this thread's waiter the head, having claimed OWNER: HEAD_N first, then HEAD (takers
+   * read HEAD_N after seeing HEAD). If HEAD is still set — taken over from a dead head — it stays.
+   */
+  private becomeHead(n: number): void {
+    sys.store(this.words, HEAD_N, n);
+    sys.or(this.words, PERMITS, HEAD);
+  }
+
+  /**
+   * The head steps down (`took`: in the CAS that took its permits, HEAD already cleared; else
+   * clears HEAD now), gives up OWNER, and wakes the waiters behind it: one becomes the next head.
+   */
+  private stepDown(took: boolean): void {
+    if (!took) sys.and(this.words, PERMITS, ~HEAD);
+    sys.store(this.words, OWNER, 0);
+    // The notify wakes those parked on PERMITS since our CAS above (or since the take's), and
+    // those parked during the hand-over (OWNER still set) re-check within HANDOVER_SLICE_MS.
+    if (sys.load(this.words, WAITERS) > 1) sys.notifyAll(this.words, PERMITS);
+  }
+
   private *acquireSlow(n: number): SlowPath<void> {
-    sys.add(this.words, WAITERS, 1);
+    const words = this.words;
+    const me = currentSlot();
+    const handover: Park = { words, index: PERMITS, value: 0, slice: HANDOVER_SLICE_MS };
+    let head = false;
+    sys.add(words, WAITERS, 1);
     try {
       for (;;) {
-        if (this.take(n)) return;
-        // take() failed having seen fewer than n: park on the count we now read. A release after
-        // this read changes it and the park returns at once.
-        const p = sys.load(this.words, PERMITS);
-        if (p >= n) continue; // enough permits, or CLOSED (a larger word): take() decides
+        const p = sys.load(words, PERMITS);
+        if ((p & CLOSED) !== 0) throw new ClosedError("Semaphore is closed");
+        if (head) {
+          // Ours are the first n: take them all at once, stepping down in the same CAS.
+          if ((p & COUNT) >= n) {
+            if (sys.cas(words, PERMITS, p, (p & ~HEAD) - n) === p) {
+              head = false;
+              this.stepDown(true);
+              return;
+            }
+            continue;
+          }
+        } else if (n === 0 || this.free(p) >= n) {
+          if (sys.cas(words, PERMITS, p, p - n) === p) return;
+          continue;
+        } else {
+          const owner = sys.load(words, OWNER);
+          if (owner === 0) {
+            // No head: claim the place (OWNER first, so two claimants never both write HEAD_N).
+            if (sys.cas(words, OWNER, 0, me) === 0) {
+              head = true;
+              this.becomeHead(n);
+            }
+            continue;
+          }
+          if (owner !== me && !isAlive(owner)) {
+            // The head (or a claimant) died holding the place: take it over.
+            if (sys.cas(words, OWNER, owner, me) === owner) {
+              head = true;
+              this.becomeHead(n);
+            }
+            continue;
+          }
+          if ((p & HEAD) === 0) {
+            // A head being set up or stepping down: nothing to park on changes when it is done.
+            handover.value = p;
+            yield handover;
+            continue;
+          }
+        }
+        // Park until PERMITS changes (a release, a take, the head stepping down, close).
         this.park.value = p;
         yield this.park;
       }
     } finally {
-      sys.sub(this.words, WAITERS, 1);
+      sys.sub(words, WAITERS, 1);
+      // Leaving without the permits (timeout, abort, close, a BlockingNotAllowedError): let the
+      // permits that piled up for us go to the others.
+      if (head) this.stepDown(false);
     }
   }
 

@@ -22,9 +22,9 @@
  * thread starved writers: see test/workers/acc4-writer.mjs). `readAsync` now queues behind a
  * waiting writer, as tokio's does.
  *
- * Not ported — weft differs by design: tokio's Semaphore is FIFO-fair (a queued acquire_many(2)
- * is not overtaken by a later acquire(1)); weft's is documented as not FIFO (docs/design.md,
- * deviations).
+ * Not ported here: tokio's Semaphore fairness (a queued acquire_many(2) is not overtaken by a later
+ * acquire(1)). This port found weft's greedy; it is now fair to the head of the line, tested in
+ * test/sync/semaphore-fair.test.ts (fourteenth session).
  *
  * Adaptations: weft's Semaphore has a ceiling (its initial count; `release` past it is a
  * RangeError), so tokio's `add_permits` on `Semaphore::new(n)` becomes `release` on a semaphore

@@ -181,6 +181,31 @@ const ops = {
       return e instanceof ClosedError ? "ClosedError" : `${e.name}: ${e.message}`;
     }
   },
+  /**
+   * Until `stop` is set: acquire(1), hold it for ~`holdUs` µs, release(1), over and over (Go's
+   * TestLargeAcquireDoesntStarve loop); signals `started` after the first round. Returns the rounds.
+   */
+  semChurn(sem, stop, started, holdUs) {
+    let rounds = 0;
+    const deadline = Date.now() + NO_HANG_MS;
+    while (stop.load() === 0 && Date.now() < deadline) {
+      sem.acquire(1, { timeout: NO_HANG_MS });
+      for (const t = performance.now() + holdUs / 1000; performance.now() < t; );
+      sem.release(1);
+      if (++rounds === 1) signal(started);
+    }
+    return rounds;
+  },
+  /** Signals, then acquire(n) waiting at most `timeoutMs`; returns the outcome's name. */
+  semAcquireTimed(sem, n, started, timeoutMs) {
+    signal(started);
+    try {
+      sem.acquire(n, { timeout: timeoutMs });
+      return "acquired";
+    } catch (e) {
+      return `${e.name}: ${e.message}`;
+    }
+  },
   /** After `delayMs`, releases `n` permits. */
   semRelease(sem, n, delayMs) {
     sleep(delayMs);
