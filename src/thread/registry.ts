@@ -12,6 +12,9 @@
  *   [2] NEXT    the last slot handed out (slots start at 1; 0 means "no thread")
  *   [3] BUFFERS the last buffer id handed out (share/directory: buffers inside channel messages)
  *   [4] CHANNELS the last channel id handed out (bounded channels name themselves in intents)
+ *   [5] RWLOCKS the last RwLock id handed out (read-lock records name the lock by it)
+ *   [6] DEATHS  bumped each time a slot is marked dead: a writer waiting on readers rescans the
+ *               read-lock records of dead threads only when it changed (see `takeDeadReads`)
  *   (HEADER = 16 words, and 16 words per slot: a cache line each)
  *   [HEADER + 16·slot]     LIFE    0 never used, 1 alive, 2 dead, 4 presumed dead, or *stopping*: a wall-clock stamp
  *                                 (`Date.now()`, Int32-wrapped) with its two low bits set, written
@@ -23,6 +26,12 @@
  *   [HEADER + 16·slot + 4…7] INTENT the bounded-channel reservation the thread last went for: channel
  *                                 id, first position, position after it, side and run (see
  *                                 `deadReservation` and flavors/array.ts)
+ *   [HEADER + 16·slot + 8…15] READS the read locks the thread holds: up to READ_RECORDS pairs of
+ *                                 (RwLock id, count), written by the thread with plain stores (the
+ *                                 count after the CAS that takes a read lock, before the one that
+ *                                 gives it back, so a thread dying between the two leaves a count
+ *                                 too low — a lock kept, never one given back twice); a count of 0
+ *                                 is a free pair. Read by writers of a lock, for dead threads only.
  *
  * Beside it, a second growable buffer, the *pin table* (share/directory): one Int32 per buffer id,
  * indexed by id, counting the messages that name the buffer and are not decoded yet. It travels
@@ -45,8 +54,10 @@ import { WeftError } from "../errors.js";
 // HEADER and SLOT_WORDS are 64 bytes: each slot has a cache line of its own. Its thread writes its
 // INTENT at every bounded-channel reservation; two threads' intents on one line made a 1 → 1
 // channel 1.7× slower (the line went back and forth with every message).
-const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, CHANNELS = 4, HEADER = 16;
-const LIFE = 0, NATIVE = 1, PARK = 2, PARENT = 3, INTENT = 4, SLOT_WORDS = 16;
+const TAG = 0, ID = 1, NEXT = 2, BUFFERS = 3, CHANNELS = 4, RWLOCKS = 5, DEATHS = 6, HEADER = 16;
+const LIFE = 0, NATIVE = 1, PARK = 2, PARENT = 3, INTENT = 4, READS = 8, SLOT_WORDS = 16;
+/** (RwLock id, count) pairs in a slot's READS words. */
+export const READ_RECORDS = 4;
 /** Words of a slot's INTENT: channel id, first position, position after the reservation, side and run. */
 export const I_CHAN = 0, I_START = 1, I_NEXT = 2, I_INFO = 3;
 /** In a slot's PARENT word: the slot's thread allocated slots for threads it started. */
@@ -316,6 +327,7 @@ export function hasExited(slot: number): boolean {
 export function markDead(slot: number): void {
   const words = ensureCapacity(registryWords(), slot);
   sys.store(words, HEADER + SLOT_WORDS * slot + LIFE, DEAD);
+  sys.add(words, DEATHS, 1);
 }
 
 /**
@@ -349,6 +361,7 @@ export function markExited(slot: number): void {
   const todo = [slot];
   for (let s = todo.pop(); s !== undefined; s = todo.pop()) {
     sys.store(words, HEADER + SLOT_WORDS * s + LIFE, DEAD);
+    sys.add(words, DEATHS, 1);
     // Only a thread that started others is worth a scan (of every slot handed out so far).
     if ((sys.load(words, HEADER + SLOT_WORDS * s + PARENT) & HAS_CHILDREN) === 0) continue;
     const last = lastSlot(words);
@@ -403,6 +416,53 @@ export function nextChannelId(): number {
     const id = (sys.add(words, CHANNELS, 1) + 1) & 0x7fffffff;
     if (id !== 0) return id;
   }
+}
+
+/** A new RwLock id (never 0), unique in this registry: what read-lock records name the lock by. */
+export function nextRwLockId(): number {
+  const words = registryWords();
+  for (;;) {
+    const id = (sys.add(words, RWLOCKS, 1) + 1) & 0x7fffffff;
+    if (id !== 0) return id;
+  }
+}
+
+/** How many slots have been marked dead so far (a counter that only grows, mod 2^32). */
+export function deathCount(): number {
+  return sys.load(registryWords(), DEATHS);
+}
+
+/**
+ * This thread's READS words (READ_RECORDS pairs of RwLock id, count), as a fixed-length view of
+ * their own (a plain store through it is ~1 ns; see `intentWords`). Only this thread writes them.
+ */
+export function readRecords(): Int32Array {
+  const slot = currentSlot();
+  ensureCapacity(registryWords(), slot);
+  return new Int32Array(state.sab!, (HEADER + SLOT_WORDS * slot + READS) * 4, 2 * READ_RECORDS);
+}
+
+/**
+ * Takes the read locks that threads known to have exited still hold on the RwLock `lockId`: zeroes
+ * their records (by CAS, so of two threads doing this each record is taken once) and returns how
+ * many read locks they held. Only slots marked DEAD count (`hasExited`): a thread merely presumed
+ * dead may still run, and would give its read locks back itself.
+ */
+export function takeDeadReads(lockId: number): number {
+  const words = registryWords();
+  const last = lastSlot(words);
+  let taken = 0;
+  for (let slot = 1; slot <= last; slot++) {
+    const base = HEADER + SLOT_WORDS * slot;
+    if (sys.load(words, base + LIFE) !== DEAD) continue;
+    for (let r = 0; r < READ_RECORDS; r++) {
+      const at = base + READS + 2 * r;
+      if (sys.load(words, at) !== lockId) continue;
+      const n = sys.load(words, at + 1);
+      if (n > 0 && sys.cas(words, at + 1, n, 0) === n) taken += n;
+    }
+  }
+  return taken;
 }
 
 /** Index of `slot`'s first INTENT word in the registry's words. */

@@ -41,6 +41,18 @@ const ops = {
     return "unlocked";
   },
   /**
+   * Takes `depth` nested read locks on each lock of `locks` (blocking `read()`; `async`: `readAsync`
+   * instead), signals `started`, then holds them until terminated (or `release` is set).
+   */
+  async holdReadsUntilKilled(locks, depth, started, release, useAsync) {
+    const guards = [];
+    for (const rw of locks) for (let i = 0; i < depth; i++) guards.push(useAsync ? await rw.readAsync() : rw.read());
+    signal(started);
+    awaitRelease(release);
+    for (const g of guards) g.unlock();
+    return "unlocked";
+  },
+  /**
    * Stores this thread's slot in `info`, waits for `gate` to be set, tries `rw.write({ timeout: ms })`,
    * marks `gate` 2 and stays alive until `gate` is 3 (so the test decides when this thread dies).
    */
@@ -93,7 +105,7 @@ const ops = {
   },
   /**
    * Takes and releases the write lock until terminated; `rounds[0]` counts rounds. (Write locks
-   * only: a reader that dies holding a read lock is not recovered — readers are not tracked.)
+   * only: readers terminated holding read locks are tested in rwlock-dead-readers.test.ts.)
    */
   churnRwLock(rw, rounds) {
     for (;;) {
