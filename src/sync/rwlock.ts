@@ -104,35 +104,42 @@ interface LocalReads {
   record: number;
 }
 
-/** This thread's read-lock records (registry READS words), made on first use. */
+/** This thread's read-lock records (registry READS words), made on first use (`readRecords`). */
 let records: Int32Array | null = null;
-/** Which of this thread's locks each record pair belongs to (a pair whose lock's count is 0 may be taken over). */
-const recordOwners: (LocalReads | null)[] = new Array<LocalReads | null>(READ_RECORDS).fill(null);
 
 /**
  * Writes this thread's read count of a lock (`local.reads`, just changed) into its record pair —
  * after the CAS that took a read lock, before the one that gives it back (see the file's header).
- * The common case is inlined where the count changes (`local.record >= 0`: one plain store); this
- * is the rest: a lock without a pair gets one — a pair never used, or one whose lock's count is 0,
- * taken from that lock (whose next record takes another). With all pairs in use, nothing is
- * recorded (a count of 0 needs no pair).
+ * The common case is inlined where the count changes: `local.record >= 0` and, at a first read
+ * lock, the pair still names this lock (its memory may have been reset and a new lock placed
+ * there since, with another id): one plain store. This is the rest: a lock without a pair gets
+ * one — a pair never used, or one whose lock's count is 0, taken from that lock (whose next record
+ * takes another). With all pairs in use, nothing is recorded (a count of 0 needs no pair).
  */
 function recordReads(lock: RwLock<any>, local: LocalReads): void {
-  if (local.record >= 0) {
-    records![local.record] = local.reads;
+  const table = readRecords();
+  const recs = (records = table.words);
+  let at = local.record;
+  if (at >= 0) {
+    const id = lock.id();
+    if (recs[at - 1] !== id) {
+      recs[at] = 0; // free while the id changes
+      recs[at - 1] = id;
+    }
+    recs[at] = local.reads;
     return;
   }
   if (local.reads === 0) return;
-  const recs = records ?? (records = readRecords());
+  const owners = table.owners as (LocalReads | null)[];
   for (let r = 0; r < READ_RECORDS; r++) {
-    const owner = recordOwners[r]!;
+    const owner = owners[r]!;
     if (owner !== null && owner.reads !== 0) continue;
     if (owner !== null) owner.record = -1;
-    recordOwners[r] = local;
-    local.record = 2 * r + 1;
-    recs[2 * r + 1] = 0; // free while the id changes
-    recs[2 * r] = lock.id();
-    recs[2 * r + 1] = local.reads;
+    owners[r] = local;
+    local.record = at = 2 * r + 1;
+    recs[at] = 0; // free while the id changes
+    recs[at - 1] = lock.id();
+    recs[at] = local.reads;
     return;
   }
 }
@@ -209,8 +216,6 @@ export class RwLock<T = void> implements SharedPrimitive {
   /** @internal Read guards this thread holds on this lock, shared by this thread's views of it. */
   private readonly local: LocalReads;
   private readonly park: Park;
-  /** This lock's registry id once known (see `id`). */
-  private lockId = 0;
   /** The registry's death count when this view last looked for dead readers (`recoverDeadReaders`). */
   private deathsSeen = -1;
 
@@ -303,7 +308,9 @@ export class RwLock<T = void> implements SharedPrimitive {
         const local = this.local;
         if (local.reads++ === 0 && !local.listed) listHeld(this, local);
         // recordReads, its common case inlined (a call here cost ~3 ns of a ~37 ns read + unlock).
-        if (local.record >= 0) records![local.record] = local.reads;
+        // A plain read of ID suffices: it is written once per placement of the lock.
+        const at = local.record;
+        if (at >= 0 && (local.reads !== 1 || records![at - 1] === this.words[ID])) records![at] = local.reads;
         else recordReads(this, local);
         return true;
       }
@@ -375,14 +382,16 @@ export class RwLock<T = void> implements SharedPrimitive {
     this.releaseReads(1);
   }
 
-  /** @internal This lock's registry id (see ID), given on first need. */
+  /**
+   * @internal This lock's registry id (see ID), given on first need. Read from the lock's memory
+   * each time, not cached: memory reset and placed again holds a new lock, with a new id.
+   */
   id(): number {
-    if (this.lockId !== 0) return this.lockId;
     const id = sys.load(this.words, ID);
-    if (id !== 0) return (this.lockId = id);
+    if (id !== 0) return id;
     const fresh = nextRwLockId();
     const seen = sys.cas(this.words, ID, 0, fresh);
-    return (this.lockId = seen === 0 ? fresh : seen);
+    return seen === 0 ? fresh : seen;
   }
 
   /**

@@ -101,7 +101,9 @@ export class Semaphore implements SharedPrimitive {
    * to it).
    */
   get available(): number {
-    return Math.max(0, this.free(sys.load(this.words, PERMITS)));
+    const p = sys.load(this.words, PERMITS);
+    if ((p & HEAD) !== 0 && this.evictDeadHead()) return this.available;
+    return Math.max(0, this.free(p));
   }
 
   /** The ceiling: the most permits this semaphore can hold. */
@@ -187,11 +189,34 @@ export class Semaphore implements SharedPrimitive {
   private take(n: number): boolean {
     for (let p = sys.load(this.words, PERMITS); ; ) {
       if ((p & CLOSED) !== 0) throw new ClosedError("Semaphore is closed");
-      if (n > 0 && this.free(p) < n) return false;
+      if (n > 0 && this.free(p) < n) {
+        // Kept out by a head whose thread died: nobody may be waiting to replace it.
+        if ((p & HEAD) !== 0 && this.evictDeadHead()) {
+          p = sys.load(this.words, PERMITS);
+          continue;
+        }
+        return false;
+      }
       const seen = sys.cas(this.words, PERMITS, p, p - n);
       if (seen === p) return true;
       p = seen;
     }
+  }
+
+  /**
+   * If the head's thread is dead, removes it (claims OWNER from it, clears HEAD, frees OWNER, wakes
+   * the waiters) so the permits kept for it are free again: for callers that are not waiting — a
+   * waiter takes a dead head's place instead (`acquireSlow`). Returns whether it removed one.
+   */
+  private evictDeadHead(): boolean {
+    const owner = sys.load(this.words, OWNER);
+    if (owner === 0 || isAlive(owner)) return false;
+    const me = currentSlot();
+    if (sys.cas(this.words, OWNER, owner, me) !== owner) return true; // someone else did: look again
+    sys.and(this.words, PERMITS, ~HEAD);
+    sys.store(this.words, OWNER, 0);
+    if (sys.load(this.words, WAITERS) > 0) sys.notifyAll(this.words, PERMITS);
+    return true;
   }
 
   /**
@@ -212,6 +237,7 @@ export class Semaphore implements SharedPrimitive {
     sys.store(this.words, OWNER, 0);
     // The notify wakes those parked on PERMITS since our CAS above (or since the take's), and
     // those parked during the hand-over (OWNER still set) re-check within HANDOVER_SLICE_MS.
+    // WAITERS counts us too (we step down before leaving it).
     if (sys.load(this.words, WAITERS) > 1) sys.notifyAll(this.words, PERMITS);
   }
 
@@ -268,10 +294,12 @@ export class Semaphore implements SharedPrimitive {
         yield this.park;
       }
     } finally {
-      sys.sub(words, WAITERS, 1);
       // Leaving without the permits (timeout, abort, close, a BlockingNotAllowedError): let the
-      // permits that piled up for us go to the others.
+      // permits that piled up for us go to the others — before leaving WAITERS, which stepDown
+      // reads to know whether anyone else waits (a review found a lone waiter behind a head that
+      // timed out left asleep until its park slice ended).
       if (head) this.stepDown(false);
+      sys.sub(words, WAITERS, 1);
     }
   }
 

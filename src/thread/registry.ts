@@ -98,6 +98,18 @@ interface ThreadState {
   pins?: SharedArrayBuffer | null;
   id: number;
   slot: number;
+  /**
+   * This thread's read-lock records and which lock holds each pair (see `readRecords`): here, not
+   * in a module, so two copies of weft in one thread (ESM + CJS) share them — with a table each,
+   * one copy took over a pair the other still counted in.
+   */
+  reads?: ReadRecords;
+}
+
+/** A thread's read-lock records: the READS words, and per pair the lock state (RwLock's) that holds it. */
+export interface ReadRecords {
+  words: Int32Array;
+  owners: unknown[];
 }
 
 const STATE_KEY = Symbol.for("weft.thread.v3");
@@ -434,12 +446,15 @@ export function deathCount(): number {
 
 /**
  * This thread's READS words (READ_RECORDS pairs of RwLock id, count), as a fixed-length view of
- * their own (a plain store through it is ~1 ns; see `intentWords`). Only this thread writes them.
+ * their own (a plain store through it is ~1 ns; see `intentWords`), with the table of which lock
+ * holds each pair. Only this thread writes them; one per thread, shared by every copy of weft in it.
  */
-export function readRecords(): Int32Array {
+export function readRecords(): ReadRecords {
+  if (state.reads !== undefined) return state.reads;
   const slot = currentSlot();
   ensureCapacity(registryWords(), slot);
-  return new Int32Array(state.sab!, (HEADER + SLOT_WORDS * slot + READS) * 4, 2 * READ_RECORDS);
+  const words = new Int32Array(state.sab!, (HEADER + SLOT_WORDS * slot + READS) * 4, 2 * READ_RECORDS);
+  return (state.reads = { words, owners: new Array<unknown>(READ_RECORDS).fill(null) });
 }
 
 /**
