@@ -230,6 +230,8 @@ function checkMs(where: string, name: string, ms: unknown, positive: boolean): n
  * ```ts
  * const r = select(rx, after(100)); // r.index === 1: nothing came within 100 ms
  * ```
+ * A delay too long for the clock (past about 290,000 years) gives a timer that never fires, as
+ * crossbeam's does (`never()`).
  * @throws RangeError for a negative, NaN or infinite `ms`.
  */
 export function after(ms: number): Receiver<number> {
@@ -240,7 +242,8 @@ export function after(ms: number): Receiver<number> {
  * A receiver that gets a message every `ms` milliseconds (crossbeam's `tick`): the time it was
  * due, in milliseconds since the epoch. Ticks missed while nobody received are dropped (the next
  * one is due `ms` after a receive), so a slow receiver never finds a backlog.
- * `tick(0)` is always ready (crossbeam's likewise): every receive gets the current time.
+ * `tick(0)` is always ready (crossbeam's likewise): every receive gets the current time. A period
+ * too long for the clock (past about 290,000 years) gives a timer that never fires, as crossbeam's.
  * @throws RangeError for a negative, NaN or infinite `ms`.
  */
 export function tick(ms: number): Receiver<number> {

@@ -30,6 +30,8 @@ const KIND = FLAVOR_WORDS;
 /** BigInt64 indices of DUE and EVERY in a view over the whole header. */
 const DUE = (FLAVOR_WORDS + 2) >> 1, EVERY = (FLAVOR_WORDS + 4) >> 1;
 const TAKEN = -1n;
+/** The latest due time a BigInt64 word holds. */
+const MAX_DUE = (1n << 63n) - 1n;
 
 /** Microseconds since the epoch, now. */
 const epochMicros = (): bigint => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
@@ -43,9 +45,14 @@ export class TimerChan extends Chan<number> {
   static init(buffer: SharedArrayBuffer, kind: TimerKind, delayMs: number, periodMs: number): void {
     const words = new Int32Array(buffer, 0, HEADER_BYTES >> 2);
     const times = new BigInt64Array(buffer, 0, HEADER_BYTES >> 3);
+    // A due time past the 64-bit µs range would wrap into the past (or, past Number's range, fail
+    // BigInt()): as crossbeam's `Instant::now().checked_add(d)` → None, such a timer is `never`.
+    const delay = Math.round(delayMs * 1000);
+    const due = kind === TimerKind.Never || !(delay < 2 ** 63) ? MAX_DUE + 1n : epochMicros() + BigInt(delay);
+    if (due > MAX_DUE) kind = TimerKind.Never;
     sys.store(words, KIND, kind);
-    sys.i64.store(times, DUE, epochMicros() + BigInt(Math.round(delayMs * 1000)));
-    sys.i64.store(times, EVERY, BigInt(Math.round(periodMs * 1000)));
+    sys.i64.store(times, DUE, kind === TimerKind.Never ? 0n : due);
+    sys.i64.store(times, EVERY, kind === TimerKind.Never ? 0n : BigInt(Math.round(periodMs * 1000)));
   }
 
   constructor(buffer: SharedArrayBuffer, codec: AnyCodec<number>) {
