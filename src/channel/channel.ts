@@ -214,9 +214,10 @@ function timerReceiver(kind: TimerKind, delayMs: number, periodMs: number): Rece
   return new Receiver(new TimerChan(buffer, codecs.f64));
 }
 
-function checkMs(where: string, name: string, ms: unknown, positive: boolean): number {
-  if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || (positive && ms === 0)) {
-    throw new RangeError(`${where}: ${name} must be a finite number of milliseconds ${positive ? "> 0" : "≥ 0"}, got ${describeValue(ms)}`);
+function checkMs(where: string, name: string, ms: unknown, positive: boolean, infinite = false): number {
+  if (typeof ms !== "number" || Number.isNaN(ms) || (!infinite && !Number.isFinite(ms)) || ms < 0 || (positive && ms === 0)) {
+    const what = infinite ? "a number of milliseconds ≥ 0 (or Infinity)" : `a finite number of milliseconds ${positive ? "> 0" : "≥ 0"}`;
+    throw new RangeError(`${where}: ${name} must be ${what}, got ${describeValue(ms)}`);
   }
   return ms;
 }
@@ -230,24 +231,26 @@ function checkMs(where: string, name: string, ms: unknown, positive: boolean): n
  * ```ts
  * const r = select(rx, after(100)); // r.index === 1: nothing came within 100 ms
  * ```
- * A delay too long for the clock (past about 290,000 years) gives a timer that never fires, as
- * crossbeam's does (`never()`).
- * @throws RangeError for a negative, NaN or infinite `ms`.
+ * `after(Infinity)`, like a delay too long for the clock (past about 290,000 years), gives a timer
+ * that never fires, as crossbeam's does for a deadline past its clock (`never()`), and as
+ * `{ timeout: Infinity }` means no timeout.
+ * @throws RangeError for a negative or NaN `ms`.
  */
 export function after(ms: number): Receiver<number> {
-  return timerReceiver(TimerKind.After, checkMs("after", "ms", ms, false), 0);
+  return timerReceiver(TimerKind.After, checkMs("after", "ms", ms, false, true), 0);
 }
 
 /**
  * A receiver that gets a message every `ms` milliseconds (crossbeam's `tick`): the time it was
  * due, in milliseconds since the epoch. Ticks missed while nobody received are dropped (the next
  * one is due `ms` after a receive), so a slow receiver never finds a backlog.
- * `tick(0)` is always ready (crossbeam's likewise): every receive gets the current time. A period
- * too long for the clock (past about 290,000 years) gives a timer that never fires, as crossbeam's.
- * @throws RangeError for a negative, NaN or infinite `ms`.
+ * `tick(0)` is always ready (crossbeam's likewise): every receive gets the current time.
+ * `tick(Infinity)`, like a period too long for the clock (past about 290,000 years), gives a timer
+ * that never fires, as crossbeam's.
+ * @throws RangeError for a negative or NaN `ms`.
  */
 export function tick(ms: number): Receiver<number> {
-  const period = checkMs("tick", "ms", ms, false);
+  const period = checkMs("tick", "ms", ms, false, true);
   return timerReceiver(TimerKind.Tick, period, period);
 }
 

@@ -76,7 +76,18 @@ describe("after(ms)", () => {
   });
 
   it("bad delays are RangeErrors that name the problem", () => {
-    for (const bad of [-1, NaN, Infinity, "5", undefined]) expect(() => after(bad as any), String(bad)).toThrow(/after: ms must be a finite number/);
+    for (const bad of [-1, NaN, -Infinity, "5", undefined]) expect(() => after(bad as any), String(bad)).toThrow(/after: ms must be a number of milliseconds ≥ 0 \(or Infinity\)/);
+  });
+
+  // As `{ timeout: Infinity }` means no timeout, and crossbeam's after() of a deadline past its
+  // clock is never(): after(Infinity) was a RangeError until the fourteenth session.
+  it("after(Infinity) and tick(Infinity) never fire, as never() (not an error)", () => {
+    for (const rx of [after(Infinity), tick(Infinity)]) {
+      expect(tryRecvKind(() => rx.tryRecv())).toBe("empty");
+      expect(() => rx.recv({ timeout: 30 })).toThrow(TimeoutError);
+      expect(rx.len).toBe(0);
+      expect(select([rx, after(10)], { timeout: 5_000 }).index).toBe(1);
+    }
   });
 });
 
@@ -101,7 +112,7 @@ describe("tick(ms)", () => {
   });
 
   it("bad periods are RangeErrors", () => {
-    for (const bad of [-5, NaN, Infinity, "5" as any]) expect(() => tick(bad), String(bad)).toThrow(/tick: ms must be a finite number of milliseconds ≥ 0/);
+    for (const bad of [-5, NaN, -Infinity, "5" as any]) expect(() => tick(bad), String(bad)).toThrow(/tick: ms must be a number of milliseconds ≥ 0 \(or Infinity\)/);
   });
 
   // crossbeam's tick.rs (`capacity`, `stress_default`) and select.rs (`fairness1`) use tick(0);
