@@ -140,6 +140,10 @@ export abstract class Chan<T> {
   protected readonly park: Park;
   /** The channel's CHAN_ID: the same for every handle of it, in every thread. */
   readonly id: number;
+  /** A `never()` timer (all of which are the same channel to `sameChannel`, as crossbeam's). */
+  get isNever(): boolean {
+    return false;
+  }
 
   constructor(buffer: SharedArrayBuffer, codec: AnyCodec<T>, arena: Arena | null) {
     this.header = new Int32Array(buffer, 0, L.HEADER_BYTES >> 2);

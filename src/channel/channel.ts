@@ -209,6 +209,7 @@ function timerReceiver(kind: TimerKind, delayMs: number, periodMs: number): Rece
   // No Sender exists: a phantom one keeps the channel from ever reading as disconnected.
   sys.store(h, L.SENDERS, 1);
   sys.store(h, L.RECEIVERS, 1);
+  sys.store(h, L.CHAN_ID, nextChannelId()); // its identity (`sameChannel`)
   TimerChan.init(buffer, kind, delayMs, periodMs);
   sys.store(h, L.TAG, L.CHANNEL_TAG);
   return new Receiver(new TimerChan(buffer, codecs.f64));
@@ -369,6 +370,19 @@ abstract class ChannelEnd<T> implements SharedPrimitive, Disposable {
 
   protected get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * Whether `other` is an end of the same channel (crossbeam's `same_channel`), open or closed, in
+   * this thread or revived from another: clones and shared copies are. Every `never()` receiver
+   * counts as the same channel, as crossbeam's (so do `after(Infinity)` and `tick(Infinity)`,
+   * which are `never()`s).
+   */
+  protected isSameChannel(other: unknown, where: string): boolean {
+    if (!(other instanceof ChannelEnd) || other.#name !== this.#name) throw new TypeError(`${where}: expected a ${this.#name}, got ${describeValue(other)}`);
+    const a = this.#chan as Chan<unknown>, b = other.#chan as Chan<unknown>;
+    if (a.isNever && b.isNever) return true;
+    return a.id === b.id && a.id !== 0;
   }
 
   /** Counts one more reference of this side (clone, share). */
@@ -565,6 +579,14 @@ export class Sender<in out T> extends ChannelEnd<T> {
     return new Sender(this.addRef("clone"));
   }
 
+  /**
+   * Whether `other` sends on the same channel as this handle (crossbeam's `same_channel`): true
+   * for clones and shared copies, in any thread, open or closed.
+   * @throws TypeError if `other` is not a Sender.
+   */
+  sameChannel(other: Sender<any>): boolean {
+    return this.isSameChannel(other, "Sender.sameChannel");
+  }
 
 }
 
@@ -689,6 +711,15 @@ export class Receiver<T> extends ChannelEnd<T> implements Iterable<T>, AsyncIter
     return new Receiver(this.addRef("clone"));
   }
 
+  /**
+   * Whether `other` receives from the same channel as this handle (crossbeam's `same_channel`):
+   * true for clones and shared copies, in any thread, open or closed — and between any two
+   * `never()` receivers, as crossbeam's.
+   * @throws TypeError if `other` is not a Receiver.
+   */
+  sameChannel(other: Receiver<any>): boolean {
+    return this.isSameChannel(other, "Receiver.sameChannel");
+  }
 
   /**
    * Iterates over the messages waiting now, without blocking (Rust's `try_iter`): ends at the

@@ -62,6 +62,10 @@ export class TimerChan extends Chan<number> {
     this.cap = this.kind === TimerKind.Never ? 0 : 1;
   }
 
+  override get isNever(): boolean {
+    return this.kind === TimerKind.Never;
+  }
+
   trySendEncoded(_v: number, _e: Encoded | null): number {
     return SEND_DISCONNECTED; // there is no Sender of a timer channel
   }
