@@ -22,7 +22,8 @@
  * (join() settled before the dead worker's locks could be seen poisoned; a blocking lock() there
  * stalled ~1 s). Now join() settles once the worker has exited. And test_rw_arc_no_poison_rw (a
  * worker that ended holding a read guard kept it for good: readers are counted, not named); a
- * worker now gives back the read locks it holds when it ends (not when terminated).
+ * worker now gives back the read locks it holds when it ends (and, since the fourteenth session,
+ * when it is terminated: test/sync/rwlock-dead-readers.test.ts).
  *
  * Not ported — APIs weft does not have:
  * - Mutex/RwLock `into_inner`, `get_mut`, `get_cloned`, `set`, `replace` (test_into_inner,
