@@ -20,6 +20,20 @@ function checkInt(where: string, v: unknown, min: number, max: number): number {
 }
 
 /** `v` as 0 or 1; a TypeError for anything but a boolean (not JavaScript's truthiness: `"false"` is no boolean). */
+/**
+ * A read-modify-write that `Atomics` has no single operation for, as a compareExchange loop:
+ * `next(current)` is the value to store, or undefined when none is needed. Returns the previous value.
+ */
+function update<V>(load: () => V, cas: (expected: V, replacement: V) => V, next: (current: V) => V | undefined): V {
+  for (let cur = load(); ; ) {
+    const n = next(cur);
+    if (n === undefined) return cur;
+    const seen = cas(cur, n);
+    if (seen === cur) return cur;
+    cur = seen;
+  }
+}
+
 function bit(where: string, v: unknown): number {
   if (typeof v !== "boolean") throw new TypeError(`${where}: expected a boolean, got ${describeValue(v)}`);
   return v ? 1 : 0;
@@ -104,6 +118,21 @@ export class AtomicI32 extends Atomic32 {
   fetchAnd(v: number): number { return sys.and(this.words, 0, checkInt("AtomicI32.fetchAnd", v, -0x80000000, 0x7fffffff)); }
   fetchOr(v: number): number { return sys.or(this.words, 0, checkInt("AtomicI32.fetchOr", v, -0x80000000, 0x7fffffff)); }
   fetchXor(v: number): number { return sys.xor(this.words, 0, checkInt("AtomicI32.fetchXor", v, -0x80000000, 0x7fffffff)); }
+  /** Stores the larger of the value and `v` (Rust's `fetch_max`); returns the previous value. */
+  fetchMax(v: number): number {
+    const x = checkInt("AtomicI32.fetchMax", v, -0x80000000, 0x7fffffff);
+    return update(() => sys.load(this.words, 0), (e, r) => sys.cas(this.words, 0, e, r), (c) => (c >= x ? undefined : x));
+  }
+  /** Stores the smaller of the value and `v` (Rust's `fetch_min`); returns the previous value. */
+  fetchMin(v: number): number {
+    const x = checkInt("AtomicI32.fetchMin", v, -0x80000000, 0x7fffffff);
+    return update(() => sys.load(this.words, 0), (e, r) => sys.cas(this.words, 0, e, r), (c) => (c <= x ? undefined : x));
+  }
+  /** Stores `~(value & v)` (Rust's `fetch_nand`); returns the previous value. */
+  fetchNand(v: number): number {
+    const x = checkInt("AtomicI32.fetchNand", v, -0x80000000, 0x7fffffff);
+    return update(() => sys.load(this.words, 0), (e, r) => sys.cas(this.words, 0, e, r), (c) => ~(c & x));
+  }
   /** Blocks while the value equals `expected` (until notified or timeout). */
   wait(expected: number, opts?: WaitOptions): "ok" | "timed-out" {
     return wait32("AtomicI32", this.words, checkInt("AtomicI32.wait", expected, -0x80000000, 0x7fffffff), opts);
@@ -135,6 +164,7 @@ export class AtomicU32 extends Atomic32 {
   load(): number { return sys.u32.load(this.u, 0); }
   store(v: number): void { sys.u32.store(this.u, 0, checkInt("AtomicU32.store", v, 0, 0xffffffff)); }
   swap(v: number): number { return sys.u32.exchange(this.u, 0, checkInt("AtomicU32.swap", v, 0, 0xffffffff)); }
+  /** Stores `replacement` if the value is `expected`. Returns the value seen (=== expected on success). */
   compareExchange(expected: number, replacement: number): number {
     return sys.u32.cas(this.u, 0, checkInt("AtomicU32.compareExchange", expected, 0, 0xffffffff), checkInt("AtomicU32.compareExchange", replacement, 0, 0xffffffff));
   }
@@ -143,6 +173,21 @@ export class AtomicU32 extends Atomic32 {
   fetchAnd(v: number): number { return sys.u32.and(this.u, 0, checkInt("AtomicU32.fetchAnd", v, 0, 0xffffffff)); }
   fetchOr(v: number): number { return sys.u32.or(this.u, 0, checkInt("AtomicU32.fetchOr", v, 0, 0xffffffff)); }
   fetchXor(v: number): number { return sys.u32.xor(this.u, 0, checkInt("AtomicU32.fetchXor", v, 0, 0xffffffff)); }
+  /** Stores the larger of the value and `v` (Rust's `fetch_max`); returns the previous value. */
+  fetchMax(v: number): number {
+    const x = checkInt("AtomicU32.fetchMax", v, 0, 0xffffffff);
+    return update(() => sys.u32.load(this.u, 0), (e, r) => sys.u32.cas(this.u, 0, e, r), (c) => (c >= x ? undefined : x));
+  }
+  /** Stores the smaller of the value and `v` (Rust's `fetch_min`); returns the previous value. */
+  fetchMin(v: number): number {
+    const x = checkInt("AtomicU32.fetchMin", v, 0, 0xffffffff);
+    return update(() => sys.u32.load(this.u, 0), (e, r) => sys.u32.cas(this.u, 0, e, r), (c) => (c <= x ? undefined : x));
+  }
+  /** Stores `~(value & v)` (Rust's `fetch_nand`); returns the previous value. */
+  fetchNand(v: number): number {
+    const x = checkInt("AtomicU32.fetchNand", v, 0, 0xffffffff);
+    return update(() => sys.u32.load(this.u, 0), (e, r) => sys.u32.cas(this.u, 0, e, r), (c) => ~(c & x) >>> 0);
+  }
   wait(expected: number, opts?: WaitOptions): "ok" | "timed-out" {
     return wait32("AtomicU32", this.words, checkInt("AtomicU32.wait", expected, 0, 0xffffffff), opts);
   }
@@ -170,12 +215,23 @@ export class AtomicBool extends Atomic32 {
   load(): boolean { return sys.load(this.words, 0) !== 0; }
   store(v: boolean): void { sys.store(this.words, 0, bit("AtomicBool.store", v)); }
   swap(v: boolean): boolean { return sys.exchange(this.words, 0, bit("AtomicBool.swap", v)) !== 0; }
+  /**
+   * Stores `replacement` if the value is `expected`. Returns the value seen, not whether it swapped
+   * (so `compareExchange(false, true)` returns `false` on success): test `=== expected`.
+   */
   compareExchange(expected: boolean, replacement: boolean): boolean {
     return sys.cas(this.words, 0, bit("AtomicBool.compareExchange", expected), bit("AtomicBool.compareExchange", replacement)) !== 0;
   }
   fetchAnd(v: boolean): boolean { return sys.and(this.words, 0, bit("AtomicBool.fetchAnd", v)) !== 0; }
   fetchOr(v: boolean): boolean { return sys.or(this.words, 0, bit("AtomicBool.fetchOr", v)) !== 0; }
   fetchXor(v: boolean): boolean { return sys.xor(this.words, 0, bit("AtomicBool.fetchXor", v)) !== 0; }
+  /** Stores `!(value && v)` (Rust's `fetch_nand`); returns the previous value. */
+  fetchNand(v: boolean): boolean {
+    // true: the value becomes !value (xor 1); false: it becomes true (or 1).
+    return (bit("AtomicBool.fetchNand", v) === 1 ? sys.xor(this.words, 0, 1) : sys.or(this.words, 0, 1)) !== 0;
+  }
+  /** Stores `!value` (Rust's `fetch_not`); returns the previous value. */
+  fetchNot(): boolean { return sys.xor(this.words, 0, 1) !== 0; }
   wait(expected: boolean, opts?: WaitOptions): "ok" | "timed-out" { return wait32("AtomicBool", this.words, bit("AtomicBool.wait", expected), opts); }
   waitAsync(expected: boolean, opts?: WaitOptions): Promise<"ok" | "timed-out"> {
     try {
@@ -220,6 +276,7 @@ export class AtomicI64 implements SharedPrimitive {
   load(): bigint { return sys.i64.load(this.big, 0); }
   store(v: bigint): void { sys.i64.store(this.big, 0, checkBig("AtomicI64.store", v)); }
   swap(v: bigint): bigint { return sys.i64.exchange(this.big, 0, checkBig("AtomicI64.swap", v)); }
+  /** Stores `replacement` if the value is `expected`. Returns the value seen (=== expected on success). */
   compareExchange(expected: bigint, replacement: bigint): bigint {
     return sys.i64.cas(this.big, 0, checkBig("AtomicI64.compareExchange", expected), checkBig("AtomicI64.compareExchange", replacement));
   }
@@ -228,6 +285,21 @@ export class AtomicI64 implements SharedPrimitive {
   fetchAnd(v: bigint): bigint { return sys.i64.and(this.big, 0, checkBig("AtomicI64.fetchAnd", v)); }
   fetchOr(v: bigint): bigint { return sys.i64.or(this.big, 0, checkBig("AtomicI64.fetchOr", v)); }
   fetchXor(v: bigint): bigint { return sys.i64.xor(this.big, 0, checkBig("AtomicI64.fetchXor", v)); }
+  /** Stores the larger of the value and `v` (Rust's `fetch_max`); returns the previous value. */
+  fetchMax(v: bigint): bigint {
+    const x = checkBig("AtomicI64.fetchMax", v);
+    return update(() => sys.i64.load(this.big, 0), (e, r) => sys.i64.cas(this.big, 0, e, r), (c) => (c >= x ? undefined : x));
+  }
+  /** Stores the smaller of the value and `v` (Rust's `fetch_min`); returns the previous value. */
+  fetchMin(v: bigint): bigint {
+    const x = checkBig("AtomicI64.fetchMin", v);
+    return update(() => sys.i64.load(this.big, 0), (e, r) => sys.i64.cas(this.big, 0, e, r), (c) => (c <= x ? undefined : x));
+  }
+  /** Stores `~(value & v)` (Rust's `fetch_nand`); returns the previous value. */
+  fetchNand(v: bigint): bigint {
+    const x = checkBig("AtomicI64.fetchNand", v);
+    return update(() => sys.i64.load(this.big, 0), (e, r) => sys.i64.cas(this.big, 0, e, r), (c) => ~(c & x));
+  }
   /** Blocks while the value equals `expected`. */
   wait(expected: bigint, opts?: WaitOptions): "ok" | "timed-out" {
     const d = deadlineOf("AtomicI64.wait", opts);

@@ -60,7 +60,7 @@ export const i64 = {
   or: (a: BigInt64Array, i: number, v: bigint): bigint => Atomics.or(a, i, v),
   xor: (a: BigInt64Array, i: number, v: bigint): bigint => Atomics.xor(a, i, v),
   wait: (a: BigInt64Array, i: number, expected: bigint, timeoutMs: number): WaitResult => {
-    assertCanBlock("AtomicI64.wait", "waitAsync");
+    assertCanBlock("AtomicI64.wait", "AtomicI64.waitAsync");
     return Atomics.wait(a, i, expected, timeoutMs);
   },
   waitAsync: (a: BigInt64Array, i: number, expected: bigint, timeoutMs: number, signal?: AbortSignal) =>

@@ -66,6 +66,43 @@ describe("Atomics (property, real workers)", () => {
     timeoutFor(RUNS, 2_000),
   );
 
+  // fetchMax / fetchMin / fetchNand (added in the fourteenth session, after a port of Rust's
+  // atomic tests found them missing) are compareExchange loops: none of them loses an update.
+  it(
+    "fetchMax / fetchMin from many workers end at the extremes offered; fetchNand composes exactly",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ iters: fc.integer({ min: 1, max: 2000 }), seed: seedArb }), { minLength: 1, maxLength: 4 }),
+          fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+          async (workers, nandStart) => {
+            const a = {
+              max: new AtomicI32(-0x80000000),
+              min: new AtomicI32(0x7fffffff),
+              umax: new AtomicU32(0),
+              umin: new AtomicU32(0xffffffff),
+              bmax: new AtomicI64(-(1n << 63n)),
+              bmin: new AtomicI64((1n << 63n) - 1n),
+              nand: new AtomicI32(nandStart),
+            };
+            type R = { hi: number; lo: number; uhi: number; ulo: number; bhi: bigint; blo: bigint };
+            const res = await joinAll(workers.map((w) => spawn<R>(workerUrl("atomic-minmax.mjs"), a, w.iters, w.seed)));
+            expect(a.max.load()).toBe(Math.max(...res.map((r) => r.hi)));
+            expect(a.min.load()).toBe(Math.min(...res.map((r) => r.lo)));
+            expect(a.umax.load()).toBe(Math.max(...res.map((r) => r.uhi)));
+            expect(a.umin.load()).toBe(Math.min(...res.map((r) => r.ulo)));
+            expect(a.bmax.load()).toBe(res.map((r) => r.bhi).reduce((x, y) => (x > y ? x : y)));
+            expect(a.bmin.load()).toBe(res.map((r) => r.blo).reduce((x, y) => (x < y ? x : y)));
+            const nots = workers.reduce((s, w) => s + w.iters, 0);
+            expect(a.nand.load()).toBe(nots % 2 === 0 ? nandStart : ~nandStart);
+          },
+        ),
+        fcParams(RUNS),
+      );
+    },
+    timeoutFor(RUNS, 2_000),
+  );
+
   it(
     "wait / waitAsync wake when another thread changes the value and notifies, and time out when nobody does",
     async () => {
