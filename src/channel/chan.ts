@@ -15,7 +15,7 @@ import { Arena, MAX_ALLOCATION } from "../memory/arena.js";
 import { parkAsync, parkSync, type Park, type SlowPath } from "../sync/park.js";
 import type { Deadline } from "../sync/options.js";
 import { Writer, releasePins, releaseStructured, type AnyCodec, type FixedCodec, type VarCodec } from "./codec.js";
-import { unpark } from "../thread/registry.js";
+import { nextChannelId, registryId, unpark } from "../thread/registry.js";
 import * as L from "./layout.js";
 
 /** Result of a non-waiting send attempt. */
@@ -152,6 +152,19 @@ export abstract class Chan<T> {
     this.slotBytes = sys.load(this.header, L.SLOT_BYTES);
     this.park = { words: this.header, index: 0, value: 0 };
     this.id = sys.load(this.header, L.CHAN_ID);
+  }
+
+  /**
+   * The channel's CHAN_ID for `sameChannel`, given now by CAS if it has none (a timer made by an
+   * older copy of weft, before timers had one): the same for every handle, in every thread.
+   */
+  identity(): number {
+    const id = sys.load(this.header, L.CHAN_ID);
+    if (id !== 0) return id;
+    sys.cas(this.header, L.CHAN_REG, 0, registryId());
+    const fresh = nextChannelId();
+    const seen = sys.cas(this.header, L.CHAN_ID, 0, fresh);
+    return seen === 0 ? fresh : seen;
   }
 
   /** Capacity: a number for bounded, `Infinity` unbounded, `0` rendezvous. */

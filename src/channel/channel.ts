@@ -20,7 +20,7 @@ import { TimerChan, TimerKind } from "./flavors/timer.js";
 import { Chan, RECV_EMPTY, SEND_FULL, SENT, isSentinel, type Encoded } from "./chan.js";
 import { codecByName, codecs, type AnyCodec, type FixedCodec, type StructuredCodec } from "./codec.js";
 import * as L from "./layout.js";
-import { nextChannelId } from "../thread/registry.js";
+import { nextChannelId, registryId } from "../thread/registry.js";
 import type { Send, Sendable } from "../types.js";
 
 /** Options of `channel()`. */
@@ -193,6 +193,7 @@ export function channel<T extends Send<T> = unknown>(opts: ChannelOptions<T> = {
   sys.store(h, L.SLOT_BYTES, slot);
   if (flavor === L.Flavor.Array) ArrayQueue.init(new Int32Array(buffer, L.HEADER_BYTES, 2 * capacity), capacity);
   sys.store(h, L.CHAN_ID, nextChannelId());
+  sys.store(h, L.CHAN_REG, registryId());
   sys.store(h, L.SENDERS, 1);
   sys.store(h, L.RECEIVERS, 1);
   sys.store(h, L.TAG, L.CHANNEL_TAG);
@@ -209,7 +210,9 @@ function timerReceiver(kind: TimerKind, delayMs: number, periodMs: number): Rece
   // No Sender exists: a phantom one keeps the channel from ever reading as disconnected.
   sys.store(h, L.SENDERS, 1);
   sys.store(h, L.RECEIVERS, 1);
-  sys.store(h, L.CHAN_ID, nextChannelId()); // its identity (`sameChannel`)
+  // No CHAN_ID yet: `sameChannel` gives one on first need (Chan.identity). Drawn here, every
+  // after() of a select loop took an id from the registry's shared counter (a review: at 100k
+  // timers/s the 31-bit counter wraps in hours, and ids then collide).
   TimerChan.init(buffer, kind, delayMs, periodMs);
   sys.store(h, L.TAG, L.CHANNEL_TAG);
   return new Receiver(new TimerChan(buffer, codecs.f64));
@@ -381,8 +384,8 @@ abstract class ChannelEnd<T> implements SharedPrimitive, Disposable {
   protected isSameChannel(other: unknown, where: string): boolean {
     if (!(other instanceof ChannelEnd) || other.#name !== this.#name) throw new TypeError(`${where}: expected a ${this.#name}, got ${describeValue(other)}`);
     const a = this.#chan as Chan<unknown>, b = other.#chan as Chan<unknown>;
-    if (a.isNever && b.isNever) return true;
-    return a.id === b.id && a.id !== 0;
+    if (a === b || (a.isNever && b.isNever)) return true;
+    return a.identity() === b.identity() && sys.load(a.header, L.CHAN_REG) === sys.load(b.header, L.CHAN_REG);
   }
 
   /** Counts one more reference of this side (clone, share). */

@@ -10,6 +10,8 @@
  *   [6]  CHAN_ID      the channel's id, unique in the thread registry (bounded: what reservations
  *                     name in their threads' INTENT words, see flavors/array.ts; rendezvous: what a
  *                     thread counts its own waiting receivers by, see flavors/zero.ts)
+ *   [7]  CHAN_REG     the ID of the thread registry that gave CHAN_ID (ids are unique only within one
+ *                     registry; `sameChannel` compares both). 0 in channels of older copies
  *   [16] TAIL         (byte 64, own cache line) next position to write; DISCONNECTED mark bit
  *   [32] HEAD         (byte 128, own cache line) next position to read
  *   [48] RX_SEQ       (byte 192) event count receivers park on: bumped when a message arrives
@@ -24,7 +26,7 @@
  *   [112] SEL_TX      (byte 448) selects waiting for room: count, then SEL_ENTRIES thread slots
  *   HEADER_BYTES = 512; the flavor's regions follow.
  */
-export const TAG = 0, FLAVOR = 1, CAP = 2, SENDERS = 3, RECEIVERS = 4, SLOT_BYTES = 5, CHAN_ID = 6;
+export const TAG = 0, FLAVOR = 1, CAP = 2, SENDERS = 3, RECEIVERS = 4, SLOT_BYTES = 5, CHAN_ID = 6, CHAN_REG = 7;
 export const TAIL = 16, HEAD = 32;
 export const RX_SEQ = 48, RX_SLEEPERS = 49, TX_SEQ = 64, TX_SLEEPERS = 65;
 export const FLAVOR_WORDS = 80;

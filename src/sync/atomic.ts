@@ -19,7 +19,6 @@ function checkInt(where: string, v: unknown, min: number, max: number): number {
   return v;
 }
 
-/** `v` as 0 or 1; a TypeError for anything but a boolean (not JavaScript's truthiness: `"false"` is no boolean). */
 /**
  * A read-modify-write that `Atomics` has no single operation for, as a compareExchange loop:
  * `next(current)` is the value to store, or undefined when none is needed. Returns the previous value.
@@ -34,6 +33,7 @@ function update<V>(load: () => V, cas: (expected: V, replacement: V) => V, next:
   }
 }
 
+/** `v` as 0 or 1; a TypeError for anything but a boolean (not JavaScript's truthiness: `"false"` is no boolean). */
 function bit(where: string, v: unknown): number {
   if (typeof v !== "boolean") throw new TypeError(`${where}: expected a boolean, got ${describeValue(v)}`);
   return v ? 1 : 0;
@@ -227,11 +227,14 @@ export class AtomicBool extends Atomic32 {
   fetchXor(v: boolean): boolean { return sys.xor(this.words, 0, bit("AtomicBool.fetchXor", v)) !== 0; }
   /** Stores `!(value && v)` (Rust's `fetch_nand`); returns the previous value. */
   fetchNand(v: boolean): boolean {
-    // true: the value becomes !value (xor 1); false: it becomes true (or 1).
-    return (bit("AtomicBool.fetchNand", v) === 1 ? sys.xor(this.words, 0, 1) : sys.or(this.words, 0, 1)) !== 0;
+    // true: the value becomes !value; false: it becomes true. Stores 0 or 1 whatever the word held
+    // (load() reads any non-zero word as true: an `xor 1` turned 2 into 3, still true).
+    return (bit("AtomicBool.fetchNand", v) === 1 ? this.fetchNot() : sys.exchange(this.words, 0, 1) !== 0);
   }
   /** Stores `!value` (Rust's `fetch_not`); returns the previous value. */
-  fetchNot(): boolean { return sys.xor(this.words, 0, 1) !== 0; }
+  fetchNot(): boolean {
+    return update(() => sys.load(this.words, 0), (e, r) => sys.cas(this.words, 0, e, r), (c) => (c !== 0 ? 0 : 1)) !== 0;
+  }
   wait(expected: boolean, opts?: WaitOptions): "ok" | "timed-out" { return wait32("AtomicBool", this.words, bit("AtomicBool.wait", expected), opts); }
   waitAsync(expected: boolean, opts?: WaitOptions): Promise<"ok" | "timed-out"> {
     try {
