@@ -421,11 +421,18 @@ export function unpark(slot: number): void {
   sys.notify(words, i, 1);
 }
 
-/** A new bounded channel's id (never 0), unique in this registry: what its reservations name in INTENT. */
+/**
+ * A new channel's id (never 0), unique in this registry: what its reservations name in INTENT.
+ * The counter is spread by an odd multiplier and offset by the registry's random id — still one id
+ * per count (a bijection mod 2^31), and unlikely to be one another registry gives: a thread that
+ * made channels before it switched to a wire's registry (`adoptRegistry`) keeps their ids, which
+ * as plain counts the new registry handed out again (two channels then shared intents).
+ */
 export function nextChannelId(): number {
   const words = registryWords();
   for (;;) {
-    const id = (sys.add(words, CHANNELS, 1) + 1) & 0x7fffffff;
+    const n = sys.add(words, CHANNELS, 1) + 1;
+    const id = (Math.imul(n, 0x9e3779b1) + state.id) & 0x7fffffff;
     if (id !== 0) return id;
   }
 }
