@@ -301,16 +301,19 @@ export class RwLock<T = void> implements SharedPrimitive {
   private tryReadFast(reentrant = true): boolean {
     // Retry while the lock stays read-lockable: another reader changing the count is no reason
     // to give up (Rust's try_read loops the same way).
-    const mayPass = reentrant && this.local.reads > 0;
+    const local = this.local;
+    const mayPass = reentrant && local.reads > 0;
     for (let s = sys.load(this.words, STATE); isReadLockable(s) || (mayPass && (s & MASK) < MAX_READERS); ) {
+      // The lock's ID, read before the CAS, while this thread has the line STATE is on (a plain
+      // read suffices: it is written once per placement of the lock); after the CAS, another
+      // reader's CAS may have taken the line away.
+      const id = this.words[ID];
       const seen = sys.cas(this.words, STATE, s, s + 1);
       if (seen === s) {
-        const local = this.local;
         if (local.reads++ === 0 && !local.listed) listHeld(this, local);
         // recordReads, its common case inlined (a call here cost ~3 ns of a ~37 ns read + unlock).
-        // A plain read of ID suffices: it is written once per placement of the lock.
         const at = local.record;
-        if (at >= 0 && (local.reads !== 1 || records![at - 1] === this.words[ID])) records![at] = local.reads;
+        if (at >= 0 && (local.reads !== 1 || records![at - 1] === id)) records![at] = local.reads;
         else recordReads(this, local);
         return true;
       }
