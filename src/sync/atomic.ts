@@ -33,6 +33,27 @@ function update<V>(load: () => V, cas: (expected: V, replacement: V) => V, next:
   }
 }
 
+/** What `fetchUpdate` did: stored (`ok`), or not because the function returned `undefined`; and the value before. */
+export interface FetchUpdateResult<V> {
+  readonly ok: boolean;
+  readonly previous: V;
+}
+
+/**
+ * `fetchUpdate` over `update`: `f`'s result is checked (`check`, which throws for a bad one before
+ * anything is stored); `undefined` stores nothing.
+ */
+function fetchUpdate<V>(where: string, load: () => V, cas: (expected: V, replacement: V) => V, f: unknown, check: (v: unknown) => V): FetchUpdateResult<V> {
+  if (typeof f !== "function") throw new TypeError(`${where}: expected a function, got ${describeValue(f)}`);
+  let ok = true;
+  const previous = update(load, cas, (c) => {
+    const n = (f as (v: V) => unknown)(c);
+    ok = n !== undefined;
+    return ok ? check(n) : undefined;
+  });
+  return { ok, previous };
+}
+
 /** `v` as 0 or 1; a TypeError for anything but a boolean (not JavaScript's truthiness: `"false"` is no boolean). */
 function bit(where: string, v: unknown): number {
   if (typeof v !== "boolean") throw new TypeError(`${where}: expected a boolean, got ${describeValue(v)}`);
@@ -133,6 +154,14 @@ export class AtomicI32 extends Atomic32 {
     const x = checkInt("AtomicI32.fetchNand", v, -0x80000000, 0x7fffffff);
     return update(() => sys.load(this.words, 0), (e, r) => sys.cas(this.words, 0, e, r), (c) => ~(c & x));
   }
+  /**
+   * Rust's `fetch_update`: stores `f(value)`, calling `f` again with the new value if another
+   * thread changed it meanwhile (so keep `f` free of side effects); `f` returning `undefined`
+   * stores nothing. Returns whether it stored, and the value before.
+   */
+  fetchUpdate(f: (value: number) => number | undefined): FetchUpdateResult<number> {
+    return fetchUpdate("AtomicI32.fetchUpdate", () => sys.load(this.words, 0), (e, r) => sys.cas(this.words, 0, e, r), f, (v) => checkInt("AtomicI32.fetchUpdate", v, -0x80000000, 0x7fffffff));
+  }
   /** Blocks while the value equals `expected` (until notified or timeout). */
   wait(expected: number, opts?: WaitOptions): "ok" | "timed-out" {
     return wait32("AtomicI32", this.words, checkInt("AtomicI32.wait", expected, -0x80000000, 0x7fffffff), opts);
@@ -188,6 +217,14 @@ export class AtomicU32 extends Atomic32 {
     const x = checkInt("AtomicU32.fetchNand", v, 0, 0xffffffff);
     return update(() => sys.u32.load(this.u, 0), (e, r) => sys.u32.cas(this.u, 0, e, r), (c) => ~(c & x) >>> 0);
   }
+  /**
+   * Rust's `fetch_update`: stores `f(value)`, calling `f` again with the new value if another
+   * thread changed it meanwhile (so keep `f` free of side effects); `f` returning `undefined`
+   * stores nothing. Returns whether it stored, and the value before.
+   */
+  fetchUpdate(f: (value: number) => number | undefined): FetchUpdateResult<number> {
+    return fetchUpdate("AtomicU32.fetchUpdate", () => sys.u32.load(this.u, 0), (e, r) => sys.u32.cas(this.u, 0, e, r), f, (v) => checkInt("AtomicU32.fetchUpdate", v, 0, 0xffffffff));
+  }
   wait(expected: number, opts?: WaitOptions): "ok" | "timed-out" {
     return wait32("AtomicU32", this.words, checkInt("AtomicU32.wait", expected, 0, 0xffffffff), opts);
   }
@@ -234,6 +271,22 @@ export class AtomicBool extends Atomic32 {
   /** Stores `!value` (Rust's `fetch_not`); returns the previous value. */
   fetchNot(): boolean {
     return update(() => sys.load(this.words, 0), (e, r) => sys.cas(this.words, 0, e, r), (c) => (c !== 0 ? 0 : 1)) !== 0;
+  }
+  /**
+   * Rust's `fetch_update`: stores `f(value)`, calling `f` again with the new value if another
+   * thread changed it meanwhile (so keep `f` free of side effects); `f` returning `undefined`
+   * stores nothing. Returns whether it stored, and the value before.
+   */
+  fetchUpdate(f: (value: boolean) => boolean | undefined): FetchUpdateResult<boolean> {
+    if (typeof f !== "function") throw new TypeError(`AtomicBool.fetchUpdate: expected a function, got ${describeValue(f)}`);
+    const r = fetchUpdate<number>(
+      "AtomicBool.fetchUpdate",
+      () => sys.load(this.words, 0),
+      (e, rep) => sys.cas(this.words, 0, e, rep),
+      (v: number) => (f as (value: boolean) => boolean | undefined)(v !== 0),
+      (v) => bit("AtomicBool.fetchUpdate", v),
+    );
+    return { ok: r.ok, previous: r.previous !== 0 };
   }
   wait(expected: boolean, opts?: WaitOptions): "ok" | "timed-out" { return wait32("AtomicBool", this.words, bit("AtomicBool.wait", expected), opts); }
   waitAsync(expected: boolean, opts?: WaitOptions): Promise<"ok" | "timed-out"> {
@@ -302,6 +355,14 @@ export class AtomicI64 implements SharedPrimitive {
   fetchNand(v: bigint): bigint {
     const x = checkBig("AtomicI64.fetchNand", v);
     return update(() => sys.i64.load(this.big, 0), (e, r) => sys.i64.cas(this.big, 0, e, r), (c) => ~(c & x));
+  }
+  /**
+   * Rust's `fetch_update`: stores `f(value)`, calling `f` again with the new value if another
+   * thread changed it meanwhile (so keep `f` free of side effects); `f` returning `undefined`
+   * stores nothing. Returns whether it stored, and the value before.
+   */
+  fetchUpdate(f: (value: bigint) => bigint | undefined): FetchUpdateResult<bigint> {
+    return fetchUpdate("AtomicI64.fetchUpdate", () => sys.i64.load(this.big, 0), (e, r) => sys.i64.cas(this.big, 0, e, r), f, (v) => checkBig("AtomicI64.fetchUpdate", v));
   }
   /** Blocks while the value equals `expected`. */
   wait(expected: bigint, opts?: WaitOptions): "ok" | "timed-out" {

@@ -69,7 +69,7 @@ describe("Atomics (property, real workers)", () => {
   // fetchMax / fetchMin / fetchNand (added in the fourteenth session, after a port of Rust's
   // atomic tests found them missing) are compareExchange loops: none of them loses an update.
   it(
-    "fetchMax / fetchMin from many workers end at the extremes offered; fetchNand composes exactly",
+    "fetchMax / fetchMin from many workers end at the extremes offered; fetchNand and fetchUpdate compose exactly",
     async () => {
       await fc.assert(
         fc.asyncProperty(
@@ -84,6 +84,7 @@ describe("Atomics (property, real workers)", () => {
               bmax: new AtomicI64(-(1n << 63n)),
               bmin: new AtomicI64((1n << 63n) - 1n),
               nand: new AtomicI32(nandStart),
+              upd: new AtomicI32(nandStart),
             };
             type R = { hi: number; lo: number; uhi: number; ulo: number; bhi: bigint; blo: bigint };
             const res = await joinAll(workers.map((w) => spawn<R>(workerUrl("atomic-minmax.mjs"), a, w.iters, w.seed)));
@@ -95,6 +96,8 @@ describe("Atomics (property, real workers)", () => {
             expect(a.bmin.load()).toBe(res.map((r) => r.blo).reduce((x, y) => (x < y ? x : y)));
             const nots = workers.reduce((s, w) => s + w.iters, 0);
             expect(a.nand.load()).toBe(nots % 2 === 0 ? nandStart : ~nandStart);
+            const adds = workers.reduce((s, w) => s + w.iters - Math.floor(w.iters / 3), 0); // i % 3 === 2 declines
+            expect(a.upd.load()).toBe((nandStart + adds) | 0);
           },
         ),
         fcParams(RUNS),

@@ -299,6 +299,74 @@ it("an aborted AtomicI32.waitAsync no longer counts as a waiter for notify()", a
   expect(a.notify()).toBe(0);
 });
 
+// fetchMax / fetchMin / fetchNand / fetchUpdate (fourteenth session; Rust's fetch_max, fetch_min,
+// fetch_nand, fetch_update): what each returns and stores, and bad results refused before anything
+// is stored. Their concurrency is in atomic.prop.test.ts.
+describe("fetchMax / fetchMin / fetchNand / fetchUpdate", () => {
+  it("fetchUpdate stores f(value) and returns the value before; undefined stores nothing", () => {
+    const a = new AtomicI32(5);
+    expect(a.fetchUpdate((v) => v * 2)).toEqual({ ok: true, previous: 5 });
+    expect(a.load()).toBe(10);
+    expect(a.fetchUpdate((v) => (v > 100 ? v : undefined))).toEqual({ ok: false, previous: 10 });
+    expect(a.load()).toBe(10);
+    const u = new AtomicU32(0xffff_fffe);
+    expect(u.fetchUpdate((v) => (v + 1) >>> 0)).toEqual({ ok: true, previous: 0xffff_fffe });
+    expect(u.load()).toBe(0xffff_ffff);
+    const b = new AtomicI64(1n << 62n);
+    expect(b.fetchUpdate((v) => v + 1n)).toEqual({ ok: true, previous: 1n << 62n });
+    expect(b.load()).toBe((1n << 62n) + 1n);
+    const f = new AtomicBool(false);
+    expect(f.fetchUpdate((v) => !v)).toEqual({ ok: true, previous: false });
+    expect(f.load()).toBe(true);
+    expect(f.fetchUpdate(() => undefined)).toEqual({ ok: false, previous: true });
+  });
+
+  it("fetchUpdate refuses a result the atomic cannot hold, and a non-function, storing nothing", () => {
+    const a = new AtomicI32(7);
+    expectThrow(() => a.fetchUpdate(() => 2 ** 31), RangeError, "AtomicI32.fetchUpdate");
+    expectThrow(() => a.fetchUpdate(() => 1.5), RangeError, "AtomicI32.fetchUpdate");
+    expectThrow(() => a.fetchUpdate(null as any), TypeError, "AtomicI32.fetchUpdate", "expected a function");
+    // @ts-expect-error f must return a number (or undefined)
+    expectThrow(() => a.fetchUpdate(() => "8"), RangeError, "AtomicI32.fetchUpdate");
+    expect(a.load()).toBe(7);
+    const u = new AtomicU32(1);
+    expectThrow(() => u.fetchUpdate(() => -1), RangeError, "AtomicU32.fetchUpdate");
+    expect(u.load()).toBe(1);
+    const b = new AtomicI64(3n);
+    expectThrow(() => b.fetchUpdate(() => 3 as any), RangeError, "AtomicI64.fetchUpdate");
+    expectThrow(() => b.fetchUpdate(() => 1n << 63n), RangeError, "AtomicI64.fetchUpdate");
+    expect(b.load()).toBe(3n);
+    const f = new AtomicBool(true);
+    expectThrow(() => f.fetchUpdate(() => 0 as any), TypeError, "AtomicBool.fetchUpdate");
+    expectThrow(() => f.fetchUpdate("x" as any), TypeError, "AtomicBool.fetchUpdate", "expected a function");
+    expect(f.load()).toBe(true);
+  });
+
+  it("fetchMax / fetchMin / fetchNand at the types' edges", () => {
+    const a = new AtomicI32(0);
+    expect(a.fetchMax(-0x8000_0000)).toBe(0);
+    expect(a.load()).toBe(0);
+    expect(a.fetchMin(-0x8000_0000)).toBe(0);
+    expect(a.load()).toBe(-0x8000_0000);
+    expect(a.fetchNand(-1)).toBe(-0x8000_0000);
+    expect(a.load()).toBe(0x7fff_ffff);
+    const u = new AtomicU32(0);
+    expect(u.fetchNand(0)).toBe(0);
+    expect(u.load()).toBe(0xffff_ffff);
+    expect(u.fetchMin(0x8000_0000)).toBe(0xffff_ffff);
+    expect(u.load()).toBe(0x8000_0000);
+    const b = new AtomicI64(-(1n << 63n));
+    expect(b.fetchNand(-1n)).toBe(-(1n << 63n));
+    expect(b.load()).toBe((1n << 63n) - 1n);
+    expect(b.fetchMin(-(1n << 63n))).toBe((1n << 63n) - 1n);
+    expect(b.load()).toBe(-(1n << 63n));
+    for (const bad of [1.5, NaN, 2 ** 31]) expectThrow(() => a.fetchMax(bad), RangeError, "AtomicI32.fetchMax");
+    expectThrow(() => u.fetchMin(-1), RangeError, "AtomicU32.fetchMin");
+    expectThrow(() => b.fetchNand(1n << 64n), RangeError, "AtomicI64.fetchNand");
+    expect(b.load()).toBe(-(1n << 63n));
+  });
+});
+
 describe("atomics across workers", () => {
   it("a sync wait on Node's main thread is woken by a worker's store + notify", async () => {
     const a = new AtomicI32(0);

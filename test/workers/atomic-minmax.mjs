@@ -1,7 +1,8 @@
 import { rng, pick } from "./_util.mjs";
 /**
  * `iters` times: fetchMax and fetchMin of a random value on an AtomicI32, an AtomicU32 and an
- * AtomicI64 each, and fetchNand of a random mask on a second AtomicI32 (counted in `nands`).
+ * AtomicI64 each, fetchNand(-1) on a second AtomicI32, and a fetchUpdate that adds 1 (declining
+ * every third call) on a third.
  * Returns the extremes it offered, so the test knows what every atomic must end at.
  */
 export default function atomicMinMax(a, iters, seed) {
@@ -24,6 +25,8 @@ export default function atomicMinMax(a, iters, seed) {
     if (b > bhi) bhi = b;
     if (b < blo) blo = b;
     a.nand.fetchNand(-1); // nand with all ones: a bitwise not; an even total count leaves it as it was
+    // fetchUpdate: +1 wrapping, and every third call declines (stores nothing)
+    a.upd.fetchUpdate((x) => (i % 3 === 2 ? undefined : (x + 1) | 0));
   }
   return { hi, lo, uhi, ulo, bhi, blo };
 }
