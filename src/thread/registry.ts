@@ -437,11 +437,12 @@ export function nextChannelId(): number {
   }
 }
 
-/** A new RwLock id (never 0), unique in this registry: what read-lock records name the lock by. */
+/** A new RwLock id (never 0), unique in this registry: what read-lock records name the lock by. Spread as channel ids are. */
 export function nextRwLockId(): number {
   const words = registryWords();
   for (;;) {
-    const id = (sys.add(words, RWLOCKS, 1) + 1) & 0x7fffffff;
+    const n = sys.add(words, RWLOCKS, 1) + 1;
+    const id = (Math.imul(n, 0x9e3779b1) + state.id) & 0x7fffffff;
     if (id !== 0) return id;
   }
 }
