@@ -155,8 +155,9 @@ export abstract class Chan<T> {
   }
 
   /**
-   * The channel's CHAN_ID for `sameChannel`, given now by CAS if it has none (a timer made by an
-   * older copy of weft, before timers had one): the same for every handle, in every thread.
+   * The channel's CHAN_ID for `sameChannel`, given now by CAS if it has none — a timer (given one
+   * only on first need), or a channel of an older copy of weft — with CHAN_REG, the registry that
+   * gave it: the same for every handle, in every thread.
    */
   identity(): number {
     const id = sys.load(this.header, L.CHAN_ID);
