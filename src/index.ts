@@ -32,7 +32,7 @@ export { Once, type OnceState } from "./sync/once.js";
 export { Semaphore } from "./sync/semaphore.js";
 export { Barrier, type BarrierWaitResult } from "./sync/barrier.js";
 export { WaitGroup } from "./sync/waitgroup.js";
-export { AtomicI32, AtomicU32, AtomicBool, AtomicI64, type FetchUpdateResult } from "./sync/atomic.js";
+export { AtomicI32, AtomicU32, AtomicBool, AtomicI64, AtomicU64, type FetchUpdateResult } from "./sync/atomic.js";
 export { share, revive, isWire, type Wire } from "./share/index.js";
 export { spawn, spawnWith, type WorkerHandle, type SpawnOptions, type SpawnArgs, type SpawnResult } from "./thread/spawn.js";
 export { currentSlot as threadSlot } from "./thread/registry.js";

@@ -12,7 +12,7 @@ import { Once } from "./sync/once.js";
 import { Semaphore } from "./sync/semaphore.js";
 import { Barrier } from "./sync/barrier.js";
 import { WaitGroup } from "./sync/waitgroup.js";
-import { AtomicBool, AtomicI32, AtomicI64, AtomicU32 } from "./sync/atomic.js";
+import { AtomicBool, AtomicI32, AtomicI64, AtomicU32, AtomicU64 } from "./sync/atomic.js";
 import { Receiver, Sender } from "./channel/channel.js";
 import { ThreadPool } from "./pool/pool.js";
 import { ThreadLocal } from "./pool/thread-local.js";
@@ -21,7 +21,7 @@ import { ThreadLocal } from "./pool/thread-local.js";
 // MutexGuard in src/sync/mutex.ts. With that gone, the rename costs nothing measurable.)
 const classes: Record<string, Function> = {
   Mutex, MutexGuard, RwLock, Condvar, Once, Semaphore, Barrier, WaitGroup, AtomicBool, AtomicI32,
-  AtomicI64, AtomicU32, Receiver, Sender, ThreadPool, ThreadLocal,
+  AtomicI64, AtomicU32, AtomicU64, Receiver, Sender, ThreadPool, ThreadLocal,
 };
 for (const [name, cls] of Object.entries(classes)) {
   if (cls.name !== name) Object.defineProperty(cls, "name", { value: name, configurable: true });

@@ -6,7 +6,7 @@ import * as weft from "../dist/index.js";
 
 const classes = [
   "Mutex", "MutexGuard", "RwLock", "RwLockReadGuard", "RwLockWriteGuard", "Condvar", "Once", "Semaphore", "Barrier",
-  "WaitGroup", "AtomicI32", "AtomicU32", "AtomicBool", "AtomicI64",
+  "WaitGroup", "AtomicI32", "AtomicU32", "AtomicBool", "AtomicI64", "AtomicU64",
   "WeftError", "TimeoutError", "PoisonError", "DeadlockError", "LockError", "ClosedError", "BlockingNotAllowedError", "WorkerExitError",
   "DataCloneError", "MovedError",
   "ThreadPool", "ThreadLocal", "AbortError", "UnsupportedError", "SharedMemoryUnavailableError",

@@ -21,6 +21,7 @@ export const TypeTag = {
   AtomicU32: 0x77660009,
   AtomicBool: 0x7766000a,
   AtomicI64: 0x7766000b,
+  AtomicU64: 0x7766000c,
   Registry: 0x77660010,
 } as const;
 

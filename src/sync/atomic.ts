@@ -300,61 +300,105 @@ export class AtomicBool extends Atomic32 {
   [SHARE](): PrimitiveWire { return { kind: "AtomicBool", buffer: this.buffer, byteOffset: this.byteOffset }; }
 }
 
-const I64_MIN = -(1n << 63n), I64_MAX = (1n << 63n) - 1n;
-function checkBig(where: string, v: unknown): bigint {
+const I64_MIN = -(1n << 63n), I64_MAX = (1n << 63n) - 1n, U64_MAX = (1n << 64n) - 1n;
+
+/** `v` if it is a bigint in the signed 64-bit range; else a RangeError naming `kind.method` (built only then). */
+function checkBig(kind: string, method: string, v: unknown): bigint {
   if (typeof v !== "bigint" || v < I64_MIN || v > I64_MAX) {
-    throw new RangeError(`${where}: expected a bigint in the signed 64-bit range, got ${describeValue(v)}`);
+    throw new RangeError(`${kind}${method}: expected a bigint in the signed 64-bit range, got ${describeValue(v)}`);
   }
   return v;
 }
 
-/** A shared signed 64-bit integer (values are `bigint`). */
-export class AtomicI64 implements SharedPrimitive {
-  /** Bytes an AtomicI64 occupies (8-byte aligned). */
+/** `v` if it is a bigint in the unsigned 64-bit range; else a RangeError naming `kind.method`. */
+function checkU64(kind: string, method: string, v: unknown): bigint {
+  if (typeof v !== "bigint" || v < 0n || v > U64_MAX) {
+    throw new RangeError(`${kind}${method}: expected a bigint in the unsigned 64-bit range (0 to 2^64 - 1), got ${describeValue(v)}`);
+  }
+  return v;
+}
+
+/** The `Atomics` operations of a 64-bit word (`sys.i64` or `sys.u64`). */
+interface Ops64 {
+  load(a: any, i: number): bigint;
+  store(a: any, i: number, v: bigint): bigint;
+  exchange(a: any, i: number, v: bigint): bigint;
+  cas(a: any, i: number, e: bigint, r: bigint): bigint;
+  add(a: any, i: number, v: bigint): bigint;
+  sub(a: any, i: number, v: bigint): bigint;
+  and(a: any, i: number, v: bigint): bigint;
+  or(a: any, i: number, v: bigint): bigint;
+  xor(a: any, i: number, v: bigint): bigint;
+}
+
+/** What tells the two 64-bit atomics apart: name, the word's view and operations, its range. */
+interface Kind64 {
+  readonly name: "AtomicI64" | "AtomicU64";
+  readonly View: new (buffer: SharedArrayBuffer, byteOffset: number, length: number) => BigInt64Array | BigUint64Array;
+  readonly ops: Ops64;
+  /** Checks `v` for method `method` (".store", …; "" for the constructor). */
+  readonly check: (kind: string, method: string, v: unknown) => bigint;
+  /** A bitwise result (nand) brought into the range. */
+  readonly wrap: (v: bigint) => bigint;
+}
+
+/**
+ * AtomicI64 and AtomicU64: a 16-byte region (tag, then the 8-aligned value word). `Atomics.wait`
+ * and `notify` take a `BigInt64Array` only, so waits go through a signed view of the word, with
+ * the expected value's bit pattern.
+ */
+abstract class Atomic64 implements SharedPrimitive {
+  /** Bytes a 64-bit atomic occupies (8-byte aligned). */
   static readonly BYTE_LENGTH = 16;
   readonly buffer: SharedArrayBuffer;
   readonly byteOffset: number;
-  private readonly big: BigInt64Array;
-  constructor(initial: bigint = 0n, placement?: Placement) {
+  private readonly k: Kind64;
+  private readonly big: BigInt64Array | BigUint64Array;
+  private readonly signed: BigInt64Array;
+
+  protected constructor(k: Kind64, initial: bigint, placement: Placement | undefined) {
     const buffer = placement === undefined ? sharedBuffer(16) : placement.buffer;
     const byteOffset = placement === undefined ? 0 : placement.byteOffset;
-    const words = placeWords("AtomicI64", buffer, byteOffset, 16, 8);
-    claimTag("AtomicI64", words, 0, byteOffset);
+    const words = placeWords(k.name, buffer, byteOffset, 16, 8);
+    claimTag(k.name, words, 0, byteOffset);
+    this.k = k;
     this.buffer = buffer;
     this.byteOffset = byteOffset;
-    this.big = new BigInt64Array(buffer, byteOffset + 8, 1);
-    if (placement === undefined) sys.i64.store(this.big, 0, checkBig("AtomicI64", initial));
+    this.big = new k.View(buffer, byteOffset + 8, 1);
+    this.signed = new BigInt64Array(buffer, byteOffset + 8, 1);
+    if (placement === undefined) k.ops.store(this.big, 0, k.check(k.name, "", initial));
   }
-  /** Places one at `byteOffset` of `buffer` (16 bytes, 8-aligned); zeroed memory holds 0n. */
-  static at(buffer: SharedArrayBuffer, byteOffset: number): AtomicI64 {
-    return new AtomicI64(0n, { buffer, byteOffset });
-  }
-  load(): bigint { return sys.i64.load(this.big, 0); }
-  store(v: bigint): void { sys.i64.store(this.big, 0, checkBig("AtomicI64.store", v)); }
-  swap(v: bigint): bigint { return sys.i64.exchange(this.big, 0, checkBig("AtomicI64.swap", v)); }
+
+  load(): bigint { return this.k.ops.load(this.big, 0); }
+  store(v: bigint): void { this.k.ops.store(this.big, 0, this.k.check(this.k.name, ".store", v)); }
+  /** Stores `v`, returns the previous value. */
+  swap(v: bigint): bigint { return this.k.ops.exchange(this.big, 0, this.k.check(this.k.name, ".swap", v)); }
   /** Stores `replacement` if the value is `expected`. Returns the value seen (=== expected on success). */
   compareExchange(expected: bigint, replacement: bigint): bigint {
-    return sys.i64.cas(this.big, 0, checkBig("AtomicI64.compareExchange", expected), checkBig("AtomicI64.compareExchange", replacement));
+    const { name, check } = this.k;
+    return this.k.ops.cas(this.big, 0, check(name, ".compareExchange", expected), check(name, ".compareExchange", replacement));
   }
-  fetchAdd(v: bigint): bigint { return sys.i64.add(this.big, 0, checkBig("AtomicI64.fetchAdd", v)); }
-  fetchSub(v: bigint): bigint { return sys.i64.sub(this.big, 0, checkBig("AtomicI64.fetchSub", v)); }
-  fetchAnd(v: bigint): bigint { return sys.i64.and(this.big, 0, checkBig("AtomicI64.fetchAnd", v)); }
-  fetchOr(v: bigint): bigint { return sys.i64.or(this.big, 0, checkBig("AtomicI64.fetchOr", v)); }
-  fetchXor(v: bigint): bigint { return sys.i64.xor(this.big, 0, checkBig("AtomicI64.fetchXor", v)); }
+  /** Wrapping add (mod 2^64); returns the previous value. */
+  fetchAdd(v: bigint): bigint { return this.k.ops.add(this.big, 0, this.k.check(this.k.name, ".fetchAdd", v)); }
+  /** Wrapping subtract (mod 2^64); returns the previous value. */
+  fetchSub(v: bigint): bigint { return this.k.ops.sub(this.big, 0, this.k.check(this.k.name, ".fetchSub", v)); }
+  fetchAnd(v: bigint): bigint { return this.k.ops.and(this.big, 0, this.k.check(this.k.name, ".fetchAnd", v)); }
+  fetchOr(v: bigint): bigint { return this.k.ops.or(this.big, 0, this.k.check(this.k.name, ".fetchOr", v)); }
+  fetchXor(v: bigint): bigint { return this.k.ops.xor(this.big, 0, this.k.check(this.k.name, ".fetchXor", v)); }
   /** Stores the larger of the value and `v` (Rust's `fetch_max`); returns the previous value. */
   fetchMax(v: bigint): bigint {
-    const x = checkBig("AtomicI64.fetchMax", v);
-    return update(() => sys.i64.load(this.big, 0), (e, r) => sys.i64.cas(this.big, 0, e, r), (c) => (c >= x ? undefined : x));
+    const x = this.k.check(this.k.name, ".fetchMax", v);
+    return this.rmw((c) => (c >= x ? undefined : x));
   }
   /** Stores the smaller of the value and `v` (Rust's `fetch_min`); returns the previous value. */
   fetchMin(v: bigint): bigint {
-    const x = checkBig("AtomicI64.fetchMin", v);
-    return update(() => sys.i64.load(this.big, 0), (e, r) => sys.i64.cas(this.big, 0, e, r), (c) => (c <= x ? undefined : x));
+    const x = this.k.check(this.k.name, ".fetchMin", v);
+    return this.rmw((c) => (c <= x ? undefined : x));
   }
   /** Stores `~(value & v)` (Rust's `fetch_nand`); returns the previous value. */
   fetchNand(v: bigint): bigint {
-    const x = checkBig("AtomicI64.fetchNand", v);
-    return update(() => sys.i64.load(this.big, 0), (e, r) => sys.i64.cas(this.big, 0, e, r), (c) => ~(c & x));
+    const x = this.k.check(this.k.name, ".fetchNand", v);
+    return this.rmw((c) => this.k.wrap(~(c & x)));
   }
   /**
    * Rust's `fetch_update`: stores `f(value)`, calling `f` again with the new value if another
@@ -362,26 +406,68 @@ export class AtomicI64 implements SharedPrimitive {
    * stores nothing. Returns whether it stored, and the value before.
    */
   fetchUpdate(f: (value: bigint) => bigint | undefined): FetchUpdateResult<bigint> {
-    return fetchUpdate("AtomicI64.fetchUpdate", () => sys.i64.load(this.big, 0), (e, r) => sys.i64.cas(this.big, 0, e, r), f, (v) => checkBig("AtomicI64.fetchUpdate", v));
+    const { name, ops, check } = this.k;
+    return fetchUpdate(`${name}.fetchUpdate`, () => ops.load(this.big, 0), (e, r) => ops.cas(this.big, 0, e, r), f, (v) => check(name, ".fetchUpdate", v));
   }
   /** Blocks while the value equals `expected`. */
   wait(expected: bigint, opts?: WaitOptions): "ok" | "timed-out" {
-    const d = deadlineOf("AtomicI64.wait", opts);
-    return sys.i64.wait(this.big, 0, checkBig("AtomicI64.wait", expected), sys.remaining(d.at)) === "timed-out" ? "timed-out" : "ok";
+    const name = this.k.name;
+    const d = deadlineOf(`${name}.wait`, opts);
+    const e = BigInt.asIntN(64, this.k.check(name, ".wait", expected));
+    return sys.i64.wait(this.signed, 0, e, sys.remaining(d.at), name) === "timed-out" ? "timed-out" : "ok";
   }
   /** Async twin of `wait`. */
   async waitAsync(expected: bigint, opts?: WaitOptions): Promise<"ok" | "timed-out"> {
-    const d = deadlineOf("AtomicI64.waitAsync", opts);
-    const r = await sys.i64.waitAsync(this.big, 0, checkBig("AtomicI64.waitAsync", expected), sys.remaining(d.at), d.signal);
+    const name = this.k.name;
+    const d = deadlineOf(`${name}.waitAsync`, opts);
+    const e = BigInt.asIntN(64, this.k.check(name, ".waitAsync", expected));
+    const r = await sys.i64.waitAsync(this.signed, 0, e, sys.remaining(d.at), d.signal);
     if (r === "aborted") throw d.signal!.reason;
     return r === "timed-out" ? "timed-out" : "ok";
   }
-  notify(count = Infinity): number { return sys.i64.notify(this.big, 0, checkWakeCount(count)); }
+  /** Wakes up to `count` threads waiting on this atomic (default: all). Returns how many woke. */
+  notify(count = Infinity): number { return sys.i64.notify(this.signed, 0, checkWakeCount(count)); }
+
+  /** A compareExchange loop (`update`) over the word. */
+  private rmw(next: (current: bigint) => bigint | undefined): bigint {
+    const ops = this.k.ops;
+    return update(() => ops.load(this.big, 0), (e, r) => ops.cas(this.big, 0, e, r), next);
+  }
+
   /** @internal */
-  [SHARE](): PrimitiveWire { return { kind: "AtomicI64", buffer: this.buffer, byteOffset: this.byteOffset }; }
+  [SHARE](): PrimitiveWire { return { kind: this.k.name, buffer: this.buffer, byteOffset: this.byteOffset }; }
+}
+
+const I64: Kind64 = { name: "AtomicI64", View: BigInt64Array, ops: sys.i64, check: checkBig, wrap: (v) => v };
+const U64: Kind64 = { name: "AtomicU64", View: BigUint64Array, ops: sys.u64, check: checkU64, wrap: (v) => BigInt.asUintN(64, v) };
+
+/** A shared signed 64-bit integer (values are `bigint`). */
+export class AtomicI64 extends Atomic64 {
+  constructor(initial: bigint = 0n, placement?: Placement) {
+    super(I64, initial, placement);
+  }
+  /** Places one at `byteOffset` of `buffer` (16 bytes, 8-aligned); zeroed memory holds 0n. */
+  static at(buffer: SharedArrayBuffer, byteOffset: number): AtomicI64 {
+    return new AtomicI64(0n, { buffer, byteOffset });
+  }
+}
+
+/**
+ * A shared unsigned 64-bit integer (values are `bigint`, 0 to 2^64 - 1; arithmetic wraps, as
+ * Rust's `AtomicU64` and Go's `atomic.Uint64`). Same methods as `AtomicI64`.
+ */
+export class AtomicU64 extends Atomic64 {
+  constructor(initial: bigint = 0n, placement?: Placement) {
+    super(U64, initial, placement);
+  }
+  /** Places one at `byteOffset` of `buffer` (16 bytes, 8-aligned); zeroed memory holds 0n. */
+  static at(buffer: SharedArrayBuffer, byteOffset: number): AtomicU64 {
+    return new AtomicU64(0n, { buffer, byteOffset });
+  }
 }
 
 registerKind("AtomicI32", (w) => AtomicI32.at(w.buffer, w.byteOffset));
 registerKind("AtomicU32", (w) => AtomicU32.at(w.buffer, w.byteOffset));
 registerKind("AtomicBool", (w) => AtomicBool.at(w.buffer, w.byteOffset));
 registerKind("AtomicI64", (w) => AtomicI64.at(w.buffer, w.byteOffset));
+registerKind("AtomicU64", (w) => AtomicU64.at(w.buffer, w.byteOffset));

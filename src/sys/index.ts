@@ -59,13 +59,30 @@ export const i64 = {
   and: (a: BigInt64Array, i: number, v: bigint): bigint => Atomics.and(a, i, v),
   or: (a: BigInt64Array, i: number, v: bigint): bigint => Atomics.or(a, i, v),
   xor: (a: BigInt64Array, i: number, v: bigint): bigint => Atomics.xor(a, i, v),
-  wait: (a: BigInt64Array, i: number, expected: bigint, timeoutMs: number): WaitResult => {
-    assertCanBlock("AtomicI64.wait", "AtomicI64.waitAsync");
+  /** `what`: the atomic's class, named by the error where blocking is not allowed. */
+  wait: (a: BigInt64Array, i: number, expected: bigint, timeoutMs: number, what = "AtomicI64"): WaitResult => {
+    assertCanBlock(`${what}.wait`, `${what}.waitAsync`);
     return Atomics.wait(a, i, expected, timeoutMs);
   },
   waitAsync: (a: BigInt64Array, i: number, expected: bigint, timeoutMs: number, signal?: AbortSignal) =>
     waitAsyncImpl(a, i, expected, timeoutMs, signal),
   notify: (a: BigInt64Array, i: number, count: number): number => Atomics.notify(a, i, count),
+};
+
+/**
+ * The same operations over unsigned 64-bit words (used by `AtomicU64`). `Atomics.wait` takes a
+ * `BigInt64Array` only: `AtomicU64` waits through a signed view of the same word with `i64`'s.
+ */
+export const u64 = {
+  load: (a: BigUint64Array, i: number): bigint => Atomics.load(a, i),
+  store: (a: BigUint64Array, i: number, v: bigint): bigint => Atomics.store(a, i, v),
+  exchange: (a: BigUint64Array, i: number, v: bigint): bigint => Atomics.exchange(a, i, v),
+  cas: (a: BigUint64Array, i: number, e: bigint, r: bigint): bigint => Atomics.compareExchange(a, i, e, r),
+  add: (a: BigUint64Array, i: number, v: bigint): bigint => Atomics.add(a, i, v),
+  sub: (a: BigUint64Array, i: number, v: bigint): bigint => Atomics.sub(a, i, v),
+  and: (a: BigUint64Array, i: number, v: bigint): bigint => Atomics.and(a, i, v),
+  or: (a: BigUint64Array, i: number, v: bigint): bigint => Atomics.or(a, i, v),
+  xor: (a: BigUint64Array, i: number, v: bigint): bigint => Atomics.xor(a, i, v),
 };
 
 // ---------------------------------------------------------------------------------------------

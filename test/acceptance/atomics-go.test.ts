@@ -15,8 +15,9 @@
  * from the worker's index. Go's `int64(1) << 63` wraps to MinInt64; with bigints the port writes
  * `BigInt.asIntN(64, …)`, since AtomicI64 refuses 2^63 (out of the signed range) — see the report.
  *
- * Ported (52 of 88 source tests, in 31 `it`s): Swap, Add, And, Or, CompareAndSwap, Load and Store
- * for Int32, Uint32 and Int64, each with its Method twin (42); TestHammer32 and TestHammer64 (the
+ * Ported (66 of 88 source tests): Swap, Add, And, Or, CompareAndSwap, Load and Store
+ * for Int32, Uint32, Int64 and Uint64, each with its Method twin (56; the Uint64 ones since the
+ * fourteenth session added AtomicU64, after this port found it missing); TestHammer32 and TestHammer64 (the
  * Int32/Uint32/Int64 entries of their maps, Method entries folded in); TestHammerStoreLoad (the
  * Int32/Uint32/Int64 functions and their Method twins); TestStoreLoadSeqCst32/64;
  * TestStoreLoadRelAcq32/64 (plain typed-array data published by an atomic store);
@@ -27,40 +28,40 @@
  * all ones that clears bit by bit. One extra test (marked "extra", not in Go) runs the hammers
  * across the types' edges: i32 wrap at MAX, u32 across 2^31 and below 0, i64 carry across 2^32.
  *
- * Not ported (36), API weft lacks — `it.skip` below, one per family:
- * - Uint64 (14: Swap/Add/And/Or/CompareAndSwap/Load/Store × function/Method): no AtomicU64
- *   (AtomicI64 + BigInt.asUintN(64, …) is the workaround: two's-complement wrap is the same).
+ * Not ported (22), API weft lacks — `it.skip` below, one per family:
  * - Uintptr (14) and Pointer (8: Swap/CompareAndSwap/Load/Store × 2): no pointer-sized or
  *   pointer atomics in JS.
  * Go's atomic.Bool has no test in atomic_test.go; value_test.go (atomic.Value) is out of scope.
  */
 import { describe, expect, it } from "vitest";
-import { AtomicI32, AtomicI64, AtomicU32, Barrier } from "../../dist/index.js";
+import { AtomicI32, AtomicI64, AtomicU32, AtomicU64, Barrier } from "../../dist/index.js";
 import { scope, thread } from "./acc2-lib.js";
 
 const magic32 = 0xdedbeef;
 const magic64 = 0xdeddeadbeefbeefn;
 
-type Kind = "Int32" | "Uint32" | "Int64";
-const KINDS: Kind[] = ["Int32", "Uint32", "Int64"];
+type Kind = "Int32" | "Uint32" | "Int64" | "Uint64";
+const KINDS: Kind[] = ["Int32", "Uint32", "Int64", "Uint64"];
+const big = (k: Kind): boolean => k === "Int64" || k === "Uint64";
 
 /** Wrapping arithmetic and constants per Go type (bigint for Int64). */
 const T: Record<Kind, { wrap: (v: any) => any; zero: any; ones: any; bits: number; signed: boolean; one: any }> = {
   Int32: { wrap: (v: any) => v | 0, zero: 0, ones: -1, bits: 32, signed: true, one: 1 },
   Uint32: { wrap: (v: any) => v >>> 0, zero: 0, ones: 0xffffffff, bits: 32, signed: false, one: 1 },
   Int64: { wrap: (v: any) => BigInt.asIntN(64, v), zero: 0n, ones: -1n, bits: 64, signed: true, one: 1n },
+  Uint64: { wrap: (v: any) => BigInt.asUintN(64, v), zero: 0n, ones: (1n << 64n) - 1n, bits: 64, signed: false, one: 1n },
 };
 
 /** Go's `for delta := 1; delta+delta > delta; delta += delta`: 1, 2, 4, … up to the last that doubles without overflow. */
 function deltas(k: Kind): any[] {
   const t = T[k];
   const top = t.signed ? t.bits - 2 : t.bits - 1;
-  return Array.from({ length: top + 1 }, (_, s) => (k === "Int64" ? 1n << BigInt(s) : 2 ** s));
+  return Array.from({ length: top + 1 }, (_, s) => (big(k) ? 1n << BigInt(s) : 2 ** s));
 }
 /** Go's `for mask := 1; mask != 0; mask <<= 1`, each mask as the type's value (the top bit wraps negative when signed). */
 function masks(k: Kind): any[] {
   const t = T[k];
-  return Array.from({ length: t.bits }, (_, s) => t.wrap(k === "Int64" ? 1n << BigInt(s) : 2 ** s));
+  return Array.from({ length: t.bits }, (_, s) => t.wrap(big(k) ? 1n << BigInt(s) : 2 ** s));
 }
 
 /**
@@ -68,12 +69,13 @@ function masks(k: Kind): any[] {
  * `intact()` is Go's "wrong magic" check.
  */
 function sandwich(k: Kind): { a: any; intact(): void } {
-  if (k === "Int64") {
-    const buf = new SharedArrayBuffer(8 + AtomicI64.BYTE_LENGTH + 8);
+  if (big(k)) {
+    const X = k === "Int64" ? AtomicI64 : AtomicU64;
+    const buf = new SharedArrayBuffer(8 + X.BYTE_LENGTH + 8);
     const w = new BigInt64Array(buf);
     w[0] = magic64;
     w[w.length - 1] = magic64;
-    const a = AtomicI64.at(buf, 8);
+    const a = X.at(buf, 8);
     return { a, intact: () => expect([w[0], w[w.length - 1]], "wrong magic").toEqual([magic64, magic64]) };
   }
   const X = k === "Int32" ? AtomicI32 : AtomicU32;
@@ -186,7 +188,6 @@ describe("go src/sync/atomic/atomic_test.go: without contention", () => {
   });
 
   for (const fam of ["Swap", "Add", "And", "Or", "CompareAndSwap", "Load", "Store"]) {
-    it.skip(`Test${fam}Uint64 + Test${fam}Uint64Method — no AtomicU64 in weft (AtomicI64 + BigInt.asUintN(64, …) is the workaround)`, () => {});
     it.skip(`Test${fam}Uintptr + Test${fam}UintptrMethod — no pointer-sized atomic in JS`, () => {});
     if (["Swap", "CompareAndSwap", "Load", "Store"].includes(fam)) {
       it.skip(`Test${fam}Pointer + Test${fam}PointerMethod — no pointer atomics in JS`, () => {});

@@ -11,6 +11,7 @@ import {
   AtomicI32,
   AtomicI64,
   AtomicU32,
+  AtomicU64,
   Barrier,
   Condvar,
   Mutex,
@@ -492,6 +493,8 @@ yes<IsSendable<AtomicI32>>();
 yes<IsSendable<AtomicU32>>();
 yes<IsSendable<AtomicBool>>();
 yes<IsSendable<AtomicI64>>();
+yes<IsSendable<AtomicU64>>();
+yes<IsSendable<{ hits: AtomicU64; big: AtomicI64 }>>();
 yes<IsSendable<Sender<string>>>();
 yes<IsSendable<Receiver<number>>>();
 yes<IsSendable<Sync>>();

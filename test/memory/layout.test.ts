@@ -8,6 +8,7 @@ import {
   AtomicBool,
   AtomicI32,
   AtomicI64,
+  AtomicU64,
   AtomicU32,
   Barrier,
   Condvar,
@@ -180,6 +181,18 @@ const kinds: Kind[] = [
       expect(a.load()).toBe(0n);
       a.store(-(2n ** 40n));
       expect(AtomicI64.at(b, o).load()).toBe(-(2n ** 40n));
+    },
+  },
+  {
+    name: "AtomicU64",
+    byteLength: AtomicU64.BYTE_LENGTH,
+    align: 8,
+    at: (b, o) => AtomicU64.at(b, o),
+    fresh(b, o) {
+      const a = AtomicU64.at(b, o);
+      expect(a.load()).toBe(0n);
+      a.store(2n ** 64n - 2n);
+      expect(AtomicU64.at(b, o).load()).toBe(2n ** 64n - 2n);
     },
   },
 ];

@@ -11,6 +11,7 @@ import {
   AtomicI32,
   AtomicI64,
   AtomicU32,
+  AtomicU64,
   Barrier,
   Condvar,
   Mutex,
@@ -39,10 +40,11 @@ const makeAll = () => ({
   u32: new AtomicU32(),
   bool: new AtomicBool(),
   i64: new AtomicI64(),
+  u64: new AtomicU64(),
 });
 const classes = {
   mutex: Mutex, rwlock: RwLock, condvar: Condvar, once: Once, semaphore: Semaphore, barrier: Barrier,
-  waitgroup: WaitGroup, i32: AtomicI32, u32: AtomicU32, bool: AtomicBool, i64: AtomicI64,
+  waitgroup: WaitGroup, i32: AtomicI32, u32: AtomicU32, bool: AtomicBool, i64: AtomicI64, u64: AtomicU64,
 } as const;
 
 /**
@@ -309,7 +311,7 @@ describe("share / revive across a real postMessage to a plain Worker", () => {
     // What the worker saw.
     expect(back.report.kinds).toEqual({
       mutex: "Mutex", rwlock: "RwLock", condvar: "Condvar", once: "Once", semaphore: "Semaphore", barrier: "Barrier",
-      waitgroup: "WaitGroup", i32: "AtomicI32", u32: "AtomicU32", bool: "AtomicBool", i64: "AtomicI64",
+      waitgroup: "WaitGroup", i32: "AtomicI32", u32: "AtomicU32", bool: "AtomicBool", i64: "AtomicI64", u64: "AtomicU64",
     });
     expect(back.report.deep).toBe("AtomicI32");
     expect(back.report.sameRef).toBe(true);

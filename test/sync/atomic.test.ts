@@ -3,7 +3,7 @@
  * range errors, wait / notify on one thread and across workers, waitAsync timeouts.
  */
 import { describe, expect, it } from "vitest";
-import { AtomicBool, AtomicI32, AtomicI64, AtomicU32 } from "../../dist/index.js";
+import { AtomicBool, AtomicI32, AtomicI64, AtomicU32, AtomicU64 } from "../../dist/index.js";
 import { expectReject, expectThrow, op, sleep } from "../unit-helpers.js";
 
 const I32_MAX = 0x7fffffff, I32_MIN = -0x80000000, U32_MAX = 0xffffffff;
@@ -297,6 +297,72 @@ it("an aborted AtomicI32.waitAsync no longer counts as a waiter for notify()", a
   ctl.abort(new Error("gone"));
   await expect(p).rejects.toThrow("gone");
   expect(a.notify()).toBe(0);
+});
+
+// AtomicU64 (fourteenth session, after a port of Go's sync/atomic tests found no unsigned 64-bit
+// atomic): Rust's AtomicU64, Go's atomic.Uint64 — bigints 0 … 2^64 - 1, wrapping arithmetic; its
+// waits go through a signed view of the same word (Atomics.wait takes BigInt64Array only).
+describe("AtomicU64", () => {
+  const U64_MAX = 2n ** 64n - 1n;
+  it("holds the full unsigned range, wraps mod 2^64, and every operation returns the previous value", () => {
+    const a = new AtomicU64(U64_MAX);
+    expect(a.load()).toBe(U64_MAX);
+    expect(a.fetchAdd(1n)).toBe(U64_MAX);
+    expect(a.load()).toBe(0n);
+    expect(a.fetchSub(1n)).toBe(0n);
+    expect(a.load()).toBe(U64_MAX);
+    expect(a.swap(2n ** 63n)).toBe(U64_MAX);
+    expect(a.compareExchange(2n ** 63n, 5n)).toBe(2n ** 63n);
+    expect(a.compareExchange(2n ** 63n, 6n)).toBe(5n);
+    a.store(0b1100n);
+    expect(a.fetchAnd(0b1010n)).toBe(0b1100n);
+    expect(a.fetchOr(0b0001n)).toBe(0b1000n);
+    expect(a.fetchXor(0b1001n)).toBe(0b1001n);
+    expect(a.fetchNand(0n)).toBe(0n);
+    expect(a.load()).toBe(U64_MAX);
+    expect(a.fetchMin(2n ** 63n)).toBe(U64_MAX);
+    expect(a.fetchMax(2n ** 63n - 1n)).toBe(2n ** 63n); // unsigned order: 2^63 is the larger
+    expect(a.load()).toBe(2n ** 63n);
+    expect(a.fetchUpdate((v) => v * 2n - 1n)).toEqual({ ok: true, previous: 2n ** 63n });
+    expect(a.load()).toBe(U64_MAX);
+    expect(new AtomicU64().load()).toBe(0n);
+  });
+
+  it.each([
+    [-1n, "bigint -1"],
+    [2n ** 64n, String(2n ** 64n)],
+    [1, "number 1"],
+  ])("rejects %s with a RangeError naming it in every operation; the value is unchanged", async (v, shown) => {
+    expectThrow(() => new AtomicU64(v as any), RangeError, "AtomicU64", shown);
+    const a = new AtomicU64(3n);
+    for (const [name, f] of [
+      ["store", () => a.store(v as any)],
+      ["swap", () => a.swap(v as any)],
+      ["compareExchange", () => a.compareExchange(3n, v as any)],
+      ["fetchAdd", () => a.fetchAdd(v as any)],
+      ["fetchMax", () => a.fetchMax(v as any)],
+      ["fetchUpdate", () => a.fetchUpdate(() => v as any)],
+      ["wait", () => a.wait(v as any, { timeout: 0 })],
+    ] as const) {
+      expectThrow(f, RangeError, `AtomicU64.${name}`, shown, "unsigned 64-bit");
+    }
+    await expectReject(() => a.waitAsync(v as any, { timeout: 0 }), RangeError, "AtomicU64.waitAsync", shown);
+    expect(a.load()).toBe(3n);
+  });
+
+  it("wait / waitAsync compare values above 2^63 right, and wake on notify", async () => {
+    const a = new AtomicU64(2n ** 64n - 5n);
+    expect(a.wait(2n ** 64n - 5n, { timeout: 5 })).toBe("timed-out"); // equal: waits
+    expect(a.wait(2n ** 63n, { timeout: 5_000 })).toBe("ok"); // different: at once
+    const p = a.waitAsync(2n ** 64n - 5n, { timeout: 10_000 });
+    a.store(1n);
+    a.notify();
+    expect(await p).toBe("ok");
+    const h = op("storeAndNotify", a, 2n ** 64n - 1n, 30);
+    expect(a.wait(1n, { timeout: 10_000 })).toBe("ok");
+    await h.join();
+    expect(a.load()).toBe(2n ** 64n - 1n);
+  });
 });
 
 // fetchMax / fetchMin / fetchNand / fetchUpdate (fourteenth session; Rust's fetch_max, fetch_min,

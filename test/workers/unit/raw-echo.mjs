@@ -9,7 +9,7 @@ import * as weft from "../../../dist/index.js";
 
 const { revive, share } = weft;
 const kindOf = (v) =>
-  ["Mutex", "RwLock", "Condvar", "Once", "Semaphore", "Barrier", "WaitGroup", "AtomicI32", "AtomicU32", "AtomicBool", "AtomicI64"].find(
+  ["Mutex", "RwLock", "Condvar", "Once", "Semaphore", "Barrier", "WaitGroup", "AtomicI32", "AtomicU32", "AtomicBool", "AtomicI64", "AtomicU64"].find(
     (k) => v instanceof weft[k],
   ) ?? typeof v;
 
