@@ -162,6 +162,10 @@ export abstract class Chan<T> {
   identity(): number {
     const id = sys.load(this.header, L.CHAN_ID);
     if (id !== 0) return id;
+    // CHAN_REG before CHAN_ID: whoever reads a CHAN_ID (by the CAS below, or the load above)
+    // reads CHAN_REG after it, so it sees the registry that gave the id (a first claimant's, if
+    // two threads of different registries race: ids are spread per registry, so a mismatch there
+    // only makes two handles of one timer unequal, never two channels equal).
     sys.cas(this.header, L.CHAN_REG, 0, registryId());
     const fresh = nextChannelId();
     const seen = sys.cas(this.header, L.CHAN_ID, 0, fresh);
