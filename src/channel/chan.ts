@@ -163,9 +163,9 @@ export abstract class Chan<T> {
     const id = sys.load(this.header, L.CHAN_ID);
     if (id !== 0) return id;
     // CHAN_REG before CHAN_ID: whoever reads a CHAN_ID (by the CAS below, or the load above)
-    // reads CHAN_REG after it, so it sees the registry that gave the id (a first claimant's, if
-    // two threads of different registries race: ids are spread per registry, so a mismatch there
-    // only makes two handles of one timer unequal, never two channels equal).
+    // then reads a CHAN_REG already set. Two threads of different registries racing here may pair
+    // one registry's id with the other's CHAN_REG; every handle still reads the same pair from the
+    // header, and ids are spread per registry, so it equals another channel's only by chance (~2^-31).
     sys.cas(this.header, L.CHAN_REG, 0, registryId());
     const fresh = nextChannelId();
     const seen = sys.cas(this.header, L.CHAN_ID, 0, fresh);
