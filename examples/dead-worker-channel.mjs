@@ -32,7 +32,8 @@ for (const capacity of [64, 0]) {
     if (who === 1) fromSurvivor++;
   };
 
-  for (let k = 0; k < 2_000; k++) take(await rx.recvAsync());
+  // Until both are sending (a worker can take a while to start on a loaded machine).
+  for (let k = 0; k < 2_000 || last[0] < 0; k++) take(await rx.recvAsync({ timeout: 10_000 }));
   const dying = doomed.terminate(); // it is sending right now
   while (fromSurvivor < 2_000) take(await rx.recvAsync());
   await dying;
